@@ -1,0 +1,58 @@
+// swift-tools-version:6.0
+//
+// SwiftSER: speech emotion recognition in Swift.
+//
+// Layers (each a library product that can be imported alone; dependencies point one way only):
+//   SERTensor -> SERAudio -> SERFeatures -> SERModels -> SERTraining -> ser-cli
+// System libraries come from Debian packages through small C shim targets (CBLAS, CLAPACKE,
+// CSndFile, CSampleRate). See Docs/Dependencies.md for why each dependency is here.
+import PackageDescription
+
+let package = Package(
+    name: "SwiftSER",
+    platforms: [.macOS(.v13)],
+    products: [
+        // Public API
+        .library(name: "SERTensor", targets: ["SERTensor"]),
+        .library(name: "SERAudio", targets: ["SERAudio"]),
+        .library(name: "SERFeatures", targets: ["SERFeatures"]),
+        .library(name: "SERModels", targets: ["SERModels"]),
+        .library(name: "SERTraining", targets: ["SERTraining"]),
+        .executable(name: "ser-cli", targets: ["ser-cli"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
+    ],
+    targets: [
+        // Implementation details: system-library shims (Debian packages, found with pkg-config).
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CLAPACKE", path: "Sources/CLAPACKE", pkgConfig: "lapacke",
+                       providers: [.apt(["liblapacke-dev"])]),
+        .systemLibrary(name: "CSndFile", path: "Sources/CSndFile", pkgConfig: "sndfile",
+                       providers: [.apt(["libsndfile1-dev"])]),
+        .systemLibrary(name: "CSampleRate", path: "Sources/CSampleRate", pkgConfig: "samplerate",
+                       providers: [.apt(["libsamplerate0-dev"])]),
+
+        // Layers
+        .target(name: "SERTensor",
+                dependencies: ["CBLAS", "CLAPACKE", .product(name: "RealModule", package: "swift-numerics")]),
+        .target(name: "SERAudio", dependencies: ["SERTensor", "CSndFile", "CSampleRate"]),
+        .target(name: "SERFeatures", dependencies: ["SERTensor", "SERAudio"]),
+        .target(name: "SERModels", dependencies: ["SERTensor", "SERFeatures"]),
+        .target(name: "SERTraining", dependencies: ["SERTensor", "SERAudio", "SERFeatures", "SERModels"]),
+        .executableTarget(name: "ser-cli",
+                          dependencies: ["SERTensor", "SERAudio", "SERFeatures", "SERModels", "SERTraining",
+                                         "CBLAS",
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+
+        // Test bundles
+        .testTarget(name: "SERTensorTests", dependencies: ["SERTensor"]),
+        .testTarget(name: "SERAudioTests", dependencies: ["SERAudio"]),
+        .testTarget(name: "SERFeaturesTests", dependencies: ["SERFeatures"]),
+        .testTarget(name: "SERModelsTests", dependencies: ["SERModels"]),
+        .testTarget(name: "SERTrainingTests", dependencies: ["SERTraining"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,2 @@
+// Shim over the Debian package header; see Docs/Dependencies.md.
+#include <sndfile.h>

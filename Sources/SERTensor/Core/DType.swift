@@ -1,0 +1,59 @@
+import CBLAS
+import RealModule
+
+/// Element type of a ``Tensor``.
+///
+/// SwiftSER computes in `float32`; `float64` exists so that every kernel can also run in double
+/// precision, which is what the finite-difference gradient checker (``GradientChecker``) uses to make
+/// its checks tight. All kernels are written once, generically over ``TensorScalar``.
+public enum DType: String, Sendable, Codable, CaseIterable {
+    case float32
+    case float64
+
+    /// Bytes per element.
+    public var byteSize: Int {
+        switch self {
+        case .float32: return 4
+        case .float64: return 8
+        }
+    }
+}
+
+/// The scalar types a ``Tensor`` can hold (`Float` and `Double`).
+///
+/// Kernels are generic over this protocol and specialised by the compiler for each concrete type;
+/// the BLAS entry points are reached through ``gemm(transA:transB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)``.
+public protocol TensorScalar: BinaryFloatingPoint, Real, SIMDScalar, Sendable, Codable
+where Self.RawSignificand: FixedWidthInteger {
+    /// The ``DType`` tag of this scalar type.
+    static var dtype: DType { get }
+
+    /// Row-major GEMM: `C = alpha * op(A) * op(B) + beta * C` through `cblas_sgemm` / `cblas_dgemm`.
+    static func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Self,
+                     a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
+                     beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
+}
+
+extension Float: TensorScalar {
+    public static var dtype: DType { .float32 }
+
+    @inline(__always)
+    public static func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float,
+                            a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+                            beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+}
+
+extension Double: TensorScalar {
+    public static var dtype: DType { .float64 }
+
+    @inline(__always)
+    public static func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Double,
+                            a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int,
+                            beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int) {
+        cblas_dgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+}

@@ -1,0 +1,2 @@
+import SERTraining
+print("ser-cli")

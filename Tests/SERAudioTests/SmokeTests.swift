@@ -1,0 +1,6 @@
+import XCTest
+@testable import SERAudio
+
+final class SERAudioSmokeTests: XCTestCase {
+    func testImports() { XCTAssertEqual(Tensor.zeros([2]).count, 2) }
+}

@@ -1,0 +1,6 @@
+import XCTest
+@testable import SERFeatures
+
+final class SERFeaturesSmokeTests: XCTestCase {
+    func testImports() { XCTAssertEqual(Tensor.zeros([2]).count, 2) }
+}

@@ -1,0 +1,6 @@
+import XCTest
+@testable import SERModels
+
+final class SERModelsSmokeTests: XCTestCase {
+    func testImports() { XCTAssertEqual(Tensor.zeros([2]).count, 2) }
+}
