@@ -1,2 +1,0 @@
-import SERTraining
-print("ser-cli")
