@@ -47,12 +47,15 @@ let package = Package(
                                          "CBLAS",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
+        // Test support (not a product): fixture lookup and tensor comparison shared by the test bundles.
+        .target(name: "SERTestSupport", dependencies: ["SERTensor"], path: "Sources/SERTestSupport"),
+
         // Test bundles
-        .testTarget(name: "SERTensorTests", dependencies: ["SERTensor"]),
-        .testTarget(name: "SERAudioTests", dependencies: ["SERAudio"]),
-        .testTarget(name: "SERFeaturesTests", dependencies: ["SERFeatures"]),
-        .testTarget(name: "SERModelsTests", dependencies: ["SERModels"]),
-        .testTarget(name: "SERTrainingTests", dependencies: ["SERTraining"]),
+        .testTarget(name: "SERTensorTests", dependencies: ["SERTensor", "SERTestSupport"]),
+        .testTarget(name: "SERAudioTests", dependencies: ["SERAudio", "SERTestSupport"]),
+        .testTarget(name: "SERFeaturesTests", dependencies: ["SERFeatures", "SERTestSupport"]),
+        .testTarget(name: "SERModelsTests", dependencies: ["SERModels", "SERTestSupport"]),
+        .testTarget(name: "SERTrainingTests", dependencies: ["SERTraining", "SERTestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -6,8 +6,9 @@ public final class GradNode {
     /// Name of the op, for debugging (`"matmul"`, `"add"`, …).
     public let name: String
     /// The op's inputs, in order.
-    public let inputs: [Tensor]
-    let backward: (Tensor) -> [Tensor?]
+    public internal(set) var inputs: [Tensor]
+    /// The backward rule; `nil` once the node has been torn down.
+    var backward: ((Tensor) -> [Tensor?])?
 
     init(name: String, inputs: [Tensor], backward: @escaping (Tensor) -> [Tensor?]) {
         self.name = name
@@ -73,7 +74,8 @@ extension Tensor {
                     if t.requiresGrad { t.grad = t.grad.map { $0 + g } ?? g }
                     continue
                 }
-                let inputGrads = node.backward(g)
+                guard let rule = node.backward else { continue }
+                let inputGrads = rule(g)
                 precondition(inputGrads.count == node.inputs.count,
                              "autograd: \(node.name) returned \(inputGrads.count) gradients for \(node.inputs.count) inputs")
                 for (inp, gi) in zip(node.inputs, inputGrads) {
@@ -89,4 +91,25 @@ extension Tensor {
 
     /// Clears ``grad``.
     public func zeroGrad() { grad = nil }
+}
+
+extension Tensor {
+    /// Releases the graph behind a dying tensor iteratively: a long chain of recorded ops (an RNN
+    /// unrolled over thousands of steps) would otherwise be freed by nested deinitialisers and
+    /// overflow the stack.
+    static func releaseGraph(_ root: GradNode) {
+        var pending: [GradNode] = [root]
+        while let node = pending.popLast() {
+            node.backward = nil  // drops the tensors the rule captured
+            var inputs = node.inputs
+            node.inputs = []
+            for i in inputs.indices where isKnownUniquelyReferenced(&inputs[i]) {
+                // inputs[i] dies with this array: take its node so its deinit does not recurse.
+                if var n = inputs[i].gradFn {
+                    inputs[i].gradFn = nil
+                    if isKnownUniquelyReferenced(&n) { pending.append(n) }
+                }
+            }
+        }
+    }
 }

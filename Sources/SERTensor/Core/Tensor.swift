@@ -44,6 +44,13 @@ public final class Tensor {
         self.requiresGrad = requiresGrad
     }
 
+    deinit {
+        if var node = gradFn {
+            gradFn = nil
+            if isKnownUniquelyReferenced(&node) { Tensor.releaseGraph(node) }
+        }
+    }
+
     /// A new tensor, zero-filled.
     public convenience init(zeros shape: [Int], dtype: DType = .float32, requiresGrad: Bool = false) {
         self.init(storage: TensorStorage(dtype: dtype, count: Tensor.elementCount(shape)), shape: shape,
