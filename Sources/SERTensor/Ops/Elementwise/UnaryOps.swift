@@ -4,6 +4,8 @@ import RealModule
 /// written beside it, is `derivative(x:y:)` (in terms of the input `x` and output `y`).
 public enum UnaryFunction: Sendable, Equatable {
     case neg, exp, log, log1p, sqrt, abs, sin, cos, tanh, sigmoid, relu
+    /// `log(1 + exp(x))`, computed stably; derivative `sigmoid(x)`.
+    case softplus
     /// `x` if `x > 0`, else `slope * x`.
     case leakyRelu(slope: Double)
     /// `min(max(x, low), high)`; gradient 1 where `low <= x <= high` (PyTorch's convention).
@@ -25,6 +27,7 @@ public enum UnaryFunction: Sendable, Equatable {
         case .tanh: return T.tanh(x)
         case .sigmoid: return x >= 0 ? 1 / (1 + T.exp(-x)) : T.exp(x) / (1 + T.exp(x))
         case .relu: return x > 0 ? x : 0
+        case .softplus: return Swift.max(x, 0) + T.log(onePlus: T.exp(-Swift.abs(x)))
         case .leakyRelu(let s): return x > 0 ? x : T(s) * x
         case .clamp(let lo, let hi): return Swift.min(Swift.max(x, T(lo)), T(hi))
         case .power(let p): return T.pow(x, T(p))
@@ -46,6 +49,7 @@ public enum UnaryFunction: Sendable, Equatable {
         case .tanh: return 1 - y * y
         case .sigmoid: return y * (1 - y)
         case .relu: return x > 0 ? 1 : 0
+        case .softplus: return UnaryFunction.sigmoid.forward(x)
         case .leakyRelu(let s): return x > 0 ? 1 : T(s)
         case .clamp(let lo, let hi): return (x >= T(lo) && x <= T(hi)) ? 1 : 0
         case .power(let p): return p == 0 ? 0 : T(p) * T.pow(x, T(p - 1))
@@ -116,6 +120,8 @@ extension Tensor {
     public func tanh() -> Tensor { apply(.tanh) }
     public func sigmoid() -> Tensor { apply(.sigmoid) }
     public func relu() -> Tensor { apply(.relu) }
+    /// `log(1 + exp(x))`, stable for large |x|.
+    public func softplus() -> Tensor { apply(.softplus) }
     /// `x` where positive, `slope * x` elsewhere (PyTorch default slope 0.01).
     public func leakyRelu(slope: Double = 0.01) -> Tensor { apply(.leakyRelu(slope: slope)) }
     /// Limits every element to `[low, high]`.

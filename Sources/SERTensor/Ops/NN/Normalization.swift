@@ -1,0 +1,76 @@
+/// Normalisation layers as functions (PyTorch `F.batch_norm`, `F.group_norm`, `F.layer_norm`),
+/// built from differentiable primitives so their gradients come from the primitives' rules.
+extension Tensor {
+    /// Batch normalisation over every axis but 1 (channels) of `[batch, channels, ...]`.
+    ///
+    /// In training, normalises with the batch statistics (biased variance) and updates the running
+    /// statistics in place: `running = (1 − momentum)·running + momentum·batch` (unbiased variance),
+    /// as PyTorch does. In evaluation, normalises with the running statistics.
+    public func batchNorm(runningMean: Tensor?, runningVar: Tensor?, weight: Tensor?, bias: Tensor?,
+                          training: Bool, momentum: Double = 0.1, eps: Double = 1e-5) -> Tensor {
+        precondition(rank >= 2, "batchNorm: input must be [batch, channels, ...], got \(shape)")
+        let c = shape[1]
+        var bshape = [1, c]
+        bshape.append(contentsOf: Array(repeating: 1, count: rank - 2))
+        let axes = [0] + Array(2..<rank)
+        let mean: Tensor, variance: Tensor
+        if !training, let rm = runningMean, let rv = runningVar {
+            mean = rm.to(dtype).reshaped(bshape)
+            variance = rv.to(dtype).reshaped(bshape)
+        } else {
+            mean = self.mean(axes: axes, keepDims: true)
+            variance = self.variance(axes: axes, unbiased: false, keepDims: true)
+            if training, let rm = runningMean, let rv = runningVar {
+                withNoGrad {
+                    let n = Double(count / Swift.max(c, 1))
+                    let unbiased = variance.reshaped([c]) * (n / Swift.max(n - 1, 1))
+                    rm.assign(rm * (1 - momentum) + mean.reshaped([c]).to(rm.dtype) * momentum)
+                    rv.assign(rv * (1 - momentum) + unbiased.to(rv.dtype) * momentum)
+                }
+            }
+        }
+        var y = (self - mean) / (variance + eps).sqrt()
+        if let weight { y = y * weight.reshaped(bshape) }
+        if let bias { y = y + bias.reshaped(bshape) }
+        return y
+    }
+
+    /// Group normalisation of `[batch, channels, ...]`: channels split into `groups` groups, each
+    /// normalised over its channels and all later axes (biased variance), then a per-channel affine.
+    public func groupNorm(groups: Int, weight: Tensor?, bias: Tensor?, eps: Double = 1e-5) -> Tensor {
+        precondition(rank >= 2, "groupNorm: input must be [batch, channels, ...], got \(shape)")
+        let n = shape[0], c = shape[1]
+        precondition(groups >= 1 && c % groups == 0, "groupNorm: \(c) channels not divisible into \(groups) groups")
+        let g = reshaped([n, groups, -1])
+        let mean = g.mean(axes: [2], keepDims: true)
+        let variance = g.variance(axes: [2], unbiased: false, keepDims: true)
+        var y = ((g - mean) / (variance + eps).sqrt()).reshaped(shape)
+        var bshape = [1, c]
+        bshape.append(contentsOf: Array(repeating: 1, count: rank - 2))
+        if let weight { y = y * weight.reshaped(bshape) }
+        if let bias { y = y + bias.reshaped(bshape) }
+        return y
+    }
+
+    /// Layer normalisation over the last `normalizedDims` axes (biased variance), then an affine
+    /// with `weight`/`bias` shaped like those axes.
+    public func layerNorm(normalizedDims: Int = 1, weight: Tensor?, bias: Tensor?, eps: Double = 1e-5) -> Tensor {
+        precondition(normalizedDims >= 1 && normalizedDims <= rank, "layerNorm: cannot normalise \(normalizedDims) dims of \(shape)")
+        let axes = Array((rank - normalizedDims)..<rank)
+        let mean = self.mean(axes: axes, keepDims: true)
+        let variance = self.variance(axes: axes, unbiased: false, keepDims: true)
+        var y = (self - mean) / (variance + eps).sqrt()
+        if let weight { y = y * weight }
+        if let bias { y = y + bias }
+        return y
+    }
+
+    /// Inverted dropout: zeroes each element with probability `p` and scales the rest by `1/(1−p)`
+    /// in training; the identity otherwise.
+    public func dropout(p: Double, training: Bool, using rng: inout RandomGenerator) -> Tensor {
+        precondition(p >= 0 && p < 1, "dropout: probability \(p) outside [0, 1)")
+        guard training && p > 0 else { return self }
+        let keep = Tensor.bernoulli(shape, p: 1 - p, dtype: dtype, using: &rng)
+        return self * (keep * (1 / (1 - p)))
+    }
+}

@@ -1,0 +1,99 @@
+import XCTest
+import SERTestSupport
+@testable import SERTensor
+
+/// Finite-difference gradient checks for convolution, pooling, normalisation, dropout and losses.
+final class NNOpsGradientTests: XCTestCase {
+    var rng = RandomGenerator(seed: 7)
+    func randn(_ shape: [Int]) -> Tensor { Tensor.randn(shape, dtype: .float64, using: &rng) }
+
+    func check(_ name: String, _ inputs: [Tensor], wrt: [Int]? = nil, file: StaticString = #filePath, line: UInt = #line,
+               _ f: ([Tensor]) -> Tensor) {
+        let r = GradientChecker().check(inputs, wrt: wrt, f)
+        print("gradcheck \(name): \(r)")
+        XCTAssertLessThan(r.maxRelativeError, 1e-6, "\(name): \(r)", file: file, line: line)
+    }
+
+    func testConv1d() {
+        let x = randn([2, 3, 11]), w = randn([4, 3, 3]), b = randn([4])
+        check("conv1d", [x, w, b]) { Tensor.conv1d($0[0], weight: $0[1], bias: $0[2]) }
+        check("conv1d stride 2 pad 1", [x, w, b]) { Tensor.conv1d($0[0], weight: $0[1], bias: $0[2], stride: 2, padding: .zeros(1, 1)) }
+        check("conv1d dilation 2 causal", [x, w]) { Tensor.conv1d($0[0], weight: $0[1], padding: .causal, dilation: 2) }
+        check("conv1d replicate", [x, w, b]) { Tensor.conv1d($0[0], weight: $0[1], bias: $0[2], stride: 3, padding: .replicate(2, 1)) }
+        check("conv1d kernel 1", [x, randn([5, 3, 1])]) { Tensor.conv1d($0[0], weight: $0[1]) }
+    }
+
+    func testConv2d() {
+        let x = randn([2, 2, 7, 5]), w = randn([3, 2, 3, 2]), b = randn([3])
+        check("conv2d", [x, w, b]) { Tensor.conv2d($0[0], weight: $0[1], bias: $0[2]) }
+        check("conv2d stride pad", [x, w, b]) { Tensor.conv2d($0[0], weight: $0[1], bias: $0[2], stride: (2, 1), padding: (1, 1, 1, 0)) }
+        check("conv2d dilation", [x, w]) { Tensor.conv2d($0[0], weight: $0[1], dilation: (2, 2), paddingMode: .zeros) }
+        check("conv2d replicate", [x, w, b]) {
+            Tensor.conv2d($0[0], weight: $0[1], bias: $0[2], stride: (1, 2), padding: (1, 2, 1, 1), paddingMode: .replicate)
+        }
+    }
+
+    func testPooling() {
+        // Distinct values so the max is unique in every window.
+        let x = Tensor.arange(0, 2 * 3 * 7 * 5, dtype: .float64).reshaped([2, 3, 7, 5]) * 0.37
+        let perm = Tensor(shape: [2 * 3 * 7 * 5], scalars: rng.shuffled(x.doubles)).reshaped([2, 3, 7, 5])
+        check("avgPool2d", [randn([2, 3, 7, 5])]) { $0[0].avgPool2d(kernel: (2, 3), stride: (2, 1)) }
+        check("maxPool2d", [perm]) { $0[0].maxPool2d(kernel: (3, 2), stride: (2, 2)) }
+        check("avgPool1d", [randn([2, 3, 9])]) { $0[0].avgPool1d(kernel: 3, stride: 2) }
+        check("maxPool1d", [perm.reshaped([6, 35])]) { $0[0].maxPool1d(kernel: 4) }
+        let mask = Tensor(shape: [3, 4], scalars: [1, 1, 1, 1, 1, 1, 0, 0, 1, 0, 0, 0] as [Double])
+        check("maskedMean", [randn([3, 4, 5])]) { $0[0].maskedMean(mask: mask) }
+    }
+
+    func testNormalisation() {
+        let x = randn([4, 3, 5]), w = randn([3]), b = randn([3])
+        check("batchNorm train", [x, w, b]) { $0[0].batchNorm(runningMean: nil, runningVar: nil, weight: $0[1], bias: $0[2], training: true) }
+        let rm = randn([3]), rv = randn([3]).abs() + 0.5
+        check("batchNorm eval", [x, w, b]) { $0[0].batchNorm(runningMean: rm, runningVar: rv, weight: $0[1], bias: $0[2], training: false) }
+        check("batchNorm2d train", [randn([3, 2, 3, 4]), randn([2]), randn([2])]) {
+            $0[0].batchNorm(runningMean: nil, runningVar: nil, weight: $0[1], bias: $0[2], training: true)
+        }
+        check("groupNorm", [randn([2, 4, 7]), randn([4]), randn([4])]) { $0[0].groupNorm(groups: 2, weight: $0[1], bias: $0[2]) }
+        check("groupNorm 1 group", [randn([2, 4, 7]), randn([4]), randn([4])]) { $0[0].groupNorm(groups: 1, weight: $0[1], bias: $0[2]) }
+        check("layerNorm", [randn([2, 3, 5]), randn([5]), randn([5])]) { $0[0].layerNorm(weight: $0[1], bias: $0[2]) }
+        check("layerNorm 2 dims", [randn([2, 3, 5]), randn([3, 5]), randn([3, 5])]) { $0[0].layerNorm(normalizedDims: 2, weight: $0[1], bias: $0[2]) }
+    }
+
+    func testBatchNormRunningStatistics() {
+        let x = Tensor(shape: [4, 1], data: [1, 2, 3, 6])
+        let rm = Tensor.zeros([1]), rv = Tensor.ones([1])
+        _ = x.batchNorm(runningMean: rm, runningVar: rv, weight: nil, bias: nil, training: true, momentum: 0.5)
+        XCTAssertEqual(rm.item, 0.5 * 3, accuracy: 1e-6)                  // batch mean 3
+        XCTAssertEqual(rv.item, 0.5 * 1 + 0.5 * (14.0 / 3), accuracy: 1e-5) // unbiased variance 14/3
+    }
+
+    func testDropout() {
+        var r = RandomGenerator(seed: 1)
+        let x = Tensor.ones([10_000])
+        let y = x.dropout(p: 0.25, training: true, using: &r)
+        let kept = y.scalars.filter { $0 != 0 }
+        XCTAssertEqual(Double(kept.count) / 10_000, 0.75, accuracy: 0.02)
+        XCTAssertTrue(kept.allSatisfy { abs($0 - 1 / 0.75) < 1e-6 })
+        XCTAssertEqual(x.dropout(p: 0.5, training: false, using: &r).scalars, x.scalars)
+        var r2 = RandomGenerator(seed: 1)
+        let mask = (Tensor.ones([6], dtype: .float64).dropout(p: 0.5, training: true, using: &r2))
+        check("dropout (fixed mask)", [randn([6])]) { $0[0] * mask }
+    }
+
+    func testLosses() {
+        let logits = randn([5, 4]), targets = [0, 3, 1, 1, 2]
+        let w = Tensor(shape: [4], scalars: [1.0, 1.6, 0.8, 1.3])
+        check("crossEntropy", [logits]) { Tensor.crossEntropy(logits: $0[0], targets: targets) }
+        check("crossEntropy weighted", [logits]) { Tensor.crossEntropy(logits: $0[0], targets: targets, classWeights: w) }
+        check("crossEntropy smoothed", [logits]) {
+            Tensor.crossEntropy(logits: $0[0], targets: targets, classWeights: w, labelSmoothing: 0.1)
+        }
+        let y = Tensor.bernoulli([3, 4], p: 0.5, dtype: .float64, using: &rng)
+        check("bceWithLogits", [randn([3, 4]) * 3.0]) { Tensor.binaryCrossEntropyWithLogits(logits: $0[0], targets: y) }
+        check("softplus", [randn([3, 4]) * 5.0]) { $0[0].softplus() }
+        // Stable at extreme logits: no inf/NaN.
+        let big = Tensor(shape: [2], data: [200, -200])
+        let l = Tensor.binaryCrossEntropyWithLogits(logits: big, targets: Tensor(shape: [2], data: [0, 1]))
+        XCTAssertEqual(l.item, 200, accuracy: 1e-3)
+    }
+}
