@@ -1,0 +1,80 @@
+#!/usr/bin/env python3
+"""PyTorch references for SERTensor's convolution, pooling, normalisation and loss ops.
+
+For each case: float32 inputs, the op's output, and the gradients of L = sum(proj * output) with respect to every
+input, where proj is a fixed random tensor stored in the fixture. Writes Tests/Fixtures/nn/ops.json.
+Run: venv/bin/python Tests/Fixtures/generate_nn_fixtures.py   (versions: requirements.txt)
+"""
+import json
+import os
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+torch.manual_seed(2021)
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "nn", "ops.json")
+
+
+def short(v):
+    return float(np.format_float_positional(np.float32(v), unique=True, trim="-"))
+
+
+def enc(t):
+    a = t.detach().cpu().numpy().astype(np.float32)
+    return {"shape": list(a.shape), "data": [short(v) for v in a.ravel()]}
+
+
+cases = []
+
+
+def case(name, fn, inputs, **params):
+    xs = [x.clone().requires_grad_(True) for x in inputs]
+    y = fn(*xs)
+    proj = torch.randn_like(y) if y.dim() > 0 else torch.ones(())
+    (proj * y).sum().backward()
+    cases.append({"name": name, "params": params, "inputs": [enc(x) for x in inputs], "output": enc(y),
+                  "projection": enc(proj), "grads": [enc(x.grad) for x in xs]})
+
+
+r = torch.randn
+# Convolutions.
+case("conv1d", lambda x, w, b: F.conv1d(x, w, b), [r(2, 3, 11), r(4, 3, 3), r(4)])
+case("conv1d_stride2_pad1", lambda x, w, b: F.conv1d(x, w, b, stride=2, padding=1), [r(2, 3, 11), r(4, 3, 3), r(4)])
+case("conv1d_causal_dil2", lambda x, w: F.conv1d(F.pad(x, (4, 0)), w, dilation=2), [r(2, 3, 11), r(4, 3, 3)])
+case("conv1d_replicate", lambda x, w, b: F.conv1d(F.pad(x, (2, 1), mode="replicate"), w, b, stride=3),
+     [r(2, 3, 11), r(4, 3, 3), r(4)])
+case("conv2d", lambda x, w, b: F.conv2d(x, w, b), [r(2, 2, 7, 5), r(3, 2, 3, 2), r(3)])
+case("conv2d_stride_pad", lambda x, w, b: F.conv2d(x, w, b, stride=(2, 1), padding=1), [r(2, 2, 7, 5), r(3, 2, 3, 3), r(3)])
+case("conv2d_dilation", lambda x, w: F.conv2d(x, w, dilation=2), [r(2, 2, 7, 5), r(3, 2, 3, 2)])
+case("conv2d_replicate", lambda x, w, b: F.conv2d(F.pad(x, (1, 1, 1, 2), mode="replicate"), w, b, stride=(1, 2)),
+     [r(2, 2, 7, 5), r(3, 2, 3, 2), r(3)])
+# Pooling.
+case("avg_pool2d", lambda x: F.avg_pool2d(x, (2, 3), stride=(2, 1)), [r(2, 3, 7, 5)])
+case("max_pool2d", lambda x: F.max_pool2d(x, (3, 2), stride=(2, 2)), [r(2, 3, 7, 5)])
+case("avg_pool1d", lambda x: F.avg_pool1d(x, 3, stride=2), [r(2, 3, 9)])
+case("max_pool1d", lambda x: F.max_pool1d(x, 4), [r(6, 35)])
+# Normalisation.
+case("batch_norm_train", lambda x, w, b: F.batch_norm(x, None, None, w, b, training=True), [r(4, 3, 5), r(3), r(3)])
+rm, rv = r(3), r(3).abs() + 0.5
+case("batch_norm_eval", lambda x, w, b: F.batch_norm(x, rm, rv, w, b, training=False), [r(4, 3, 5), r(3), r(3)],
+     running_mean=enc(rm), running_var=enc(rv))
+case("batch_norm2d_train", lambda x, w, b: F.batch_norm(x, None, None, w, b, training=True), [r(3, 2, 3, 4), r(2), r(2)])
+case("group_norm", lambda x, w, b: F.group_norm(x, 2, w, b), [r(2, 4, 7), r(4), r(4)])
+case("layer_norm", lambda x, w, b: F.layer_norm(x, (5,), w, b), [r(2, 3, 5), r(5), r(5)])
+case("layer_norm_2d", lambda x, w, b: F.layer_norm(x, (3, 5), w, b), [r(2, 3, 5), r(3, 5), r(3, 5)])
+# Losses.
+targets = [0, 3, 1, 1, 2]
+cw = torch.tensor([1.0, 1.6, 0.8, 1.3])
+t = torch.tensor(targets)
+case("cross_entropy", lambda x: F.cross_entropy(x, t), [r(5, 4)], targets=targets)
+case("cross_entropy_weighted", lambda x: F.cross_entropy(x, t, weight=cw), [r(5, 4)], targets=targets, weights=enc(cw))
+case("cross_entropy_smoothed", lambda x: F.cross_entropy(x, t, weight=cw, label_smoothing=0.1), [r(5, 4)],
+     targets=targets, weights=enc(cw), smoothing=0.1)
+yb = (torch.rand(3, 4) > 0.5).float()
+case("bce_with_logits", lambda x: F.binary_cross_entropy_with_logits(x, yb), [r(3, 4) * 3], targets=enc(yb))
+
+os.makedirs(os.path.dirname(OUT), exist_ok=True)
+with open(OUT, "w") as f:
+    json.dump({"generator": "generate_nn_fixtures.py", "torch": torch.__version__, "cases": cases}, f)
+print(f"wrote {len(cases)} cases to {OUT}")

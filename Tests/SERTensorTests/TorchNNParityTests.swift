@@ -1,0 +1,88 @@
+import XCTest
+import SERTestSupport
+@testable import SERTensor
+
+/// Float32 outputs and gradients of convolution, pooling, normalisation and losses against PyTorch
+/// (Tests/Fixtures/generate_nn_fixtures.py). Gradients are of `L = Σ proj ⊙ y` with the stored `proj`.
+final class TorchNNParityTests: XCTestCase {
+    struct Case: Decodable {
+        var name: String
+        var inputs: [TensorFixture]
+        var output: TensorFixture
+        var projection: TensorFixture
+        var grads: [TensorFixture]
+        var params: Params
+    }
+    struct Params: Decodable {
+        var targets: FlexibleTargets?
+        var weights: TensorFixture?
+        var smoothing: Double?
+        var running_mean: TensorFixture?
+        var running_var: TensorFixture?
+    }
+    /// `targets` is a list of class indices for cross-entropy and a tensor for BCE.
+    enum FlexibleTargets: Decodable {
+        case indices([Int]), tensor(TensorFixture)
+        init(from decoder: Decoder) throws {
+            let c = try decoder.singleValueContainer()
+            if let i = try? c.decode([Int].self) { self = .indices(i) } else { self = .tensor(try c.decode(TensorFixture.self)) }
+        }
+    }
+    struct File: Decodable { var cases: [Case] }
+
+    func run(_ c: Case, _ x: [Tensor]) -> Tensor {
+        switch c.name {
+        case "conv1d": return Tensor.conv1d(x[0], weight: x[1], bias: x[2])
+        case "conv1d_stride2_pad1": return Tensor.conv1d(x[0], weight: x[1], bias: x[2], stride: 2, padding: .zeros(1, 1))
+        case "conv1d_causal_dil2": return Tensor.conv1d(x[0], weight: x[1], padding: .causal, dilation: 2)
+        case "conv1d_replicate": return Tensor.conv1d(x[0], weight: x[1], bias: x[2], stride: 3, padding: .replicate(2, 1))
+        case "conv2d": return Tensor.conv2d(x[0], weight: x[1], bias: x[2])
+        case "conv2d_stride_pad": return Tensor.conv2d(x[0], weight: x[1], bias: x[2], stride: (2, 1), padding: (1, 1, 1, 1))
+        case "conv2d_dilation": return Tensor.conv2d(x[0], weight: x[1], dilation: (2, 2))
+        case "conv2d_replicate":
+            return Tensor.conv2d(x[0], weight: x[1], bias: x[2], stride: (1, 2), padding: (1, 2, 1, 1), paddingMode: .replicate)
+        case "avg_pool2d": return x[0].avgPool2d(kernel: (2, 3), stride: (2, 1))
+        case "max_pool2d": return x[0].maxPool2d(kernel: (3, 2), stride: (2, 2))
+        case "avg_pool1d": return x[0].avgPool1d(kernel: 3, stride: 2)
+        case "max_pool1d": return x[0].maxPool1d(kernel: 4)
+        case "batch_norm_train", "batch_norm2d_train":
+            return x[0].batchNorm(runningMean: nil, runningVar: nil, weight: x[1], bias: x[2], training: true)
+        case "batch_norm_eval":
+            return x[0].batchNorm(runningMean: c.params.running_mean!.tensor, runningVar: c.params.running_var!.tensor,
+                                  weight: x[1], bias: x[2], training: false)
+        case "group_norm": return x[0].groupNorm(groups: 2, weight: x[1], bias: x[2])
+        case "layer_norm": return x[0].layerNorm(weight: x[1], bias: x[2])
+        case "layer_norm_2d": return x[0].layerNorm(normalizedDims: 2, weight: x[1], bias: x[2])
+        case "cross_entropy", "cross_entropy_weighted", "cross_entropy_smoothed":
+            guard case .indices(let t)? = c.params.targets else { XCTFail("targets"); return x[0] }
+            return Tensor.crossEntropy(logits: x[0], targets: t, classWeights: c.params.weights?.tensor,
+                                       labelSmoothing: c.params.smoothing ?? 0)
+        case "bce_with_logits":
+            guard case .tensor(let t)? = c.params.targets else { XCTFail("targets"); return x[0] }
+            return Tensor.binaryCrossEntropyWithLogits(logits: x[0], targets: t.tensor)
+        default:
+            XCTFail("unknown case \(c.name)")
+            return x[0]
+        }
+    }
+
+    func testOutputsAndGradientsMatchPyTorch() throws {
+        let file = try Fixtures.json(File.self, "nn/ops.json")
+        XCTAssertEqual(file.cases.count, 22)
+        var worst = (0.0, "")
+        for c in file.cases {
+            let xs = c.inputs.map { $0.tensor.requiringGrad() }
+            let y = run(c, xs)
+            XCTAssertEqual(y.shape, c.output.shape, c.name)
+            guard y.shape == c.output.shape else { continue }
+            (y * c.projection.tensor).sum().backward()
+            var errs = [Discrepancy.between(y.doubles, c.output.data, floor: 1e-2)]
+            for (x, g) in zip(xs, c.grads) { errs.append(Discrepancy.between(x.grad?.doubles ?? [], g.data, floor: 1e-2)) }
+            let e = errs.map(\.maxRelative).max() ?? 0
+            print("PyTorch parity \(c.name): worst relative error \(e)")
+            if e > worst.0 { worst = (e, c.name) }
+            XCTAssertLessThan(e, 1e-4, "\(c.name): \(errs)")
+        }
+        print("PyTorch parity (conv/pool/norm/loss) worst: \(worst)")
+    }
+}
