@@ -1,1 +1,2 @@
+@_exported import SERTensor
 @_exported import SERFeatures
