@@ -15,11 +15,11 @@ public final class TensorStorage {
         self.dtype = dtype
         self.count = count
         let bytes = max(count, 1) * dtype.byteSize
-        raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
+        raw = StoragePool.allocate(bytes: bytes)
         if zeroed { raw.initializeMemory(as: UInt8.self, repeating: 0, count: bytes) }
     }
 
-    deinit { raw.deallocate() }
+    deinit { StoragePool.release(raw, bytes: max(count, 1) * dtype.byteSize) }
 
     /// Typed pointer to the elements; `T` must match ``dtype``.
     @inlinable

@@ -2,8 +2,11 @@
 ///
 /// - input `[batch, inChannels, height, width]`, weight `[outChannels, inChannels, kernelH, kernelW]`,
 ///   bias `[outChannels]` (optional) → output `[batch, outChannels, outH, outW]`.
-/// - Per image: `cols = im2col(x)` `[Cin·KH·KW, outH·outW]`, `y = W·cols + b`.
-/// - Backward: `dW = Σ_b dy_b · cols_bᵀ`, `db = Σ dy`, `dx_b = col2im(Wᵀ · dy_b)` (cols recomputed).
+/// - A chunk of `nb` images is unfolded side by side into `cols` `[Cin·KH·KW, nb·P]` (`P = outH·outW`)
+///   and multiplied in one GEMM, `Y = W·cols` `[Cout, nb·P]`, then scattered to `[nb, Cout, P]` with
+///   the bias added. One wide GEMM runs far closer to peak than `nb` thin ones.
+/// - Backward, per chunk: `dY` gathered to `[Cout, nb·P]`; `dW += dY·colsᵀ`; `dcols = Wᵀ·dY` folded
+///   back by col2im into `dx`; `db = Σ dY` (cols recomputed rather than stored).
 extension Tensor {
     public static func conv2d(_ input: Tensor, weight: Tensor, bias: Tensor? = nil,
                               stride: (Int, Int) = (1, 1),
@@ -36,7 +39,7 @@ extension Tensor {
             case .float32: grads = conv2dBackward(g, input, weight, dy, Float.self)
             case .float64: grads = conv2dBackward(g, input, weight, dy, Double.self)
             }
-            if bias != nil { grads.append(dy.sum(axes: [0, 2, 3])) }
+            if let bias { grads.append(bias.requiresGrad ? dy.sum(axes: [0, 2, 3]) : nil) }
             return grads
         }
     }
@@ -45,45 +48,68 @@ extension Tensor {
                                                        _ out: Tensor, _: T.Type) {
         let px = x.storage.pointer(T.self), pw = w.storage.pointer(T.self), po = out.storage.pointer(T.self)
         let pb = b?.storage.pointer(T.self)
-        let colRows = g.colRows, colCols = g.colCols
-        let imageSize = g.inChannels * g.height * g.width, outSize = g.outChannels * colCols
-        let direct = g.kernelH == 1 && g.kernelW == 1 && g.strideH == 1 && g.strideW == 1 &&
-            g.padTop + g.padBottom + g.padLeft + g.padRight == 0
-        let cols = UnsafeMutablePointer<T>.allocate(capacity: direct ? 1 : colRows * colCols)
-        defer { cols.deallocate() }
-        for n in 0..<g.batch {
-            let src: UnsafePointer<T>
-            if direct { src = UnsafePointer(px + n * imageSize) } else { g.im2col(px + n * imageSize, cols); src = UnsafePointer(cols) }
-            let dst = po + n * outSize
-            if let pb {
-                for o in 0..<g.outChannels { (dst + o * colCols).update(repeating: pb[o], count: colCols) }
+        let rows = g.colRows, p = g.colCols, cout = g.outChannels
+        let imageSize = g.inChannels * g.height * g.width, outSize = cout * p
+        let chunk = g.chunkSize(elementSize: MemoryLayout<T>.stride)
+        let cols = UnsafeMutablePointer<T>.allocate(capacity: rows * chunk * p)
+        let y = UnsafeMutablePointer<T>.allocate(capacity: cout * chunk * p)
+        defer { cols.deallocate(); y.deallocate() }
+        var n0 = 0
+        while n0 < g.batch {
+            let nb = Swift.min(chunk, g.batch - n0), ld = nb * p
+            Parallel.forRanges(nb, costPerItem: rows * p) { r in
+                for i in r { g.im2col(px + (n0 + i) * imageSize, cols + i * p, ld: ld) }
             }
-            T.gemm(transA: false, transB: false, m: g.outChannels, n: colCols, k: colRows, alpha: 1,
-                   a: pw, lda: colRows, b: src, ldb: colCols, beta: pb == nil ? 0 : 1, c: dst, ldc: colCols)
+            T.gemm(transA: false, transB: false, m: cout, n: ld, k: rows, alpha: 1, a: pw, lda: rows,
+                   b: cols, ldb: ld, beta: 0, c: y, ldc: ld)
+            Parallel.forRanges(nb, costPerItem: outSize) { r in
+                for i in r {
+                    for o in 0..<cout {
+                        let dst = po + (n0 + i) * outSize + o * p, src = y + o * ld + i * p
+                        if let pb { let bo = pb[o]; for j in 0..<p { dst[j] = src[j] + bo } } else { dst.update(from: src, count: p) }
+                    }
+                }
+            }
+            n0 += nb
         }
     }
 
     private static func conv2dBackward<T: TensorScalar>(_ g: ConvGeometry, _ x: Tensor, _ w: Tensor, _ dy: Tensor,
                                                         _: T.Type) -> [Tensor?] {
         let px = x.storage.pointer(T.self), pw = w.storage.pointer(T.self), pdy = dy.storage.pointer(T.self)
-        let colRows = g.colRows, colCols = g.colCols
-        let imageSize = g.inChannels * g.height * g.width, outSize = g.outChannels * colCols
+        let rows = g.colRows, p = g.colCols, cout = g.outChannels
+        let imageSize = g.inChannels * g.height * g.width, outSize = cout * p
         let dx: Tensor? = x.requiresGrad ? Tensor.zeros(x.shape, dtype: x.dtype) : nil
         let dw: Tensor? = w.requiresGrad ? Tensor.zeros(w.shape, dtype: w.dtype) : nil
-        let cols = UnsafeMutablePointer<T>.allocate(capacity: colRows * colCols)
-        defer { cols.deallocate() }
-        for n in 0..<g.batch {
-            let dyn = pdy + n * outSize
+        if dx == nil && dw == nil { return [nil, nil] }
+        let chunk = g.chunkSize(elementSize: MemoryLayout<T>.stride)
+        let cols = UnsafeMutablePointer<T>.allocate(capacity: rows * chunk * p)
+        let dy2 = UnsafeMutablePointer<T>.allocate(capacity: cout * chunk * p)
+        defer { cols.deallocate(); dy2.deallocate() }
+        var n0 = 0
+        while n0 < g.batch {
+            let nb = Swift.min(chunk, g.batch - n0), ld = nb * p
+            Parallel.forRanges(nb, costPerItem: outSize) { r in
+                for i in r {
+                    for o in 0..<cout { (dy2 + o * ld + i * p).update(from: pdy + (n0 + i) * outSize + o * p, count: p) }
+                }
+            }
             if let dw {
-                g.im2col(px + n * imageSize, cols)
-                T.gemm(transA: false, transB: true, m: g.outChannels, n: colRows, k: colCols, alpha: 1,
-                       a: dyn, lda: colCols, b: cols, ldb: colCols, beta: 1, c: dw.storage.pointer(T.self), ldc: colRows)
+                Parallel.forRanges(nb, costPerItem: rows * p) { r in
+                    for i in r { g.im2col(px + (n0 + i) * imageSize, cols + i * p, ld: ld) }
+                }
+                T.gemm(transA: false, transB: true, m: cout, n: rows, k: ld, alpha: 1, a: dy2, lda: ld,
+                       b: cols, ldb: ld, beta: 1, c: dw.storage.pointer(T.self), ldc: rows)
             }
             if let dx {
-                T.gemm(transA: true, transB: false, m: colRows, n: colCols, k: g.outChannels, alpha: 1,
-                       a: pw, lda: colRows, b: dyn, ldb: colCols, beta: 0, c: cols, ldc: colCols)
-                g.col2imAdd(cols, dx.storage.pointer(T.self) + n * imageSize)
+                T.gemm(transA: true, transB: false, m: rows, n: ld, k: cout, alpha: 1, a: pw, lda: rows,
+                       b: dy2, ldb: ld, beta: 0, c: cols, ldc: ld)
+                let pdx = dx.storage.pointer(T.self)
+                Parallel.forRanges(nb, costPerItem: rows * p) { r in
+                    for i in r { g.col2imAdd(cols + i * p, pdx + (n0 + i) * imageSize, ld: ld) }
+                }
             }
+            n0 += nb
         }
         return [dx, dw]
     }

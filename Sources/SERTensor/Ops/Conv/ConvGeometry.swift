@@ -33,15 +33,16 @@ struct ConvGeometry {
         }
     }
 
-    /// Unfolds one image `x` `[inChannels, height, width]` into `cols` `[colRows, colCols]`.
+    /// Unfolds one image `x` `[inChannels, height, width]` into `cols` `[colRows, colCols]`, whose
+    /// rows are `ld` elements apart (`ld ≥ colCols`, so several images can sit side by side).
     @inline(__always)
-    func im2col<T: TensorScalar>(_ x: UnsafePointer<T>, _ cols: UnsafeMutablePointer<T>) {
+    func im2col<T: TensorScalar>(_ x: UnsafePointer<T>, _ cols: UnsafeMutablePointer<T>, ld: Int) {
         let oh = outH, ow = outW
         for c in 0..<inChannels {
             let plane = x + c * height * width
             for kh in 0..<kernelH {
                 for kw in 0..<kernelW {
-                    let row = cols + ((c * kernelH + kh) * kernelW + kw) * oh * ow
+                    let row = cols + ((c * kernelH + kh) * kernelW + kw) * ld
                     for y in 0..<oh {
                         let sy = ConvGeometry.source(y * strideH - padTop + kh * dilationH, size: height, mode: mode)
                         let dst = row + y * ow
@@ -62,16 +63,16 @@ struct ConvGeometry {
         }
     }
 
-    /// Folds `cols` `[colRows, colCols]` back into `dx` `[inChannels, height, width]`, adding (the
-    /// adjoint of ``im2col(_:_:)``).
+    /// Folds `cols` `[colRows, colCols]` (rows `ld` apart) back into `dx` `[inChannels, height, width]`,
+    /// adding (the adjoint of ``im2col(_:_:ld:)``).
     @inline(__always)
-    func col2imAdd<T: TensorScalar>(_ cols: UnsafePointer<T>, _ dx: UnsafeMutablePointer<T>) {
+    func col2imAdd<T: TensorScalar>(_ cols: UnsafePointer<T>, _ dx: UnsafeMutablePointer<T>, ld: Int) {
         let oh = outH, ow = outW
         for c in 0..<inChannels {
             let plane = dx + c * height * width
             for kh in 0..<kernelH {
                 for kw in 0..<kernelW {
-                    let row = cols + ((c * kernelH + kh) * kernelW + kw) * oh * ow
+                    let row = cols + ((c * kernelH + kh) * kernelW + kw) * ld
                     for y in 0..<oh {
                         let sy = ConvGeometry.source(y * strideH - padTop + kh * dilationH, size: height, mode: mode)
                         if sy < 0 { continue }
@@ -91,4 +92,15 @@ struct ConvGeometry {
             }
         }
     }
+}
+
+extension ConvGeometry {
+    /// Images per GEMM: the batch is processed in chunks whose im2col matrix stays under
+    /// ``columnBudgetBytes``, so one large GEMM replaces many thin ones.
+    func chunkSize(elementSize: Int) -> Int {
+        let perImage = Swift.max(colRows * colCols * elementSize, 1)
+        return Swift.max(1, Swift.min(batch, ConvGeometry.columnBudgetBytes / perImage))
+    }
+
+    static let columnBudgetBytes = 96 << 20
 }
