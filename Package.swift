@@ -34,8 +34,8 @@ let package = Package(
                        providers: [.apt(["libsndfile1-dev"])]),
         .systemLibrary(name: "CSampleRate", path: "Sources/CSampleRate", pkgConfig: "samplerate",
                        providers: [.apt(["libsamplerate0-dev"])]),
-        .systemLibrary(name: "CKissFFT", path: "Sources/CKissFFT", pkgConfig: "kissfft-float",
-                       providers: [.apt(["libkissfft-dev"])]),
+        // No pkgConfig: its -D flags are prohibited by SwiftPM, and the headers' defaults are the same.
+        .systemLibrary(name: "CKissFFT", path: "Sources/CKissFFT", providers: [.apt(["libkissfft-dev"])]),
 
         // Layers
         .target(name: "SERTensor",
