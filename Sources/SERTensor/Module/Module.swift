@@ -189,3 +189,13 @@ public struct StateDictError: Error, CustomStringConvertible, Equatable {
 public protocol UnaryLayer: Module {
     func callAsFunction(_ x: Tensor) -> Tensor
 }
+
+extension Module {
+    /// Converts every parameter and buffer to `dtype` in place (the tensors keep their identity, so
+    /// references held by layers stay valid). Used to run a module in float64 for gradient checks.
+    public func convert(to dtype: DType) {
+        for (_, t) in namedParameters() + namedBuffers() where t.dtype != dtype {
+            t.storage = t.to(dtype).storage
+        }
+    }
+}
