@@ -3,5 +3,7 @@ import ArgumentParser
 extension SERCommand {
     /// Every subcommand, in the order `--help` lists them. Each lives in its own file.
     static let allSubcommands: [ParsableCommand.Type] = [
+        DemoCommand.self,
+        BenchCommand.self,
     ]
 }
