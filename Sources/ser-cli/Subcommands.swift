@@ -3,5 +3,6 @@ import ArgumentParser
 extension SERCommand {
     /// Every subcommand, in the order `--help` lists them. Each lives in its own file.
     static let allSubcommands: [ParsableCommand.Type] = [
+        InfoCommand.self,
     ]
 }

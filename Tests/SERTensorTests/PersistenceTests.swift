@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import SERTestSupport
 @testable import SERTensor
 
 /// Safetensors and .npy persistence, checked against files written by the reference libraries
@@ -22,16 +23,7 @@ final class PersistenceTests: XCTestCase {
         var byte_identical: [String: String]
     }
 
-    private static let fixtureDirectory: URL = {
-        var url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while url.path != "/" {
-            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { break }
-            url.deleteLastPathComponent()
-        }
-        return url.appendingPathComponent("Tests/Fixtures/io")
-    }()
-
-    private func fixture(_ name: String) -> URL { Self.fixtureDirectory.appendingPathComponent(name) }
+    private func fixture(_ name: String) -> URL { Fixtures.url("io/" + name) }
 
     private func fixtureBytes(_ name: String) throws -> Data { try Data(contentsOf: fixture(name)) }
 
@@ -497,7 +489,7 @@ final class PersistenceTests: XCTestCase {
             check(Data(bytes), "noise \(i)")
         }
         // Every fixture: all truncations, plus random mutations biased towards the header's syntax.
-        let names = try FileManager.default.contentsOfDirectory(atPath: Self.fixtureDirectory.path)
+        let names = try FileManager.default.contentsOfDirectory(atPath: Fixtures.url("io").path)
             .filter { $0.hasSuffix(".npy") || $0.hasSuffix(".safetensors") }.sorted()
         let syntax = Array("{}[]\":,0123456789-.eE \\ut'()TF".utf8)
         for name in names {

@@ -1,5 +1,3 @@
-import SERTensor
-
 /// The base class of every layer and model: a tree of named parameters, buffers and child modules.
 ///
 /// **Names.** Parameters have stable dotted names built from the registration names along the

@@ -1,5 +1,4 @@
 import Foundation
-import SERTensor
 
 /// Saving and loading a module's state dict as a safetensors file (``Safetensors``).
 ///
