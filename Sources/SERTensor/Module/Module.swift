@@ -175,9 +175,11 @@ public struct StateDictError: Error, CustomStringConvertible, Equatable {
     public var missing: [String]
     public var unexpected: [String]
     public var misShaped: [ShapeMismatch]
+    /// The file the state dict came from, when it was loaded from one (``Module/load(from:strict:)``).
+    public var file: String? = nil
 
     public var description: String {
-        var lines = ["state dict does not match \(module):"]
+        var lines = [file.map { "state dict in \($0) does not match \(module):" } ?? "state dict does not match \(module):"]
         if !missing.isEmpty { lines.append("  missing keys (\(missing.count)): " + missing.joined(separator: ", ")) }
         if !unexpected.isEmpty { lines.append("  unexpected keys (\(unexpected.count)): " + unexpected.joined(separator: ", ")) }
         for m in misShaped { lines.append("  \(m.name): expected shape \(m.expected), found \(m.found)") }
