@@ -27,10 +27,11 @@ demo: release
 bench: release
 	"$$($(SWIFT) build -c release --show-bin-path $(SWIFT_FLAGS))/ser-cli" bench $(BENCH_ARGS)
 
+# The example package is built first so that the test runner's summary is the last thing printed.
 test: deps
+	@$(MAKE) --no-print-directory example
 	$(SWIFT) build --build-tests $(SWIFT_FLAGS)
 	$(SWIFT) test $(SWIFT_FLAGS) $(TEST_FLAGS)
-	@$(MAKE) --no-print-directory example
 
 # A separate package that depends on SwiftSER by path and imports only SERTensor.
 example:
