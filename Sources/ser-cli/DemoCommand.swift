@@ -1,14 +1,14 @@
 import ArgumentParser
 import Foundation
+import SERAudio
 import SERTensor
 
 /// `ser-cli demo`: the main job, end to end, as far as it exists.
 ///
-/// Until the demo corpus lands (a later issue) it synthesises a vowel (``DemoVowel``), analyses it with
-/// SERTensor ops (levels, an energy envelope) and checks an autocorrelation pitch estimate against
-/// the contour it was made with; the command fails when the estimate is off by more than 5%.
-// TODO: after SERAudio is merged, write the sound with SERAudio (WAV), read it back and analyse the
-// file, and later run the trained model on the demo corpus.
+/// Until the demo corpus and training land (later issues) it synthesises a vowel (``DemoVowel``),
+/// writes it as a 16-bit WAV with SERAudio, reads the file back, analyses it (levels, an energy
+/// envelope) and checks an autocorrelation pitch estimate against the contour it was made with;
+/// the command fails when the estimate is off by more than 5%.
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
@@ -23,6 +23,9 @@ struct DemoCommand: ParsableCommand {
 
     @Option(name: .long, help: "Seed of the aspiration noise.")
     var seed: UInt64 = 7
+
+    @Option(name: .long, help: "Folder for the demo's output files.")
+    var outputDirectory = "demo-output"
 
     func validate() throws {
         guard duration >= 0.3 && duration <= 60 else { throw ValidationError("--duration must be in 0.3...60 seconds") }
@@ -42,14 +45,22 @@ struct DemoCommand: ParsableCommand {
         vowel.sampleRate = sampleRate
         vowel.seed = seed
         let t0 = Date()
-        let samples = vowel.render()
+        let rendered = vowel.render()
+        // Through the file: write a 16-bit WAV, read it back, and analyse what was read.
+        let folder = URL(fileURLWithPath: outputDirectory, isDirectory: true)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let wav = folder.appendingPathComponent("vowel.wav")
+        try AudioFile.write(AudioBuffer(samples: rendered, sampleRate: Int(sampleRate)), to: wav, format: .wav)
+        let (info, buffer) = try AudioFile.read(wav)
+        let samples = buffer.samples
         let analysis = DemoAnalysis(samples: samples, sampleRate: sampleRate, frameSeconds: 0.05)
 
         let sr = Int(sampleRate)
         let f0s = stride(from: 0.0, to: duration, by: 0.001).map { vowel.f0(at: $0) }
         let formants = vowel.formants.map { String(format: "%.0f", $0.frequency) }.joined(separator: ", ")
         print("SwiftSER demo: synthetic vowel /ɑ/ (source-filter synthesis)")
-        print("  (the demo corpus arrives in a later issue; WAV output will use SERAudio once merged)")
+        print("  (the demo corpus and training arrive in later issues)")
+        print("  written and read back: \(wav.path) (\(info.format)/\(info.subtype), \(info.channels) channel, \(info.sampleRate) Hz)")
         print(String(format: "  duration        %.3f s (%d samples at %d Hz, mono)", Double(samples.count) / sampleRate,
                      samples.count, sr))
         print(String(format: "  pitch range     %.1f–%.1f Hz (contour with %.1f Hz vibrato)", f0s.min() ?? 0,
