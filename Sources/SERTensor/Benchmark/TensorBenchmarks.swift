@@ -5,6 +5,6 @@
 public enum TensorBenchmarks {
     /// Matmul, elementwise and reduction sections with their default sizes.
     public static var sections: [any BenchSection] {
-        [MatmulBenchmark(), ElementwiseBenchmark(), ReductionBenchmark()]
+        [MatmulBenchmark(), ElementwiseBenchmark(), ReductionBenchmark(), LayerBenchmark()]
     }
 }
