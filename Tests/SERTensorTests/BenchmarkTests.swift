@@ -52,7 +52,7 @@ final class BenchmarkTests: XCTestCase {
 
     func testRegistrySelectsByNameInRegistryOrderAndRejectsUnknown() throws {
         let registry = BenchRegistry(TensorBenchmarks.sections)
-        XCTAssertEqual(registry.names, ["matmul", "elementwise", "reduction"])
+        XCTAssertEqual(registry.names, ["matmul", "elementwise", "reduction", "layers"])
         XCTAssertEqual(try registry.select([]).map(\.name), registry.names)
         XCTAssertEqual(try registry.select(["reduction", "matmul"]).map(\.name), ["matmul", "reduction"])
         XCTAssertThrowsError(try registry.select(["gemm"])) { error in
