@@ -19,9 +19,14 @@ extension Tensor {
         if training, let rm = runningMean, let rv = runningVar {
             // running = (1 − momentum)·running + momentum·batch, with the unbiased batch variance.
             let n = Double(count / Swift.max(c, 1))
-            let batchVar = stats.invStd.map { 1 / ($0 * $0) - eps }
-            let newMean = zip(rm.doubles, stats.mean).map { (1 - momentum) * $0 + momentum * $1 }
-            let newVar = zip(rv.doubles, batchVar).map { (1 - momentum) * $0 + momentum * $1 * n / Swift.max(n - 1, 1) }
+            let unbias: Double = n / Swift.max(n - 1, 1)
+            let oldMean: [Double] = rm.doubles, oldVar: [Double] = rv.doubles
+            var newMean = [Double](repeating: 0, count: c), newVar = [Double](repeating: 0, count: c)
+            for ch in 0..<c {
+                let batchVar: Double = 1 / (stats.invStd[ch] * stats.invStd[ch]) - eps
+                newMean[ch] = (1 - momentum) * oldMean[ch] + momentum * stats.mean[ch]
+                newVar[ch] = (1 - momentum) * oldVar[ch] + momentum * batchVar * unbias
+            }
             rm.assign(Tensor(shape: [c], scalars: newMean))
             rv.assign(Tensor(shape: [c], scalars: newVar))
         }
