@@ -382,6 +382,21 @@ final class RecurrentTests: XCTestCase {
         }
     }
 
+    /// Without recording, each layer's buffers are released early; the values must not change.
+    func testInferenceMatchesRecordedForward() throws {
+        for kind in RecurrentKind.allCases {
+            let w = try weights(kind, layers: 3, bidirectional: true, seed: 81)
+            let x = randn([batch, time, input], seed: 82)
+            let recorded = run(x, w, lengths: [5, 3, 1])
+            XCTAssertTrue(recorded.output.requiresGrad)
+            let inferred = withNoGrad { run(x, w, lengths: [5, 3, 1]) }
+            XCTAssertFalse(inferred.output.requiresGrad)
+            XCTAssertEqual(inferred.output.doubles, recorded.output.doubles)
+            XCTAssertEqual(inferred.h.doubles, recorded.h.doubles)
+            XCTAssertEqual(inferred.c?.doubles, recorded.c?.doubles)
+        }
+    }
+
     func testNoGradientRecordedWithoutRequiresGrad() throws {
         let w = try RecurrentWeights(kind: .gru, layers: 1, bidirectional: false,
                                      ordered: try weights(.gru, layers: 1, bidirectional: false).orderedParameters.map { $0.detach() })
