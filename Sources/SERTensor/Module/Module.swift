@@ -1,5 +1,3 @@
-import SERTensor
-
 /// The base class of every layer and model: a tree of named parameters, buffers and child modules.
 ///
 /// **Names.** Parameters have stable dotted names built from the registration names along the
@@ -177,9 +175,11 @@ public struct StateDictError: Error, CustomStringConvertible, Equatable {
     public var missing: [String]
     public var unexpected: [String]
     public var misShaped: [ShapeMismatch]
+    /// The file the state dict came from, when it was loaded from one (``Module/load(from:strict:)``).
+    public var file: String? = nil
 
     public var description: String {
-        var lines = ["state dict does not match \(module):"]
+        var lines = [file.map { "state dict in \($0) does not match \(module):" } ?? "state dict does not match \(module):"]
         if !missing.isEmpty { lines.append("  missing keys (\(missing.count)): " + missing.joined(separator: ", ")) }
         if !unexpected.isEmpty { lines.append("  unexpected keys (\(unexpected.count)): " + unexpected.joined(separator: ", ")) }
         for m in misShaped { lines.append("  \(m.name): expected shape \(m.expected), found \(m.found)") }
@@ -190,4 +190,14 @@ public struct StateDictError: Error, CustomStringConvertible, Equatable {
 /// A module mapping one tensor to one tensor, so it can sit in a ``Sequential``.
 public protocol UnaryLayer: Module {
     func callAsFunction(_ x: Tensor) -> Tensor
+}
+
+extension Module {
+    /// Converts every parameter and buffer to `dtype` in place (the tensors keep their identity, so
+    /// references held by layers stay valid). Used to run a module in float64 for gradient checks.
+    public func convert(to dtype: DType) {
+        for (_, t) in namedParameters() + namedBuffers() where t.dtype != dtype {
+            t.storage = t.to(dtype).storage
+        }
+    }
 }
