@@ -34,12 +34,14 @@ let package = Package(
                        providers: [.apt(["libsndfile1-dev"])]),
         .systemLibrary(name: "CSampleRate", path: "Sources/CSampleRate", pkgConfig: "samplerate",
                        providers: [.apt(["libsamplerate0-dev"])]),
+        // No pkgConfig: its -D flags are prohibited by SwiftPM, and the headers' defaults are the same.
+        .systemLibrary(name: "CKissFFT", path: "Sources/CKissFFT", providers: [.apt(["libkissfft-dev"])]),
 
         // Layers
         .target(name: "SERTensor",
                 dependencies: ["CBLAS", "CLAPACKE", .product(name: "RealModule", package: "swift-numerics")]),
         .target(name: "SERAudio", dependencies: ["SERTensor", "CSndFile", "CSampleRate"]),
-        .target(name: "SERFeatures", dependencies: ["SERTensor", "SERAudio"]),
+        .target(name: "SERFeatures", dependencies: ["SERTensor", "SERAudio", "CKissFFT"]),
         .target(name: "SERModels", dependencies: ["SERTensor", "SERFeatures"]),
         .target(name: "SERTraining", dependencies: ["SERTensor", "SERAudio", "SERFeatures", "SERModels"]),
         .executableTarget(name: "ser-cli",

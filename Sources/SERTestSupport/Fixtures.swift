@@ -37,7 +37,13 @@ public struct TensorFixture: Codable {
     public var shape: [Int]
     public var data: [Double]
 
+    /// As a float32 tensor.
     public var tensor: Tensor { Tensor(shape: shape, scalars: data.map { Float($0) }) }
+
+    /// As a tensor of `dtype`, converted from the stored doubles directly (no float32 rounding).
+    public func tensor(_ dtype: DType) -> Tensor {
+        dtype == .float64 ? Tensor(shape: shape, scalars: data) : tensor
+    }
 }
 
 /// Element-wise comparison result: the worst absolute and relative error and where it occurred.

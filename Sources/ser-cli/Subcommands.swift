@@ -3,5 +3,8 @@ import ArgumentParser
 extension SERCommand {
     /// Every subcommand, in the order `--help` lists them. Each lives in its own file.
     static let allSubcommands: [ParsableCommand.Type] = [
+        DemoCommand.self,
+        InfoCommand.self,
+        BenchCommand.self,
     ]
 }

@@ -65,4 +65,37 @@ public struct GradientChecker {
         }
         return report
     }
+
+    /// Checks the gradients of `f` with respect to the parameters of `module` (converted to float64
+    /// in place) and to `inputs`. Parameters are perturbed in place; `f` must read them from the module.
+    public func check(module: Module, inputs: [Tensor] = [], _ f: ([Tensor]) -> Tensor) -> Report {
+        module.convert(to: .float64)
+        let params = module.parameters().filter(\.requiresGrad)
+        let xs = inputs.map { $0.to(.float64).copy().requiringGrad() }
+        for p in params { p.grad = nil }
+        var rng = RandomGenerator(seed: seed)
+        let y0 = f(xs)
+        let w = Tensor.uniform(y0.shape, low: 0.5, high: 1.5, dtype: .float64, using: &rng)
+        func loss(_ y: Tensor) -> Double { withNoGrad { (y * w).sum().doubles[0] } }
+        (y0 * w).sum().backward()
+        var report = Report(maxAbsoluteError: 0, maxRelativeError: 0, worstElement: (0, 0))
+        for (i, t) in (params + xs).enumerated() {
+            let analytic = t.grad?.doubles ?? [Double](repeating: 0, count: t.count)
+            let p = t.storage.pointer(Double.self)
+            for e in 0..<t.count {
+                let orig = p[e]
+                p[e] = orig + epsilon
+                let lp = loss(withNoGrad { f(xs) })
+                p[e] = orig - epsilon
+                let lm = loss(withNoGrad { f(xs) })
+                p[e] = orig
+                let numeric = (lp - lm) / (2 * epsilon)
+                let abs = Swift.abs(analytic[e] - numeric)
+                let rel = abs / Swift.max(1, Swift.abs(numeric))
+                report.maxAbsoluteError = Swift.max(report.maxAbsoluteError, abs)
+                if rel > report.maxRelativeError || rel.isNaN { report.maxRelativeError = rel; report.worstElement = (i, e) }
+            }
+        }
+        return report
+    }
 }

@@ -53,52 +53,53 @@ struct BroadcastPlan {
     }
 }
 
+/// `out[i] = fn(a[i·sa], b[i·sb])` for `i` in `range`, with `sa`, `sb` ∈ {0, 1} (0 broadcasts a scalar).
+/// The switch on `fn` sits outside the loops, so each loop is a direct, vectorisable expression.
 @inline(__always)
-private func binaryLoop<T: TensorScalar>(_ a: UnsafePointer<T>, _ aCount: Int, _ b: UnsafePointer<T>, _ bCount: Int,
-                                         _ out: UnsafeMutablePointer<T>, _ plan: BroadcastPlan, _ f: (T, T) -> T) {
+private func binaryRun<T: TensorScalar>(_ fn: BinaryFunction, _ a: UnsafePointer<T>, _ sa: Int, _ b: UnsafePointer<T>, _ sb: Int,
+                                        _ out: UnsafeMutablePointer<T>, _ range: Range<Int>) {
+    switch (fn, sa, sb) {
+    case (.add, 1, 1): for i in range { out[i] = a[i] + b[i] }
+    case (.add, 1, 0): let s = b[0]; for i in range { out[i] = a[i] + s }
+    case (.add, 0, 1): let s = a[0]; for i in range { out[i] = s + b[i] }
+    case (.sub, 1, 1): for i in range { out[i] = a[i] - b[i] }
+    case (.sub, 1, 0): let s = b[0]; for i in range { out[i] = a[i] - s }
+    case (.sub, 0, 1): let s = a[0]; for i in range { out[i] = s - b[i] }
+    case (.mul, 1, 1): for i in range { out[i] = a[i] * b[i] }
+    case (.mul, 1, 0): let s = b[0]; for i in range { out[i] = a[i] * s }
+    case (.mul, 0, 1): let s = a[0]; for i in range { out[i] = s * b[i] }
+    case (.div, 1, 1): for i in range { out[i] = a[i] / b[i] }
+    case (.div, 1, 0): let s = b[0]; for i in range { out[i] = a[i] / s }
+    case (.div, 0, 1): let s = a[0]; for i in range { out[i] = s / b[i] }
+    default: for i in range { out[i] = fn.apply(a[i * sa], b[i * sb]) }
+    }
+}
+
+private func binaryKernel<T: TensorScalar>(_ fn: BinaryFunction, _ a: Tensor, _ b: Tensor, _ out: Tensor,
+                                           _ plan: BroadcastPlan, _: T.Type) {
+    let pa = UnsafePointer(a.storage.pointer(T.self)), pb = UnsafePointer(b.storage.pointer(T.self))
+    let po = out.storage.pointer(T.self)
     let n = plan.rows * plan.inner
-    if aCount == n && bCount == n {
-        Parallel.forRanges(n) { r in for i in r { out[i] = f(a[i], b[i]) } }
-    } else if bCount == 1 {
-        let s = b[0]
-        Parallel.forRanges(n) { r in for i in r { out[i] = f(a[i], s) } }
-    } else if aCount == 1 {
-        let s = a[0]
-        Parallel.forRanges(n) { r in for i in r { out[i] = f(s, b[i]) } }
+    if a.count == n && b.count == n {
+        Parallel.forRanges(n) { r in binaryRun(fn, pa, 1, pb, 1, po, r) }
+    } else if b.count == 1 {
+        Parallel.forRanges(n) { r in binaryRun(fn, pa, 1, pb, 0, po, r) }
+    } else if a.count == 1 {
+        Parallel.forRanges(n) { r in binaryRun(fn, pa, 0, pb, 1, po, r) }
     } else {
         let inner = plan.inner
         let ia = plan.strideA.last ?? 0, ib = plan.strideB.last ?? 0
         Parallel.forRanges(plan.rows, costPerItem: inner) { rows in
             for row in rows {
                 let (oa, ob) = plan.offsets(row: row)
-                let pa = a + oa, pb = b + ob, po = out + row * inner
-                if ia == 1 && ib == 1 {
-                    for j in 0..<inner { po[j] = f(pa[j], pb[j]) }
-                } else if ia == 1 {
-                    let s = pb[0]
-                    for j in 0..<inner { po[j] = f(pa[j], s) }
-                } else if ib == 1 {
-                    let s = pa[0]
-                    for j in 0..<inner { po[j] = f(s, pb[j]) }
+                if ia == 0 && ib == 0 {
+                    let v = fn.apply(pa[oa], pb[ob])
+                    (po + row * inner).update(repeating: v, count: inner)
                 } else {
-                    let v = f(pa[0], pb[0])
-                    for j in 0..<inner { po[j] = v }
+                    binaryRun(fn, pa + oa, ia, pb + ob, ib, po + row * inner, 0..<inner)
                 }
             }
         }
-    }
-}
-
-@inline(__always)
-private func binaryKernel<T: TensorScalar>(_ fn: BinaryFunction, _ a: Tensor, _ b: Tensor, _ out: Tensor,
-                                           _ plan: BroadcastPlan, _: T.Type) {
-    let pa = a.storage.pointer(T.self), pb = b.storage.pointer(T.self), po = out.storage.pointer(T.self)
-    switch fn {
-    case .add: binaryLoop(pa, a.count, pb, b.count, po, plan, +)
-    case .sub: binaryLoop(pa, a.count, pb, b.count, po, plan, -)
-    case .mul: binaryLoop(pa, a.count, pb, b.count, po, plan, *)
-    case .div: binaryLoop(pa, a.count, pb, b.count, po, plan, /)
-    default: binaryLoop(pa, a.count, pb, b.count, po, plan) { fn.apply($0, $1) }
     }
 }
 

@@ -60,25 +60,25 @@ public enum UnaryFunction: Sendable, Equatable {
     var name: String { "\(self)" }
 }
 
+/// `y[i] = f(x[i])` over `range`; the switch sits outside the loops so common cases vectorise.
 @inline(__always)
-private func mapKernel<T: TensorScalar>(_ f: UnaryFunction, _ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>, _ n: Int) {
-    // The switch sits outside the loop so each case is a tight, vectorisable loop.
-    @inline(__always) func run(_ g: (T) -> T) {
-        Parallel.forRanges(n) { r in for i in r { y[i] = g(x[i]) } }
-    }
+private func mapRun<T: TensorScalar>(_ f: UnaryFunction, _ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>, _ range: Range<Int>) {
     switch f {
-    case .neg: run { -$0 }
-    case .relu: run { $0 > 0 ? $0 : 0 }
-    case .abs: run { Swift.abs($0) }
-    case .sqrt: run { $0.squareRoot() }
-    case .exp: run { T.exp($0) }
-    case .log: run { T.log($0) }
-    case .tanh: run { T.tanh($0) }
-    case .sigmoid: run { UnaryFunction.sigmoid.forward($0) }
-    case .leakyRelu(let s): let ts = T(s); run { $0 > 0 ? $0 : ts * $0 }
-    case .clamp(let lo, let hi): let l = T(lo), h = T(hi); run { Swift.min(Swift.max($0, l), h) }
-    default: run { f.forward($0) }
+    case .neg: for i in range { y[i] = -x[i] }
+    case .relu: for i in range { y[i] = x[i] > 0 ? x[i] : 0 }
+    case .abs: for i in range { y[i] = Swift.abs(x[i]) }
+    case .sqrt: for i in range { y[i] = x[i].squareRoot() }
+    case .exp: for i in range { y[i] = T.exp(x[i]) }
+    case .log: for i in range { y[i] = T.log(x[i]) }
+    case .tanh: for i in range { y[i] = T.tanh(x[i]) }
+    case .leakyRelu(let s): let ts = T(s); for i in range { y[i] = x[i] > 0 ? x[i] : ts * x[i] }
+    case .clamp(let lo, let hi): let l = T(lo), h = T(hi); for i in range { y[i] = Swift.min(Swift.max(x[i], l), h) }
+    default: for i in range { y[i] = f.forward(x[i]) }
     }
+}
+
+private func mapKernel<T: TensorScalar>(_ f: UnaryFunction, _ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>, _ n: Int) {
+    Parallel.forRanges(n) { r in mapRun(f, x, y, r) }
 }
 
 @inline(__always)

@@ -2,36 +2,54 @@
 /// those dimensions removed, or set to 1 when `keepDims` is true.
 enum ReduceKind { case sum, max, min }
 
+/// Reduces `r` contiguous elements into `y[0]` (sum, max or min; NaN propagates).
+@inline(__always)
+private func reduceRow<T: TensorScalar>(_ kind: ReduceKind, _ p: UnsafePointer<T>, _ r: Int, into y: UnsafeMutablePointer<T>) {
+    switch kind {
+    case .sum:
+        // Eight independent partial sums: vectorises and keeps rounding error low.
+        var acc = SIMD8<T>(repeating: 0)
+        var i = 0
+        while i + 8 <= r {
+            acc += SIMD8<T>(p[i], p[i + 1], p[i + 2], p[i + 3], p[i + 4], p[i + 5], p[i + 6], p[i + 7])
+            i += 8
+        }
+        var s = acc.sum()
+        while i < r { s += p[i]; i += 1 }
+        y.pointee = s
+    case .max:
+        var m = -T.infinity
+        for i in 0..<r { let v = p[i]; if v > m || v.isNaN { m = v; if v.isNaN { break } } }
+        y.pointee = m
+    case .min:
+        var m = T.infinity
+        for i in 0..<r { let v = p[i]; if v < m || v.isNaN { m = v; if v.isNaN { break } } }
+        y.pointee = m
+    }
+}
+
 /// Reduces the middle axis of a `[outer, r, inner]` layout into `[outer, inner]`.
 @inline(__always)
 private func reduceMiddle<T: TensorScalar>(_ kind: ReduceKind, _ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>,
                                            outer: Int, r: Int, inner: Int) {
+    if inner == 1 && outer < Parallel.workerCount && r * outer >= Parallel.minimumParallelElements {
+        // Few long rows: split each row across the cores and combine the partial results.
+        let parts = Parallel.workerCount
+        let partial = UnsafeMutablePointer<T>.allocate(capacity: outer * parts)
+        defer { partial.deallocate() }
+        Parallel.forRanges(outer * parts, costPerItem: r / parts) { range in
+            for job in range {
+                let o = job / parts, p = job % parts
+                let lo = r * p / parts, hi = r * (p + 1) / parts
+                reduceRow(kind, x + o * r + lo, hi - lo, into: partial + job)
+            }
+        }
+        for o in 0..<outer { reduceRow(kind, UnsafePointer(partial + o * parts), parts, into: y + o) }
+        return
+    }
     if inner == 1 {
         Parallel.forRanges(outer, costPerItem: r) { range in
-            for o in range {
-                let p = x + o * r
-                switch kind {
-                case .sum:
-                    // Eight independent partial sums: vectorises and keeps rounding error low.
-                    var acc = SIMD8<T>(repeating: 0)
-                    var i = 0
-                    while i + 8 <= r {
-                        acc += SIMD8<T>(p[i], p[i + 1], p[i + 2], p[i + 3], p[i + 4], p[i + 5], p[i + 6], p[i + 7])
-                        i += 8
-                    }
-                    var s = acc.sum()
-                    while i < r { s += p[i]; i += 1 }
-                    y[o] = s
-                case .max:
-                    var m = -T.infinity
-                    for i in 0..<r { let v = p[i]; if v > m || v.isNaN { m = v; if v.isNaN { break } } }
-                    y[o] = m
-                case .min:
-                    var m = T.infinity
-                    for i in 0..<r { let v = p[i]; if v < m || v.isNaN { m = v; if v.isNaN { break } } }
-                    y[o] = m
-                }
-            }
+            for o in range { reduceRow(kind, x + o * r, r, into: y + o) }
         }
         return
     }

@@ -1,4 +1,4 @@
-/// Reshape and broadcast-expand. Both copy (tensors never alias storage) except reshape, which
+/// Reshape and broadcast-expand. Expand copies (tensors never alias storage); reshape
 /// shares the storage of its input (elements are identical and neither side mutates it).
 extension Tensor {
     /// The same elements with a new shape; one dimension may be `-1` (inferred).
@@ -47,11 +47,16 @@ extension Tensor {
     }
 
     /// Broadcasts to `target` (NumPy rules), copying. The gradient sums back over the broadcast axes.
+    ///
+    /// The copy reads the input through broadcast strides (0 along expanded axes): contiguous runs are
+    /// copied with `memcpy` and runs of one repeated element are filled.
     public func expanded(to target: [Int]) -> Tensor {
         if target == shape { return self }
         let full = ShapeMath.broadcast(shape, target, op: "expand")
         precondition(full == target, "expand: shape \(shape) cannot be expanded to \(target)")
-        let out = Tensor.binaryRaw(.add, self, Tensor.zeros(target, dtype: dtype))
+        let out = Tensor.empty(target, dtype: dtype)
+        Tensor.stridedCopyRaw(from: self, strides: ShapeMath.broadcastStrides(shape, to: target),
+                              into: out, strides: ShapeMath.strides(target), shape: target)
         let original = shape
         return record(out, "expand", [self]) { g in [g.sumToShape(original)] }
     }

@@ -1,0 +1,44 @@
+# SwiftSER: the two set-up commands (README.md) and helpers.
+#
+#   make demo    install missing Debian packages, release build, run the main job end to end
+#   make test    install missing Debian packages, build and run the test suite, build the example package
+#   make bench   release build, run `ser-cli bench` (BENCH_ARGS="--json" etc. passes options)
+#
+# SWIFT_FLAGS is passed to every swift build/test/run of this package, e.g.
+#   make test SWIFT_FLAGS="--scratch-path .build-mine"
+
+SWIFT       ?= swift
+SWIFT_FLAGS ?=
+TEST_FLAGS  ?=
+BENCH_ARGS  ?=
+DEMO_ARGS   ?=
+
+.PHONY: demo test bench deps release example clean
+
+deps:
+	@scripts/ensure-deps.sh
+
+release: deps
+	$(SWIFT) build -c release --product ser-cli $(SWIFT_FLAGS)
+
+demo: release
+	"$$($(SWIFT) build -c release --show-bin-path $(SWIFT_FLAGS))/ser-cli" demo $(DEMO_ARGS)
+
+bench: release
+	"$$($(SWIFT) build -c release --show-bin-path $(SWIFT_FLAGS))/ser-cli" bench $(BENCH_ARGS)
+
+# The example package is built first so that the test runner's summary is the last thing printed.
+test: deps
+	@$(MAKE) --no-print-directory example
+	$(SWIFT) build --build-tests $(SWIFT_FLAGS)
+	$(SWIFT) test $(SWIFT_FLAGS) $(TEST_FLAGS)
+
+# A separate package that depends on SwiftSER by path and imports only SERTensor.
+example:
+	@start=$$(date +%s); \
+	$(SWIFT) run --package-path Examples/TensorOnly TensorOnly && \
+	echo "example package Examples/TensorOnly: built and ran in $$(( $$(date +%s) - start )) s"
+
+clean:
+	$(SWIFT) package clean $(SWIFT_FLAGS)
+	rm -rf Examples/TensorOnly/.build

@@ -1,0 +1,10 @@
+/// The SERTensor benchmark sections, in the order `ser-cli bench` runs them.
+///
+/// Upper layers add their own sections next to these in the CLI's registry
+/// (`Sources/ser-cli/BenchSections.swift`).
+public enum TensorBenchmarks {
+    /// Matmul, elementwise and reduction sections with their default sizes.
+    public static var sections: [any BenchSection] {
+        [MatmulBenchmark(), ElementwiseBenchmark(), ReductionBenchmark(), LayerBenchmark()]
+    }
+}

@@ -1,0 +1,85 @@
+/// The time loop of one GRU layer-direction, forward and backward (PyTorch's `nn.GRU` cell):
+///
+///     r = σ(W_ir x + b_ir + W_hr h + b_hr)      z = σ(W_iz x + b_iz + W_hz h + b_hz)
+///     n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn))
+///     h' = (1 − z) ⊙ n + z ⊙ h
+///
+/// Shapes: `B` batch, `T` time, `H` hidden, gate rows `[3H]` in the order (r, z, n).
+/// On entry `gates` holds `x·W_ihᵀ` for every frame (one GEMM by the caller). Because `r`
+/// multiplies the recurrent part of `n`, each step's `h_{t−1}·W_hhᵀ` goes to a scratch `[B, 3H]`, and
+/// one fused pass combines both projections, applies the nonlinearities and updates the state.
+enum GRUCell {
+    static func forward<T: TensorScalar>(_ geo: RecurrentGeometry, reverse: Bool,
+                                         _ buf: RecurrentCellBuffers<T>, _ io: RecurrentCellIO<T>) {
+        let B = geo.batch, TT = geo.time, H = geo.hidden, GH = 3 * H
+        for b in 0..<B {
+            let first = buf.hPrev + (b * TT + geo.firstStep(b, reverse: reverse)) * H
+            if let h0 = io.h0 { first.update(from: h0 + b * H, count: H) } else { first.update(repeating: 0, count: H) }
+        }
+        let bias = io.bias
+        guard let biasN = io.biasHiddenN else { preconditionFailure("GRUCell: missing b_hn") }
+        let scratch = UnsafeMutablePointer<T>.allocate(capacity: B * GH)
+        defer { scratch.deallocate() }
+        for s in 0..<TT {
+            let t = geo.frame(s, reverse: reverse)
+            // scratch = h_{t−1} · W_hhᵀ   (m = B rows strided by T·H, n = 3H, k = H)
+            T.gemm(transA: false, transB: true, m: B, n: GH, k: H, alpha: 1,
+                   a: buf.hPrev + t * H, lda: TT * H, b: io.weightHH, ldb: H, beta: 0, c: scratch, ldc: GH)
+            Parallel.forRanges(B, costPerItem: GH * 8) { range in
+                for b in range where geo.isValid(b, t) {
+                    let row = b * TT + t
+                    let g = buf.gates + row * GH, u = scratch + b * GH
+                    let hp = buf.hPrev + row * H, an = buf.aux + row * H, hn = io.hN + b * H
+                    for j in 0..<(2 * H) { g[j] = GateActivation.sigmoid(g[j] + u[j] + bias[j]) }
+                    for j in 0..<H {
+                        let a = u[2 * H + j] + biasN[j]
+                        an[j] = a
+                        g[2 * H + j] = GateActivation.tanh(g[2 * H + j] + bias[2 * H + j] + g[j] * a)
+                    }
+                    for j in 0..<H {
+                        let z = g[H + j], n = g[2 * H + j]
+                        hn[j] = (1 - z) * n + z * hp[j]
+                    }
+                    (io.output + row * io.outputStride).update(from: hn, count: H)
+                    if let next = geo.nextStep(t, reverse: reverse) {
+                        (buf.hPrev + (b * TT + next) * H).update(from: hn, count: H)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Back-propagation through time, frames in the reverse of the forward order:
+    ///
+    ///     ∂n̂ = ∂h'(1 − z)(1 − n²)        ∂ẑ = ∂h'(h − n) z(1 − z)       ∂r̂ = ∂n̂ (W_hn h + b_hn) r(1 − r)
+    ///     input side (r̂, ẑ, ∂n̂)          hidden side (r̂, ẑ, r ∂n̂)       ∂h = ∂h' z + ∂(hidden side) · W_hh
+    static func backward<T: TensorScalar>(_ geo: RecurrentGeometry, reverse: Bool,
+                                          _ buf: RecurrentCellBuffers<T>, _ io: RecurrentCellGradIO<T>) {
+        let B = geo.batch, TT = geo.time, H = geo.hidden, GH = 3 * H
+        let dGx = io.dGatesInput, dGh = io.dGatesHidden
+        for s in 0..<TT {
+            let t = geo.frame(s, reverse: !reverse)
+            Parallel.forRanges(B, costPerItem: GH * 4) { range in
+                for b in range where geo.isValid(b, t) {
+                    let row = b * TT + t
+                    let g = buf.gates + row * GH, hp = buf.hPrev + row * H, an = buf.aux + row * H
+                    let dy = io.dOutput + row * io.outputStride, dh = io.dh + b * H
+                    let dx = dGx + row * GH, dhid = dGh + row * GH
+                    for j in 0..<H {
+                        let r = g[j], z = g[H + j], n = g[2 * H + j]
+                        let dhj = dy[j] + dh[j]
+                        let dn = dhj * (1 - z) * (1 - n * n)
+                        let dz = dhj * (hp[j] - n) * z * (1 - z)
+                        let dr = dn * an[j] * r * (1 - r)
+                        dx[j] = dr; dx[H + j] = dz; dx[2 * H + j] = dn
+                        dhid[j] = dr; dhid[H + j] = dz; dhid[2 * H + j] = dn * r
+                        dh[j] = dhj * z
+                    }
+                }
+            }
+            // ∂h_{t−1} += ∂hidden_t · W_hh  (zero rows for skipped sequences leave their ∂h unchanged)
+            T.gemm(transA: false, transB: false, m: B, n: H, k: GH, alpha: 1,
+                   a: dGh + t * GH, lda: TT * GH, b: io.weightHH, ldb: H, beta: 1, c: io.dh, ldc: H)
+        }
+    }
+}
