@@ -3,22 +3,28 @@ import Foundation
 import SERAudio
 import SERFeatures
 
-/// `ser-cli features`: fixed features of one audio file, or of every `.wav` file in a folder.
-///
-/// Kinds (``FeatureKind``): `pitch` writes one line per frame, `time f0` (s, Hz; 0 when unvoiced);
-/// `pulses` writes one pulse time (s) per line. Numbers are printed in Swift's shortest round-trip form.
+/// `ser-cli features --kind KIND --input FILE|FOLDER --output OUT|FOLDER`: fixed features of one audio file,
+/// or of every `.wav` file in a folder. The work is a library call per kind (``FeatureKind``); this command
+/// parses, loops over files and prints.
 struct FeaturesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "features",
-        abstract: "Extract features (pitch track, glottal pulse times) from audio.",
+        abstract: "Extract fixed features (log-mel, pitch, glottal pulses) from audio.",
         discussion: """
-            --input may be a file or a folder; for a folder, every .wav file in it (not recursive) is \
-            processed and --output must be a folder, which receives <name>.txt per input, and a summary line \
-            with the compute time (excluding file reading and writing) is printed. \
-            pitch: "time f0" per frame (s, Hz; f0 = 0 when unvoiced), Praat's "To Pitch (ac)" with the given \
-            floor, ceiling, time step and accuracy and Praat's other defaults. \
+            logmel: the paper's log-mel spectrogram (16 kHz, 25 ms Hann window in a 512-point FFT, 10 ms hop, \
+            30 Slaney mel bands, natural log with floor 1e-6), written as a float32 .npy of shape [frames, 30]. \
+            Input at another rate is resampled to 16 kHz first. --config takes a JSON LogMelConfig (missing keys \
+            keep their defaults). \
+            pitchpulse-logmel: the same log-mel of the pitch-pulse signal (paper Eq. 2: the waveform at each \
+            Praat cc pulse, zero elsewhere). \
+            pitch: "time f0" per frame as text (s, Hz; f0 = 0 when unvoiced), Praat's "To Pitch (ac)" with the \
+            given floor, ceiling, time step and accuracy and Praat's other defaults. \
             pulses: one glottal pulse time (s) per line, Praat's "Sound & Pitch: To PointProcess (cc)" on that \
-            pitch. Multichannel files are averaged to mono first.
+            pitch. \
+            With a folder as --input, every .wav file in it (not recursive) is processed into --output (a \
+            folder) as <name>.npy or <name>.txt, a failing file is reported and skipped (exit status 1 at the \
+            end), and a summary line with the time spent is printed (pitch and pulses: compute only; log-mel \
+            kinds: including reading and writing). Multichannel files are averaged to mono first.
             """)
 
     @Option(help: "Feature kind.")
@@ -27,8 +33,14 @@ struct FeaturesCommand: ParsableCommand {
     @Option(help: "Input audio file, or a folder of .wav files.")
     var input: String
 
-    @Option(help: "Output file (.txt), or a folder when --input is a folder.")
+    @Option(help: "Output file (.npy for log-mel kinds, .txt for pitch and pulses), or a folder.")
     var output: String
+
+    @Option(help: "JSON file with log-mel settings (LogMelConfig).")
+    var config: String?
+
+    @Option(help: "Frequency-warp factor alpha in (-1, 1) (paper Eq. 1); 0 = none. Log-mel kinds.")
+    var warpAlpha: Double = 0
 
     @Option(help: "Pitch floor (Hz).")
     var pitchFloor: Double = 75
@@ -36,10 +48,10 @@ struct FeaturesCommand: ParsableCommand {
     @Option(help: "Pitch ceiling (Hz).")
     var pitchCeiling: Double = 600
 
-    @Option(help: "Time step (s); 0 = automatic (0.75 / pitch floor).")
+    @Option(help: "Pitch time step (s); 0 = automatic (0.75 / pitch floor).")
     var timeStep: Double = 0
 
-    @Flag(help: "Praat's 'very accurate' setting (Gaussian window of 6 periods).")
+    @Flag(help: "Praat's 'very accurate' pitch setting (Gaussian window of 6 periods).")
     var veryAccurate = false
 
     var pitchParameters: PraatPitchParameters {
@@ -52,42 +64,40 @@ struct FeaturesCommand: ParsableCommand {
     }
 
     func run() throws {
+        var logMelSettings = LogMelConfig()
+        if let config {
+            let url = URL(fileURLWithPath: config)
+            do {
+                logMelSettings = try JSONDecoder().decode(LogMelConfig.self, from: Data(contentsOf: url))
+            } catch {
+                throw ValidationError("\(url.path): not a valid log-mel configuration: \(error)")
+            }
+        }
+
         let fm = FileManager.default
         var isDirectory: ObjCBool = false
         guard fm.fileExists(atPath: input, isDirectory: &isDirectory) else {
             throw FeaturesCommandError.inputNotFound(path: input)
         }
-        let inputs: [(source: URL, destination: URL)]
+        let jobs: [(source: URL, destination: URL)]
         if isDirectory.boolValue {
-            let folder = URL(fileURLWithPath: input)
-            let names = try fm.contentsOfDirectory(atPath: input)
-                .filter { $0.lowercased().hasSuffix(".wav") }.sorted()
-            let outFolder = URL(fileURLWithPath: output)
+            let names = try fm.contentsOfDirectory(atPath: input).filter { $0.lowercased().hasSuffix(".wav") }.sorted()
+            let folder = URL(fileURLWithPath: input), outFolder = URL(fileURLWithPath: output)
             try fm.createDirectory(at: outFolder, withIntermediateDirectories: true)
-            inputs = names.map { name in
+            jobs = names.map { name in
                 (folder.appendingPathComponent(name),
-                 outFolder.appendingPathComponent((name as NSString).deletingPathExtension + ".txt"))
+                 outFolder.appendingPathComponent((name as NSString).deletingPathExtension + "." + kind.outputExtension))
             }
         } else {
-            inputs = [(URL(fileURLWithPath: input), URL(fileURLWithPath: output))]
+            jobs = [(URL(fileURLWithPath: input), URL(fileURLWithPath: output))]
         }
 
-        var computeSeconds = 0.0, audioSeconds = 0.0
-        var failures = 0
-        for (source, destination) in inputs {
+        var seconds = 0.0, audioSeconds = 0.0, failures = 0
+        for (source, destination) in jobs {
             do {
-                let audio = try AudioFile.read(source).buffer   // mono; 16-bit PCM as k / 32768, like Praat
-                let sampleRate = Double(audio.sampleRate)
-                let start = DispatchTime.now().uptimeNanoseconds
-                let text: String
-                do {
-                    text = try kind.extract(samples: audio.samples, sampleRate: sampleRate, parameters: pitchParameters)
-                } catch {
-                    throw FeaturesCommandError.extractionFailed(path: source.path, reason: "\(error)")
-                }
-                computeSeconds += Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
-                audioSeconds += audio.duration
-                try FeatureOutput.writeAtomically(text, to: destination)
+                let (spent, duration) = try extract(source, to: destination, logMel: logMelSettings)
+                seconds += spent
+                audioSeconds += duration
             } catch {
                 // One file: the error ends the command. A folder: report it and go on with the others.
                 guard isDirectory.boolValue else { throw error }
@@ -96,38 +106,72 @@ struct FeaturesCommand: ParsableCommand {
             }
         }
         if isDirectory.boolValue {
-            let perHour = audioSeconds > 0 ? computeSeconds / audioSeconds * 3600 : 0
-            print(String(format: "%d files, %.1f s of audio, %.3f s of compute (%.2f s per hour of audio)",
-                         inputs.count - failures, audioSeconds, computeSeconds, perHour))
+            let perHour = audioSeconds > 0 ? seconds / audioSeconds * 3600 : 0
+            let what = kind.isLogMel ? "including file I/O" : "of compute"
+            print(String(format: "%d files, %.1f s of audio, %.3f s %@ (%.2f s per hour of audio)",
+                         jobs.count - failures, audioSeconds, seconds, what, perHour))
             if failures > 0 {
-                FileHandle.standardError.write(Data("\(failures) of \(inputs.count) files failed\n".utf8))
+                FileHandle.standardError.write(Data("\(failures) of \(jobs.count) files failed\n".utf8))
                 throw ExitCode(1)
             }
         }
     }
+
+    /// Extracts one file; returns the seconds spent (see the discussion) and the audio's duration.
+    private func extract(_ source: URL, to destination: URL, logMel: LogMelConfig) throws -> (Double, Double) {
+        switch kind {
+        case .logmel, .pitchpulseLogmel:
+            let duration = try AudioFileInfo(contentsOf: source).duration
+            let start = DispatchTime.now().uptimeNanoseconds
+            try extractLogMelFeature(input: source, output: destination, kind: kind.rawValue, config: logMel,
+                                     warpAlpha: warpAlpha)
+            return (Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9, duration)
+        case .pitch, .pulses:
+            let audio = try AudioFile.read(source).buffer   // mono; 16-bit PCM as k / 32768, like Praat
+            let start = DispatchTime.now().uptimeNanoseconds
+            let text: String
+            do {
+                text = try kind.praatText(samples: audio.samples, sampleRate: Double(audio.sampleRate),
+                                          parameters: pitchParameters)
+            } catch {
+                throw FeaturesCommandError.extractionFailed(path: source.path, reason: "\(error)")
+            }
+            let spent = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+            try FeatureOutput.writeAtomically(text, to: destination)
+            return (spent, audio.duration)
+        }
+    }
 }
 
-/// The kinds `ser-cli features` can extract. Add a case and its branch in ``extract(samples:sampleRate:parameters:)``.
+/// The kinds `ser-cli features` can extract. A new kind adds a case, its output extension, and its branch
+/// in `FeaturesCommand.extract`.
 enum FeatureKind: String, CaseIterable, ExpressibleByArgument {
-    /// Praat pitch track: `time f0` per frame (0 when unvoiced).
+    /// The paper's log-mel spectrogram, `.npy` `[frames, bands]`.
+    case logmel
+    /// Log-mel of the pitch-pulse signal (paper Eq. 2), `.npy`.
+    case pitchpulseLogmel = "pitchpulse-logmel"
+    /// Praat pitch track: `time f0` per frame (0 when unvoiced), text.
     case pitch
-    /// Praat cc pulse times, one per line.
+    /// Praat cc pulse times, one per line, text.
     case pulses
 
-    /// The feature as the text written to the output file.
-    func extract(samples: [Float], sampleRate: Double, parameters: PraatPitchParameters) throws -> String {
+    var isLogMel: Bool { self == .logmel || self == .pitchpulseLogmel }
+    var outputExtension: String { isLogMel ? "npy" : "txt" }
+
+    /// Pitch or pulses as the text written to the output file (numbers in Swift's shortest round-trip form).
+    func praatText(samples: [Float], sampleRate: Double, parameters: PraatPitchParameters) throws -> String {
+        var text = ""
         switch self {
         case .pitch:
             let track = try PraatPitch.compute(samples: samples, sampleRate: sampleRate, parameters: parameters)
-            var text = ""
             for (t, f) in zip(track.times, track.f0) { text += "\(t) \(f)\n" }
-            return text
         case .pulses:
             let times = try PraatPulses.compute(samples: samples, sampleRate: sampleRate, pitchParameters: parameters)
-            var text = ""
             for t in times { text += "\(t)\n" }
-            return text
+        case .logmel, .pitchpulseLogmel:
+            preconditionFailure("praatText is for pitch and pulses")
         }
+        return text
     }
 }
 

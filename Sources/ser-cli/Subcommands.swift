@@ -5,7 +5,7 @@ extension SERCommand {
     static let allSubcommands: [ParsableCommand.Type] = [
         DemoCommand.self,
         InfoCommand.self,
-        FeaturesCommand.self,
         BenchCommand.self,
+        FeaturesCommand.self,
     ]
 }

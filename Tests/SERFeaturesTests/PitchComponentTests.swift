@@ -398,7 +398,11 @@ final class PitchComponentTests: XCTestCase {
         let result = PitchPulseBenchmark().run(timer: BenchmarkTimer(warmups: 0, iterations: 1), progress: { _ in })
         XCTAssertEqual(result.section, "pulses")
         XCTAssertEqual(result.measurements.map(\.name), ["pitch_3s_16k", "pitch+pulses_3s_16k"])
-        for m in result.measurements { XCTAssertGreaterThan(m.value, 0) }
+        for m in result.measurements {
+            XCTAssertEqual(m.unit, "s/h audio")
+            XCTAssertEqual(m.workPerCall, 3)
+            XCTAssertEqual(m.value, m.timing.medianSeconds / 3 * 3600, accuracy: 1e-12)
+        }
         // The test signal is speech-like: mostly voiced, with unvoiced gaps, and pulses.
         let x = PitchPulseBenchmark.speechLikeSignal(seconds: 3, sampleRate: 16000, seed: 1)
         XCTAssertEqual(x.count, 48000)

@@ -1,0 +1,116 @@
+import Foundation
+import SERTensor
+
+/// Log-mel spectrogram extractor: samples → `[frames, bands]`, batches → `[batch, frames, bands]` plus a mask.
+///
+/// Each frame is windowed, transformed (KissFFT), squared, projected on the sparse mel filterbank and logged in
+/// one pass with no intermediate spectrogram; frames of all items run in parallel. An optional frequency-warp α
+/// (paper Eq. 1, see ``FrequencyWarp``) rebuilds the filterbank on warped band edges; α = 0 is the plain
+/// filterbank. Output is float32 with no autograd (fixed features).
+public final class LogMelExtractor: @unchecked Sendable {
+    public let config: LogMelConfig
+    /// The unwarped filterbank.
+    public let filterbank: MelFilterbank
+    private let stft: STFTConfig
+    private let windowValues: [Float]
+    private let logFloor: Float
+
+    /// Validates `config` and precomputes the window and filterbank.
+    public init(config: LogMelConfig = LogMelConfig()) throws {
+        try config.validate()
+        guard RealFFTPlanCache.shared.withPlan(size: config.fftSize, { $0 != nil }) else {
+            throw SpectralError.fftUnavailable(size: config.fftSize)
+        }
+        self.config = config
+        stft = config.stft
+        filterbank = try MelFilterbank(config: config.filterbank)
+        windowValues = config.window.values(length: config.windowLength).map { Float($0) }
+        logFloor = Float(config.logFloor)
+    }
+
+    /// The filterbank for warp factor `alpha` (the stored one when α = 0).
+    public func filterbank(warpAlpha alpha: Double) throws -> MelFilterbank {
+        alpha == 0 ? filterbank : try MelFilterbank(config: config.filterbank, warpAlpha: alpha)
+    }
+
+    /// Frames a signal of `samples` samples gives.
+    public func frameCount(samples: Int) -> Int { stft.frameCount(samples: samples) }
+
+    /// `[frames, bands]` log-mel of one signal. Throws ``SpectralError/signalTooShort(samples:required:)`` if it
+    /// has no frame.
+    public func extract(_ samples: [Float], warpAlpha: Double = 0) throws -> Tensor {
+        try extract(Tensor(samples), warpAlpha: warpAlpha)
+    }
+
+    /// `[frames, bands]` for a rank-1 signal; `[batch, frames, bands]` for `[batch, samples]` (all full length,
+    /// the same α for all).
+    public func extract(_ signal: Tensor, warpAlpha: Double = 0) throws -> Tensor {
+        let batch = signal.rank == 2 ? signal.shape[0] : 1
+        let result = try extract(batch: signal, lengths: nil, warpAlphas: Array(repeating: warpAlpha, count: batch))
+        if signal.rank == 1 {
+            guard result.frameCounts[0] > 0 else {
+                throw SpectralError.signalTooShort(samples: signal.count, required: stft.center ? 1 : stft.fftSize)
+            }
+            return result.features.reshaped(Array(result.features.shape.dropFirst()))
+        }
+        return result.features
+    }
+
+    /// Log-mel of each item of `[batch, samples]` (or `[samples]`), item `b` using its first `lengths[b]` samples
+    /// exactly as if given alone, with warp factor `warpAlphas[b]` (`nil`: no warping). Features are
+    /// `[batch, maxFrames, bands]`; frames past an item's own count are 0 and have mask 0.
+    public func extract(batch signal: Tensor, lengths: [Int]? = nil, warpAlphas: [Double]? = nil) throws -> SpectralBatch {
+        let (data, batch, samples, lens) = try SignalBatch.prepare(signal, lengths: lengths, operation: "LogMelExtractor")
+        if let warpAlphas, warpAlphas.count != batch {
+            throw SpectralError.badLengths(operation: "LogMelExtractor", detail: "\(warpAlphas.count) warp factors for a batch of \(batch)")
+        }
+        var banks = [MelFilterbank]()
+        var bankOfItem = [Int](repeating: 0, count: batch)
+        var bankIndex = [Double: Int]()
+        for b in 0..<batch {
+            let alpha = warpAlphas?[b] ?? 0
+            if let i = bankIndex[alpha] { bankOfItem[b] = i; continue }
+            banks.append(try filterbank(warpAlpha: alpha))
+            bankIndex[alpha] = banks.count - 1
+            bankOfItem[b] = banks.count - 1
+        }
+
+        let stft = self.stft, window = windowValues, floor = logFloor
+        let counts = lens.map { stft.frameCount(samples: $0) }
+        let frames = counts.max() ?? 0
+        let bands = config.bandCount
+        let out = Tensor(zeros: [batch, frames, bands])
+        try data.withUnsafeBuffer(Float.self) { src in
+            try out.withUnsafeMutableBuffer(Float.self) { dst in
+                let items = (0..<batch).map { b in
+                    FrameItem(signal: src.baseAddress! + b * samples, length: lens[b], frames: counts[b],
+                              output: dst.baseAddress! + b * frames * bands, index: b)
+                }
+                try FrameScheduler.run(items, rowStride: bands, costPerFrame: 8 * stft.fftSize,
+                                       makeWorker: { try LogMelWorker(stft: stft, windowValues: window) },
+                                       release: { $0.analyzer.release() },
+                                       body: { worker, item, t, row in
+                                           worker.analyzer.spectrum(of: item.signal, length: item.length, frame: t,
+                                                                    into: worker.spectrum)
+                                           banks[bankOfItem[item.index]].apply(worker.spectrum, into: row)
+                                           for i in 0..<bands { row[i] = log(row[i] + floor) }
+                                       })
+            }
+        }
+        return SpectralBatch(features: out, mask: SignalBatch.mask(frameCounts: counts, frames: frames), frameCounts: counts)
+    }
+}
+
+/// Per-chunk state of the log-mel kernel: an STFT frame analyzer and one spectrum row of scratch.
+final class LogMelWorker {
+    let analyzer: FrameAnalyzer
+    let spectrum: UnsafeMutablePointer<Float>
+
+    init(stft: STFTConfig, windowValues: [Float]) throws {
+        analyzer = try FrameAnalyzer(config: stft, windowValues: windowValues)
+        spectrum = .allocate(capacity: stft.binCount)
+        spectrum.initialize(repeating: 0, count: stft.binCount)
+    }
+
+    deinit { spectrum.deallocate() }
+}
