@@ -1,5 +1,6 @@
 # Praat oracle for SwiftSER's pitch and pulse parity (scripts/praat_parity.py runs it).
-# For every .wav file in inDir$: To Pitch (ac) with Praat's defaults (pitch floor and ceiling given),
+# For every .wav file in inDir$: To Pitch (ac) with Praat's defaults (pitch floor, ceiling and "very accurate"
+# given),
 # then Sound & Pitch: To PointProcess (cc). Writes <name>.pitch.txt ("time f0" per frame, 0 when unvoiced)
 # and <name>.pulses.txt (one pulse time per line) into outDir$, and the summed analysis time (s, excluding
 # file reading and writing) to outDir$/praat_timing.txt.
@@ -9,7 +10,13 @@ form Pitch and pulses
   real floor 75
   real ceiling 600
   boolean writeResults 1
+  boolean veryAccurate 0
 endform
+if veryAccurate
+  accurate$ = "yes"
+else
+  accurate$ = "no"
+endif
 files = Create Strings as file list: "files", inDir$ + "/*.wav"
 nFiles = Get number of strings
 totalSeconds = 0
@@ -18,7 +25,7 @@ for ifile to nFiles
   name$ = Get string: ifile
   snd = Read from file: inDir$ + "/" + name$
   stopwatch
-  pitch = To Pitch (ac): 0, floor, 15, "no", 0.03, 0.45, 0.01, 0.35, 0.14, ceiling
+  pitch = To Pitch (ac): 0, floor, 15, accurate$, 0.03, 0.45, 0.01, 0.35, 0.14, ceiling
   selectObject: snd, pitch
   pp = To PointProcess (cc)
   totalSeconds += stopwatch

@@ -7,7 +7,8 @@ Writes into Tests/Fixtures/pitch/:
     utterance resampled to 16 kHz with sox (plus the same utterance at espeak's native 22.05 kHz);
   * praat_expected.json: for every WAV, Praat's "To Pitch (ac)" with all defaults
     (0, 75, 15, no, 0.03, 0.45, 0.01, 0.35, 0.14, 600): frame count, first frame time, time step, f0 per
-    frame (0 = unvoiced), and "Sound & Pitch: To PointProcess (cc)" pulse times (s).
+    frame (0 = unvoiced), and "Sound & Pitch: To PointProcess (cc)" pulse times (s); and under "variants",
+    the same for a few files with every parameter set away from its default (VARIANTS below).
 
 Oracles (Debian bookworm): praat 6.3.07-1 (`praat --run`, headless), espeak-ng 1.51, sox 14.4.2;
 NumPy as pinned in requirements.txt. Run from anywhere:  python3 Tests/Fixtures/generate_pitch_fixtures.py
@@ -85,10 +86,77 @@ def espeak(tmp):
     raw = os.path.join(tmp, "espeak.wav")
     subprocess.run(["espeak-ng", "-w", raw, "-s", "170", "hello world, a pitch pulse test"], check=True)
     out16 = os.path.join(tmp, "espeak16.wav")
-    subprocess.run(["sox", raw, "-r", "16000", "-b", "16", out16, "trim", "0", "0.95"], check=True)
+    subprocess.run(["sox", "-D", raw, "-r", "16000", "-b", "16", out16, "trim", "0", "0.95"], check=True)
     out22 = os.path.join(tmp, "espeak22.wav")
-    subprocess.run(["sox", raw, "-b", "16", out22, "trim", "0.1", "0.6"], check=True)
+    subprocess.run(["sox", "-D", raw, "-b", "16", out22, "trim", "0.1", "0.6"], check=True)
     return {"espeak_16k": out16, "espeak_22k": out22}
+
+
+# Non-default settings, in the argument order of Praat's legacy "To Pitch (ac)": time step, floor,
+# max. candidates, very accurate, silence threshold, voicing threshold, octave cost, octave-jump cost,
+# voiced/unvoiced cost, ceiling. The candidate counts 3 and 2 are below ceiling / floor, so Praat raises them
+# to 4 and 3, and the weakest-candidate replacement is exercised.
+VARIANTS = [
+    ("espeak_16k", "very_accurate", [0, 75, 15, 1, 0.03, 0.45, 0.01, 0.35, 0.14, 600]),
+    ("vibrato", "all_changed", [0.005, 100, 3, 0, 0.05, 0.5, 0.02, 0.5, 0.2, 400]),
+    ("espeak_22k", "low_ceiling", [0.0123, 60, 2, 0, 0.01, 0.3, 0.05, 0.2, 0.1, 180]),
+    ("voiced_unvoiced", "gaussian_strict", [0.008, 90, 20, 1, 0.1, 0.6, 0.0, 1.0, 0.5, 700]),
+]
+
+VARIANT_SCRIPT = """form Variant
+  sentence infile x.wav
+  sentence pitchfile p.txt
+  sentence pulsefile q.txt
+  real timeStep 0
+  real floor 75
+  integer maxCandidates 15
+  boolean veryAccurate 0
+  real silence 0.03
+  real voicing 0.45
+  real octave 0.01
+  real jump 0.35
+  real vuv 0.14
+  real ceiling 600
+endform
+snd = Read from file: infile$
+pitch = To Pitch (ac): timeStep, floor, maxCandidates, veryAccurate, silence, voicing, octave, jump, vuv, ceiling
+nf = Get number of frames
+text$ = ""
+for i to nf
+  t = Get time from frame number: i
+  f = Get value in frame: i, "Hertz"
+  if f = undefined
+    f = 0
+  endif
+  text$ = text$ + fixed$ (t, 15) + " " + fixed$ (f, 12) + newline$
+endfor
+writeFile: pitchfile$, text$
+selectObject: snd, pitch
+pp = To PointProcess (cc)
+n = Get number of points
+text$ = ""
+for i to n
+  t = Get time from index: i
+  text$ = text$ + fixed$ (t, 15) + newline$
+endfor
+writeFile: pulsefile$, text$
+"""
+
+
+def run_variant(tmp, name, args):
+    script = os.path.join(tmp, "variant.praat")
+    with open(script, "w") as f:
+        f.write(VARIANT_SCRIPT)
+    pitch_txt, pulse_txt = os.path.join(tmp, "v.pitch.txt"), os.path.join(tmp, "v.pulses.txt")
+    subprocess.run(["praat", "--run", script, os.path.join(OUT, name + ".wav"), pitch_txt, pulse_txt]
+                   + [str(a) for a in args], check=True)
+    return summarise(read_praat(pitch_txt, 2), read_praat(pulse_txt, 1)[:, 0])
+
+
+def summarise(p, q):
+    return {"frameCount": int(p.shape[0]), "firstFrameTime": float(p[0, 0]),
+            "timeStep": float(p[1, 0] - p[0, 0]) if p.shape[0] > 1 else 0.0,
+            "f0": [float(v) for v in p[:, 1]], "pulses": [float(v) for v in q]}
 
 
 def read_praat(path, columns):
@@ -106,7 +174,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         for name, path in espeak(tmp).items():
             os.replace(path, os.path.join(OUT, name + ".wav"))
-        subprocess.run(["praat", "--run", os.path.abspath(PRAAT_SCRIPT), OUT, tmp, "75", "600", "1"], check=True)
+        subprocess.run(["praat", "--run", os.path.abspath(PRAAT_SCRIPT), OUT, tmp, "75", "600", "1", "0"], check=True)
         expected = {"praat": subprocess.run(["praat", "--version"], capture_output=True, text=True).stdout.strip(),
                     "command": "To Pitch (ac): 0, 75, 15, no, 0.03, 0.45, 0.01, 0.35, 0.14, 600; "
                                "Sound & Pitch: To PointProcess (cc)",
@@ -116,13 +184,15 @@ def main():
                 fs, n = w.getframerate(), w.getnframes()
             p = read_praat(os.path.join(tmp, name + ".pitch.txt"), 2)
             q = read_praat(os.path.join(tmp, name + ".pulses.txt"), 1)[:, 0]
-            expected["files"][name] = {
-                "sampleRate": fs, "sampleCount": n,
-                "frameCount": int(p.shape[0]), "firstFrameTime": float(p[0, 0]),
-                "timeStep": float(p[1, 0] - p[0, 0]) if p.shape[0] > 1 else 0.0,
-                "f0": [float(v) for v in p[:, 1]],
-                "pulses": [float(v) for v in q],
-            }
+            expected["files"][name] = {"sampleRate": fs, "sampleCount": n, **summarise(p, q)}
+        keys = ["timeStep", "pitchFloor", "maximumNumberOfCandidates", "veryAccurate", "silenceThreshold",
+                "voicingThreshold", "octaveCost", "octaveJumpCost", "voicedUnvoicedCost", "pitchCeiling"]
+        expected["variants"] = []
+        for name, label, args in VARIANTS:
+            params = dict(zip(keys, args))
+            params["veryAccurate"] = bool(params["veryAccurate"])
+            expected["variants"].append({"file": name, "label": label, "parameters": params,
+                                         **run_variant(tmp, name, args)})
     with open(os.path.join(OUT, "praat_expected.json"), "w") as f:
         json.dump(expected, f, indent=1)
         f.write("\n")
@@ -130,6 +200,10 @@ def main():
         voiced = sum(1 for v in e["f0"] if v > 0)
         print(f"{name}: {e['sampleCount']} samples @ {e['sampleRate']} Hz, {e['frameCount']} frames "
               f"({voiced} voiced), {len(e['pulses'])} pulses")
+    for v in expected["variants"]:
+        voiced = sum(1 for f in v["f0"] if f > 0)
+        print(f"variant {v['label']} on {v['file']}: {v['frameCount']} frames ({voiced} voiced), "
+              f"{len(v['pulses'])} pulses")
 
 
 if __name__ == "__main__":

@@ -101,9 +101,11 @@ final class PitchComponentTests: XCTestCase {
         XCTAssertEqual(w[0], 0, accuracy: 1e-5)   // the edge is close to zero
     }
 
-    func testWindowAutocorrelationAgainstDirectSum() {
+    func testWindowAutocorrelationAgainstDirectSum() throws {
         let w = PitchWindows.hanning(length: 638)
-        let r = PitchWindows.normalizedAutocorrelation(of: w, fftSize: 1024)
+        XCTAssertThrowsError(try PitchWindows.normalizedAutocorrelation(of: w, fftSize: 1000))
+        XCTAssertThrowsError(try PitchWindows.normalizedAutocorrelation(of: w, fftSize: 512))
+        let r = try PitchWindows.normalizedAutocorrelation(of: w, fftSize: 1024)
         XCTAssertEqual(r.count, 638)
         XCTAssertEqual(r[0], 1)
         let zero = w.reduce(0) { $0 + $1 * $1 }
@@ -389,6 +391,27 @@ final class PitchComponentTests: XCTestCase {
             XCTAssertThrowsError(try PraatPulses.compute(samples: Array(sine.prefix(8000)), sampleRate: 16000, pitch: track)) {
                 guard case PitchError.mismatchedPitch = $0 else { return XCTFail("\($0)") }
             }
+        }
+    }
+
+    func testBenchmarkSectionRuns() {
+        let result = PitchPulseBenchmark().run(timer: BenchmarkTimer(warmups: 0, iterations: 1), progress: { _ in })
+        XCTAssertEqual(result.section, "pulses")
+        XCTAssertEqual(result.measurements.map(\.name), ["pitch_3s_16k", "pitch+pulses_3s_16k"])
+        for m in result.measurements {
+            XCTAssertEqual(m.unit, "s/h audio")
+            XCTAssertEqual(m.workPerCall, 3)
+            XCTAssertEqual(m.value, m.timing.medianSeconds / 3 * 3600, accuracy: 1e-12)
+        }
+        // The test signal is speech-like: mostly voiced, with unvoiced gaps, and pulses.
+        let x = PitchPulseBenchmark.speechLikeSignal(seconds: 3, sampleRate: 16000, seed: 1)
+        XCTAssertEqual(x.count, 48000)
+        if let track = try? PraatPitch.compute(samples: x, sampleRate: 16000) {
+            let voiced = track.voiced.filter { $0 }.count
+            XCTAssertGreaterThan(voiced, track.count / 2)
+            XCTAssertLessThan(voiced, track.count)
+        } else {
+            XCTFail("pitch analysis of the benchmark signal failed")
         }
     }
 

@@ -21,8 +21,19 @@ final class PraatPitchTests: XCTestCase {
             var f0: [Double]
             var pulses: [Double]
         }
+        struct Variant: Decodable {
+            var file: String
+            var label: String
+            var parameters: PraatPitchParameters
+            var frameCount: Int
+            var firstFrameTime: Double
+            var timeStep: Double
+            var f0: [Double]
+            var pulses: [Double]
+        }
         var praat: String
         var files: [String: File]
+        var variants: [Variant]
     }
 
     static let expected: Expected? = try? Fixtures.json(Expected.self, "pitch/praat_expected.json")
@@ -50,46 +61,70 @@ final class PraatPitchTests: XCTestCase {
         XCTAssertTrue(e.praat.contains("6.3.07"), "fixtures were made with \(e.praat)")
     }
 
+    /// Worst differences seen by ``check``, for the printed summary.
+    var worstF0 = 0.0, worstPulse = 0.0
+
+    /// Runs pitch and pulses on `sound` with `parameters` and compares with Praat's results.
+    func check(_ label: String, _ sound: PitchFixtureAudio.Sound, parameters: PraatPitchParameters,
+               frameCount: Int, firstFrameTime: Double, timeStep: Double, f0 expectedF0: [Double],
+               pulses expectedPulses: [Double]) throws {
+        let track = try PraatPitch.compute(samples: sound.samples, sampleRate: sound.sampleRate, parameters: parameters)
+        XCTAssertEqual(track.count, frameCount, "\(label): frame count")
+        XCTAssertEqual(track.axis.x1, firstFrameTime, accuracy: 1e-12, "\(label): first frame time")
+        if frameCount > 1 { XCTAssertEqual(track.axis.dx, timeStep, accuracy: 1e-12, "\(label): time step") }
+        guard track.count == frameCount else { return }
+
+        let f0 = track.f0
+        var agree = 0
+        for (ours, praat) in zip(f0, expectedF0) {
+            if (ours > 0) == (praat > 0) { agree += 1 }
+            if ours > 0 && praat > 0 { worstF0 = max(worstF0, abs(ours - praat)) }
+        }
+        XCTAssertGreaterThanOrEqual(Double(agree), 0.99 * Double(f0.count), "\(label): voicing agreement")
+        XCTAssertEqual(agree, f0.count, "\(label): voicing differs on \(f0.count - agree) frames")
+        for (i, (ours, praat)) in zip(f0, expectedF0).enumerated() where ours > 0 && praat > 0 {
+            XCTAssertEqual(ours, praat, accuracy: 0.01, "\(label): f0 of frame \(i + 1)")
+            XCTAssertEqual(ours, praat, accuracy: 1e-4, "\(label): f0 of frame \(i + 1)")
+        }
+
+        let pulses = try PraatPulses.compute(samples: sound.samples, sampleRate: sound.sampleRate, pitch: track)
+        let m = matchPulses(expectedPulses, pulses, tolerance: 1 / sound.sampleRate)
+        XCTAssertGreaterThanOrEqual(Double(m.matched), 0.99 * Double(expectedPulses.count), "\(label): pulses matched")
+        XCTAssertLessThanOrEqual(Double(pulses.count - m.matched), 0.01 * Double(expectedPulses.count),
+                                 "\(label): extra pulses")
+        XCTAssertEqual(pulses.count, expectedPulses.count, "\(label): pulse count")
+        XCTAssertEqual(m.matched, expectedPulses.count, "\(label): unmatched pulses")
+        for (ours, praat) in zip(pulses, expectedPulses) {
+            XCTAssertEqual(ours, praat, accuracy: 1e-9, "\(label): pulse time")
+            worstPulse = max(worstPulse, abs(ours - praat))
+        }
+    }
+
     func testPitchAndPulsesMatchPraatOnEveryFixture() throws {
         let e = try loadExpected()
-        var worstF0 = 0.0, worstPulse = 0.0
         for name in e.files.keys.sorted() {
             let want = try XCTUnwrap(e.files[name])
             let sound = try PitchFixtureAudio.read(name)
             XCTAssertEqual(sound.samples.count, want.sampleCount, name)
             XCTAssertEqual(sound.sampleRate, want.sampleRate, name)
-
-            let track = try PraatPitch.compute(samples: sound.samples, sampleRate: sound.sampleRate)
-            XCTAssertEqual(track.count, want.frameCount, "\(name): frame count")
-            XCTAssertEqual(track.axis.x1, want.firstFrameTime, accuracy: 1e-12, "\(name): first frame time")
-            if want.frameCount > 1 { XCTAssertEqual(track.axis.dx, want.timeStep, accuracy: 1e-12, "\(name): time step") }
-            guard track.count == want.frameCount else { continue }
-
-            let f0 = track.f0
-            var agree = 0
-            for (ours, praat) in zip(f0, want.f0) {
-                if (ours > 0) == (praat > 0) { agree += 1 }
-                if ours > 0 && praat > 0 { worstF0 = max(worstF0, abs(ours - praat)) }
-            }
-            XCTAssertGreaterThanOrEqual(Double(agree), 0.99 * Double(f0.count), "\(name): voicing agreement")
-            XCTAssertEqual(agree, f0.count, "\(name): voicing differs on \(f0.count - agree) frames")
-            for (i, (ours, praat)) in zip(f0, want.f0).enumerated() where ours > 0 && praat > 0 {
-                XCTAssertEqual(ours, praat, accuracy: 1e-4, "\(name): f0 of frame \(i + 1)")
-            }
-
-            let pulses = try PraatPulses.compute(samples: sound.samples, sampleRate: sound.sampleRate, pitch: track)
-            let m = matchPulses(want.pulses, pulses, tolerance: 1 / sound.sampleRate)
-            XCTAssertGreaterThanOrEqual(Double(m.matched), 0.99 * Double(want.pulses.count), "\(name): pulses matched")
-            XCTAssertLessThanOrEqual(Double(pulses.count - m.matched), 0.01 * Double(want.pulses.count),
-                                     "\(name): extra pulses")
-            XCTAssertEqual(pulses.count, want.pulses.count, "\(name): pulse count")
-            XCTAssertEqual(m.matched, want.pulses.count, "\(name): unmatched pulses")
-            for (ours, praat) in zip(pulses, want.pulses) {
-                XCTAssertEqual(ours, praat, accuracy: 1e-9, "\(name): pulse time")
-                worstPulse = max(worstPulse, abs(ours - praat))
-            }
+            try check(name, sound, parameters: .praatDefaults, frameCount: want.frameCount,
+                      firstFrameTime: want.firstFrameTime, timeStep: want.timeStep, f0: want.f0, pulses: want.pulses)
         }
-        print("PraatPitchTests: worst |f0 - Praat| = \(worstF0) Hz, worst |pulse time - Praat| = \(worstPulse) s")
+        print("PraatPitchTests (defaults): worst |f0 - Praat| = \(worstF0) Hz, worst |pulse time - Praat| = \(worstPulse) s")
+    }
+
+    /// Every parameter away from its default: very accurate (Gaussian), time step, floor, candidate count
+    /// (and its raise to ceiling / floor), thresholds, costs, a ceiling that cuts off candidates.
+    func testPitchAndPulsesMatchPraatWithNonDefaultParameters() throws {
+        let e = try loadExpected()
+        XCTAssertEqual(e.variants.count, 4)
+        XCTAssertTrue(e.variants.contains { $0.parameters.veryAccurate })
+        for v in e.variants {
+            let sound = try PitchFixtureAudio.read(v.file)
+            try check("\(v.file) \(v.label)", sound, parameters: v.parameters, frameCount: v.frameCount,
+                      firstFrameTime: v.firstFrameTime, timeStep: v.timeStep, f0: v.f0, pulses: v.pulses)
+        }
+        print("PraatPitchTests (variants): worst |f0 - Praat| = \(worstF0) Hz, worst |pulse time - Praat| = \(worstPulse) s")
     }
 
     func testSilenceIsUnvoicedWithoutPulses() throws {

@@ -1,19 +1,21 @@
 import Foundation
 
-/// A small radix-2 real FFT, local to the pitch analysis.
+/// A small radix-2 real FFT in Double, local to the pitch analysis.
 ///
 /// **Why local.** The autocorrelation method needs one forward and one inverse real FFT per frame of a
-/// power-of-two size (1024 at 16 kHz with Praat's defaults). The package does not yet link an FFT
-/// library; this one is deliberately minimal and sits behind ``LocalRealFFT/autocorrelate(_:output:workspace:)``
-/// and ``LocalRealFFT/powerSpectrum(_:re:im:workspace:)`` so that it can be swapped for a library FFT
-/// (e.g. KissFFT) without touching the analysis.
+/// power-of-two size (1024 at 16 kHz with Praat's defaults), in double precision as Praat computes it:
+/// the normalised autocorrelation decides voicing and candidate order, and float rounding (1e-7) would
+/// move f0 and occasionally a decision. The package's library FFT, Debian's KissFFT (`CKissFFT`), is
+/// built for float only, so this one stays until a double-precision library FFT is linked. The analysis
+/// reaches it only through ``autocorrelate(_:output:workspace:)`` (and the window's autocorrelation
+/// through the same call), so swapping it touches this file alone.
 ///
 /// **Method.** A real sequence of length `n` is packed into a complex sequence of length `m = n / 2`
 /// (`z[k] = x[2k] + i x[2k+1]`), transformed with an iterative radix-2 decimation-in-time FFT
 /// (split real/imaginary arrays, bit-reversed input order, precomputed twiddles) and unpacked into the
 /// `m + 1` non-redundant bins. Sign convention: forward `X[k] = sum_j x[j] e^{-2 pi i jk/n}`; the inverse
 /// includes the `1/n` factor, so `inverse(forward(x)) == x` up to rounding.
-final class LocalRealFFT: @unchecked Sendable {
+final class LocalRealFFT: Sendable {
     /// Real transform length (a power of two, >= 4).
     let n: Int
     /// Complex transform length `n / 2`.

@@ -5,7 +5,7 @@ import Foundation
 /// picking with parabolic and sinc interpolation, and Brent refinement of every candidate.
 ///
 /// Immutable and shareable across threads; each thread brings its own ``Workspace``.
-struct PitchFrameAnalyzer: @unchecked Sendable {
+struct PitchFrameAnalyzer: Sendable {
     let layout: PitchAnalysisLayout
     /// The analysis window, `layout.windowLength` values.
     let window: [Double]

@@ -25,9 +25,13 @@ public enum PitchWindows {
     /// `lag` for `lag = 0...window.count - 1` (element 0 is exactly 1). Computed through the same FFT as the
     /// frames, as Praat does. It equals the linear autocorrelation for lags up to `fftSize - window.count`,
     /// which covers every lag the analysis reads (up to `lagLimit`).
-    public static func normalizedAutocorrelation(of window: [Double], fftSize: Int) -> [Double] {
-        precondition(fftSize >= 4 && fftSize & (fftSize - 1) == 0 && window.count <= fftSize,
-                     "normalizedAutocorrelation: fftSize must be a power of two >= max(4, window length)")
+    /// - Throws: ``PitchError/invalidParameter(name:value:reason:)`` unless `fftSize` is a power of two
+    ///   of at least 4 and at least the window length.
+    public static func normalizedAutocorrelation(of window: [Double], fftSize: Int) throws -> [Double] {
+        guard fftSize >= 4 && fftSize & (fftSize - 1) == 0 && window.count <= fftSize else {
+            throw PitchError.invalidParameter(name: "fftSize", value: Double(fftSize),
+                                              reason: "must be a power of two, at least 4 and at least the window length (\(window.count))")
+        }
         let fft = LocalRealFFT(size: fftSize)
         return normalizedAutocorrelation(of: window, fft: fft)
     }

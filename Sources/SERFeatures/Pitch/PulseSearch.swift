@@ -136,34 +136,32 @@ struct PulseSearch {
     }
 
     /// Normalised correlations between the reference span `ileft1...iright1` and the spans starting at
-    /// `firstStart`, `firstStart + 1`, ... (four when all pairs lie inside the sound, the span has at least 4 samples
-    /// and `maxCount >= 4`; else one), with each compared span's peak |amplitude|. Pairs with an index outside `1...nx` are
-    /// skipped; a zero product sum gives 0 (Praat <= 6.4.06). Returns how many lanes were filled.
+    /// `firstStart`, `firstStart + 1`, ... (four when all pairs lie inside the sound, the span has at
+    /// least 4 samples and `maxCount >= 4`; else one), with each compared span's peak |amplitude|. Pairs
+    /// with an index outside `1...nx` are skipped; a zero product sum gives 0 (Praat <= 6.4.06).
+    /// Returns how many lanes were filled.
     private func spanCorrelations(ileft1: Int, iright1: Int, firstStart: Int, maxCount: Int,
                                   r: inout SIMD4<Double>, peaks: inout SIMD4<Double>) -> Int {
         let shift = firstStart - ileft1
-        if maxCount >= 4 && iright1 - ileft1 >= 3 && ileft1 >= 1 && iright1 <= nx && ileft1 + shift >= 1 && iright1 + shift + 3 <= nx {
-            let (norm1, norm2, product) = Self.sums4(x + (ileft1 - 1), x + (ileft1 + shift - 1), iright1 - ileft1 + 1)
+        let allInside = ileft1 >= 1 && iright1 <= nx && ileft1 + shift >= 1 && iright1 + shift + 3 <= nx
+        if maxCount >= 4 && iright1 - ileft1 >= 3 && allInside {
+            let (norm1, norm2, product) = Self.sums4(x + (ileft1 - 1), x + (ileft1 + shift - 1),
+                                                     iright1 - ileft1 + 1)
             // Peak |amplitude| of each compared span [first + j, last + j]: the part common to all four
             // lanes, [first + 3, last], then each lane's own ends [first + j, first + 2] and [last + 1, last + j].
             let first = ileft1 + shift, last = iright1 + shift
             var common = 0.0
             var i = first + 3
             while i <= last { let v = abs(x[i - 1]); if v > common { common = v }; i += 1 }
-            var m = SIMD4<Double>(repeating: common)
             for j in 0..<4 {
                 var peak = common
                 i = first + j
                 while i <= first + 2 { let v = abs(x[i - 1]); if v > peak { peak = v }; i += 1 }
                 i = last + 1
                 while i <= last + j { let v = abs(x[i - 1]); if v > peak { peak = v }; i += 1 }
-                m[j] = peak
-            }
-            let localPeak = m
-            for j in 0..<4 {
+                peaks[j] = peak
                 r[j] = product[j] != 0.0 ? product[j] / (norm1 * norm2[j]).squareRoot() : 0.0
             }
-            peaks = localPeak
             return 4
         }
         var norm1 = 0.0, norm2 = 0.0, product = 0.0, localPeak = 0.0
