@@ -44,14 +44,7 @@ func extractLogMelFeature(input: URL, output: URL, kind: String, config: LogMelC
     let features: Tensor
     do {
         if kind == "pitchpulse-logmel" {
-            let rate = Double(targetRate)
-            let pulses: [Double]
-            do {
-                pulses = try PraatPulses.compute(samples: samples, sampleRate: rate)
-            } catch PitchError.soundTooShort {
-                pulses = []
-            }
-            samples = PitchPulseSignal.make(samples: samples, sampleRate: rate, pulseTimes: pulses)
+            samples = try PitchPulseExtraction.signal(samples: samples, sampleRate: Double(targetRate))
         }
         features = try LogMelExtractor(config: config).extract(samples, warpAlpha: warpAlpha)
     } catch {

@@ -11,11 +11,12 @@ public enum PitchPulseExtraction {
     /// - Throws: ``PitchError`` for invalid input (e.g. non-finite samples).
     public static func signal(samples: [Float], sampleRate: Double, floor: Double = 75, ceiling: Double = 600) throws -> [Float] {
         let parameters = PraatPitchParameters(pitchFloor: floor, pitchCeiling: ceiling)
-        // A sound shorter than the analysis window (3 periods of the floor) has no pitch frames: no pulses.
-        guard Double(samples.count) / sampleRate > 3 / floor else {
-            return [Float](repeating: 0, count: samples.count)
+        let pulses: [Double]
+        do {
+            pulses = try PraatPulses.compute(samples: samples, sampleRate: sampleRate, pitchParameters: parameters)
+        } catch PitchError.soundTooShort {
+            pulses = []   // shorter than the analysis window: no pitch frames, no pulses
         }
-        let pulses = try PraatPulses.compute(samples: samples, sampleRate: sampleRate, pitchParameters: parameters)
         return PitchPulseSignal.make(samples: samples, sampleRate: sampleRate, pulseTimes: pulses)
     }
 }
