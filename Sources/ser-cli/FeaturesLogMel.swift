@@ -24,18 +24,15 @@ enum LogMelFeatureError: Error, CustomStringConvertible, LocalizedError {
 /// (16 kHz by default; libsamplerate, best sinc) when needed, and writes its log-mel spectrogram
 /// `[frames, bands]` float32 to `output` as .npy (atomically).
 ///
-/// - `kind`: `"logmel"`. (`"pitchpulse-logmel"` — the log-mel of the pitch-pulse signal, paper Eq. 2 — is
-///   reserved for when the pulse extractor lands and is rejected for now.)
+/// - `kind`: `"logmel"`, or `"pitchpulse-logmel"`: the log-mel of the pitch-pulse signal (paper Eq. 2) of
+///   the (resampled) waveform: Praat's pitch (defaults) and cc pulses, then ``PitchPulseSignal/make(samples:sampleRate:pulseTimes:)``.
+///   A sound shorter than the pitch analysis window (3 periods of 75 Hz) has no pulses: an all-zero signal.
 /// - `config`: the log-mel settings; the default is the paper's (``LogMelConfig``), log floor 1e-6.
 /// - `warpAlpha`: frequency-warp factor (paper Eq. 1), 0 for none.
 /// - Throws: SERAudio's errors for unreadable input, ``LogMelFeatureError`` otherwise, and the tensor I/O error
 ///   when the output cannot be written.
 func extractLogMelFeature(input: URL, output: URL, kind: String, config: LogMelConfig, warpAlpha: Double = 0) throws {
-    guard kind == "logmel" else {
-        if kind == "pitchpulse-logmel" {
-            throw LogMelFeatureError.extractionFailed(path: input.path,
-                                                      reason: "pitchpulse-logmel needs the pitch-pulse extractor, which is not available in this build yet")
-        }
+    guard kind == "logmel" || kind == "pitchpulse-logmel" else {
         throw LogMelFeatureError.unsupportedKind(kind)
     }
     let (_, buffer) = try AudioFile.read(input)
@@ -43,9 +40,12 @@ func extractLogMelFeature(input: URL, output: URL, kind: String, config: LogMelC
     guard Double(targetRate) == config.sampleRate else {
         throw LogMelFeatureError.extractionFailed(path: input.path, reason: "the configured sample rate \(config.sampleRate) Hz is not a whole number")
     }
-    let samples = try Resampler.resample(buffer.samples, from: buffer.sampleRate, to: targetRate)
+    var samples = try Resampler.resample(buffer.samples, from: buffer.sampleRate, to: targetRate)
     let features: Tensor
     do {
+        if kind == "pitchpulse-logmel" {
+            samples = try PitchPulseExtraction.signal(samples: samples, sampleRate: Double(targetRate))
+        }
         features = try LogMelExtractor(config: config).extract(samples, warpAlpha: warpAlpha)
     } catch {
         throw LogMelFeatureError.extractionFailed(path: input.path, reason: "\(error)")

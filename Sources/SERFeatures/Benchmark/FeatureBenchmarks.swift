@@ -3,6 +3,6 @@ import SERTensor
 /// The SERFeatures benchmark sections, in the order `ser-cli bench` runs them
 /// (registered in `Sources/ser-cli/BenchSections.swift`).
 public enum FeatureBenchmarks {
-    /// Log-mel extraction (section `features`).
-    public static var sections: [any BenchSection] { [LogMelBenchmark()] }
+    /// Log-mel extraction (section `features`); Praat-compatible pitch and pulses (section `pulses`).
+    public static var sections: [any BenchSection] { [LogMelBenchmark(), PitchPulseBenchmark()] }
 }

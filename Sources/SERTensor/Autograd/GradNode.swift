@@ -75,7 +75,9 @@ extension Tensor {
                     continue
                 }
                 guard let rule = node.backward else { continue }
+                let started = AutogradProfiler.isEnabled ? AutogradProfiler.now() : 0
                 let inputGrads = rule(g)
+                if AutogradProfiler.isEnabled { AutogradProfiler.record(node.name, seconds: AutogradProfiler.now() - started) }
                 precondition(inputGrads.count == node.inputs.count,
                              "autograd: \(node.name) returned \(inputGrads.count) gradients for \(node.inputs.count) inputs")
                 for (inp, gi) in zip(node.inputs, inputGrads) {

@@ -81,10 +81,27 @@ private func mapKernel<T: TensorScalar>(_ f: UnaryFunction, _ x: UnsafePointer<T
     Parallel.forRanges(n) { r in mapRun(f, x, y, r) }
 }
 
+/// `gx[i] = gy[i]·f'(x[i])` over `range` (derivative in terms of input `x` and output `y`); the
+/// switch sits outside the loops so the common cases vectorise.
 @inline(__always)
+private func derivativeRun<T: TensorScalar>(_ f: UnaryFunction, _ x: UnsafePointer<T>, _ y: UnsafePointer<T>,
+                                            _ gy: UnsafePointer<T>, _ gx: UnsafeMutablePointer<T>, _ range: Range<Int>) {
+    switch f {
+    case .neg: for i in range { gx[i] = -gy[i] }
+    case .relu: for i in range { gx[i] = x[i] > 0 ? gy[i] : 0 }
+    case .leakyRelu(let s): let ts = T(s); for i in range { gx[i] = x[i] > 0 ? gy[i] : ts * gy[i] }
+    case .exp: for i in range { gx[i] = gy[i] * y[i] }
+    case .tanh: for i in range { gx[i] = gy[i] * (1 - y[i] * y[i]) }
+    case .sigmoid: for i in range { gx[i] = gy[i] * y[i] * (1 - y[i]) }
+    case .sqrt: for i in range { gx[i] = gy[i] / (2 * y[i]) }
+    case .log: for i in range { gx[i] = gy[i] / x[i] }
+    default: for i in range { gx[i] = gy[i] * f.derivative(x: x[i], y: y[i]) }
+    }
+}
+
 private func derivativeKernel<T: TensorScalar>(_ f: UnaryFunction, _ x: UnsafePointer<T>, _ y: UnsafePointer<T>,
                                                _ gy: UnsafePointer<T>, _ gx: UnsafeMutablePointer<T>, _ n: Int) {
-    Parallel.forRanges(n) { r in for i in r { gx[i] = gy[i] * f.derivative(x: x[i], y: y[i]) } }
+    Parallel.forRanges(n) { r in derivativeRun(f, x, y, gy, gx, r) }
 }
 
 extension Tensor {

@@ -1,7 +1,8 @@
 /// Normalisation layers as functions (PyTorch `F.batch_norm`, `F.group_norm`, `F.layer_norm`),
 /// built from differentiable primitives so their gradients come from the primitives' rules.
 extension Tensor {
-    /// Batch normalisation over every axis but 1 (channels) of `[batch, channels, ...]`.
+    /// Batch normalisation over every axis but 1 (channels) of `[batch, channels, ...]` (fused kernel,
+    /// see `BatchNormKernel.swift`).
     ///
     /// In training, normalises with the batch statistics (biased variance) and updates the running
     /// statistics in place: `running = (1 − momentum)·running + momentum·batch` (unbiased variance),
@@ -10,29 +11,36 @@ extension Tensor {
                           training: Bool, momentum: Double = 0.1, eps: Double = 1e-5) -> Tensor {
         precondition(rank >= 2, "batchNorm: input must be [batch, channels, ...], got \(shape)")
         let c = shape[1]
-        var bshape = [1, c]
-        bshape.append(contentsOf: Array(repeating: 1, count: rank - 2))
-        let axes = [0] + Array(2..<rank)
-        let mean: Tensor, variance: Tensor
-        if !training, let rm = runningMean, let rv = runningVar {
-            mean = rm.to(dtype).reshaped(bshape)
-            variance = rv.to(dtype).reshaped(bshape)
-        } else {
-            mean = self.mean(axes: axes, keepDims: true)
-            variance = self.variance(axes: axes, unbiased: false, keepDims: true)
-            if training, let rm = runningMean, let rv = runningVar {
-                withNoGrad {
-                    let n = Double(count / Swift.max(c, 1))
-                    let unbiased = variance.reshaped([c]) * (n / Swift.max(n - 1, 1))
-                    rm.assign(rm * (1 - momentum) + mean.reshaped([c]).to(rm.dtype) * momentum)
-                    rv.assign(rv * (1 - momentum) + unbiased.to(rv.dtype) * momentum)
-                }
+        if let weight { precondition(weight.shape == [c], "batchNorm: weight \(weight.shape) for \(c) channels") }
+        if let bias { precondition(bias.shape == [c], "batchNorm: bias \(bias.shape) for \(c) channels") }
+        let useBatch = training || runningMean == nil || runningVar == nil
+        let (out, stats) = Tensor.batchNormFused(self, weight: weight, bias: bias, mean: runningMean, variance: runningVar,
+                                                 useBatchStatistics: useBatch, eps: eps)
+        if training, let rm = runningMean, let rv = runningVar {
+            // running = (1 − momentum)·running + momentum·batch, with the unbiased batch variance.
+            let n = Double(count / Swift.max(c, 1))
+            let unbias: Double = n / Swift.max(n - 1, 1)
+            let oldMean: [Double] = rm.doubles, oldVar: [Double] = rv.doubles
+            var newMean = [Double](repeating: 0, count: c), newVar = [Double](repeating: 0, count: c)
+            for ch in 0..<c {
+                let batchVar: Double = 1 / (stats.invStd[ch] * stats.invStd[ch]) - eps
+                newMean[ch] = (1 - momentum) * oldMean[ch] + momentum * stats.mean[ch]
+                newVar[ch] = (1 - momentum) * oldVar[ch] + momentum * batchVar * unbias
             }
+            rm.assign(Tensor(shape: [c], scalars: newMean))
+            rv.assign(Tensor(shape: [c], scalars: newVar))
         }
-        var y = (self - mean) / (variance + eps).sqrt()
-        if let weight { y = y * weight.reshaped(bshape) }
-        if let bias { y = y + bias.reshaped(bshape) }
-        return y
+        var inputs = [self]
+        if let weight { inputs.append(weight) }
+        if let bias { inputs.append(bias) }
+        let x = self
+        return record(out, "batchNorm", inputs) { g in
+            let (dx, dGamma, dBeta) = Tensor.batchNormBackward(x, g, weight: weight, stats: stats, usedBatchStatistics: useBatch)
+            var grads: [Tensor?] = [x.requiresGrad ? dx : nil]
+            if let weight { grads.append(weight.requiresGrad ? Tensor(shape: [c], scalars: dGamma).to(weight.dtype) : nil) }
+            if let bias { grads.append(bias.requiresGrad ? Tensor(shape: [c], scalars: dBeta).to(bias.dtype) : nil) }
+            return grads
+        }
     }
 
     /// Group normalisation of `[batch, channels, ...]`: channels split into `groups` groups, each

@@ -87,8 +87,9 @@ extension Tensor {
         if let h0 { inputs.append(h0) }
         if let c0 { inputs.append(c0) }
         func run<T: TensorScalar>(_: T.Type) -> Tensor {
+            let recording = GradMode.isEnabled && inputs.contains { $0.requiresGrad }
             let tape = RecurrentStack.forward(geo, x: x, weights: weights, h0: h0, c0: c0,
-                                              packed: packed.storage.pointer(T.self))
+                                              packed: packed.storage.pointer(T.self), keepTape: recording)
             return record(packed, weights.kind.rawValue, inputs) { g in
                 let r = RecurrentStack.backward(geo, tape: tape, x: x, weights: weights, gradPacked: g.to(T.dtype),
                                                 needInput: x.requiresGrad)

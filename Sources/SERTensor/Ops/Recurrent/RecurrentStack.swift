@@ -10,8 +10,11 @@
 /// `∂gates [B·T, G·H]`; then `∂W_ih = ∂gatesᵀ · X`, `∂W_hh = ∂gatesᵀ · H_prev` and `∂X (+)= ∂gates · W_ih`
 /// are one GEMM each, and the bias gradients are column sums of `∂gates`.
 enum RecurrentStack {
+    /// - Parameter keepTape: keep what backward needs; when `false` (no gradient will be asked for), each
+    ///   layer's buffers are released as soon as the next layer has consumed them.
     static func forward<T: TensorScalar>(_ geo: RecurrentGeometry, x: Tensor, weights: RecurrentWeights,
-                                         h0: Tensor?, c0: Tensor?, packed: UnsafeMutablePointer<T>) -> RecurrentTape<T> {
+                                         h0: Tensor?, c0: Tensor?, packed: UnsafeMutablePointer<T>,
+                                         keepTape: Bool) -> RecurrentTape<T> {
         let tape = RecurrentTape<T>(geo)
         let D = geo.directions, H = geo.hidden, GH = geo.gateWidth, B = geo.batch
         let bias = UnsafeMutablePointer<T>.allocate(capacity: GH)
@@ -52,6 +55,7 @@ enum RecurrentStack {
                 }
             }
             input = UnsafePointer(output)
+            if !keepTape { tape.release(layer: l) }
         }
         return tape
     }

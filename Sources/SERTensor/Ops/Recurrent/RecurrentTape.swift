@@ -28,6 +28,20 @@ final class RecurrentTape<T: TensorScalar> {
         TensorStorage(dtype: T.dtype, count: count, zeroed: zeroed)
     }
 
+    /// Frees the per-cell buffers of `layer` and the output of the layer below it (inference: nothing
+    /// will read them again). The arrays keep empty placeholders so that indices stay valid.
+    func release(layer: Int) {
+        let empty = Self.buffer(0)
+        for d in 0..<geometry.directions {
+            let ci = layer * geometry.directions + d
+            gates[ci] = empty
+            hPrev[ci] = empty
+            if geometry.kind == .lstm { cPrev[ci] = empty }
+            aux[ci] = empty
+        }
+        if layer > 0 { layerOutputs[layer - 1] = empty }
+    }
+
     /// Pointers for one cell's kernels.
     func cell(_ index: Int) -> RecurrentCellBuffers<T> {
         RecurrentCellBuffers(gates: gates[index].pointer(T.self), hPrev: hPrev[index].pointer(T.self),

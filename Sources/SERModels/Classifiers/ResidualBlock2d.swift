@@ -1,0 +1,44 @@
+import SERTensor
+
+/// STRFNet's residual block: `conv3×3(stride) → BN → LeakyReLU → conv3×3 → BN`, plus a shortcut
+/// (`conv1×1(stride) → BN` when the shape changes, identity otherwise), then LeakyReLU of the sum.
+///
+/// Input `[batch, inChannels, time, freq]` → `[batch, outChannels, ⌈time/sT⌉, ⌈freq/sF⌉]`.
+/// Parameter names: `conv1`, `bn1`, `conv2`, `bn2`, `shortcut.0` (conv), `shortcut.1` (BN).
+public final class ResidualBlock2d: Module, UnaryLayer {
+    public let conv1: Conv2d
+    public let bn1: BatchNorm2d
+    public let conv2: Conv2d
+    public let bn2: BatchNorm2d
+    public let shortcut: Sequential?
+    public let negativeSlope: Double
+
+    public init(_ inChannels: Int, _ outChannels: Int, stride: (Int, Int) = (1, 1), negativeSlope: Double = 0.01,
+                rng: inout RandomGenerator) {
+        self.negativeSlope = negativeSlope
+        conv1 = Conv2d(inChannels, outChannels, kernelSize: (3, 3), stride: stride, padding: .symmetric(height: 1, width: 1),
+                       bias: false, rng: &rng)
+        bn1 = BatchNorm2d(outChannels)
+        conv2 = Conv2d(outChannels, outChannels, kernelSize: (3, 3), padding: .symmetric(height: 1, width: 1),
+                       bias: false, rng: &rng)
+        bn2 = BatchNorm2d(outChannels)
+        if inChannels != outChannels || stride != (1, 1) {
+            shortcut = Sequential([Conv2d(inChannels, outChannels, kernelSize: (1, 1), stride: stride, bias: false, rng: &rng),
+                                   BatchNorm2d(outChannels)])
+        } else {
+            shortcut = nil
+        }
+        super.init()
+        registerModule("conv1", conv1)
+        registerModule("bn1", bn1)
+        registerModule("conv2", conv2)
+        registerModule("bn2", bn2)
+        if let shortcut { registerModule("shortcut", shortcut) }
+    }
+
+    public func callAsFunction(_ x: Tensor) -> Tensor {
+        let h = bn1(conv1(x)).leakyRelu(slope: negativeSlope)
+        let y = bn2(conv2(h))
+        return (y + (shortcut.map { $0(x) } ?? x)).leakyRelu(slope: negativeSlope)
+    }
+}

@@ -1,0 +1,71 @@
+import SERModels
+import SERTensor
+
+/// Training-step time of the paper's two classifiers at the shapes of the PyTorch reference
+/// (`shared/bench/torch_models.py`, models a and b), batch 64 × 3 s:
+///
+/// - `a_wav2vec_classifier`: ``Wav2VecClassifier`` (Fig. 1, `N_s = 2`) on `[64, 300, 512]` wav2vec
+///   features: forward, the Eq. 3 loss, backward, Adam step;
+/// - `b_strfnet`: ``STRFNet`` with the spectrogram + modulation configuration (Conv2d 64 ‖ 32 Gabor
+///   STRFs 21×7, two residual stages of 32, BiGRU 256, attention pooling) on `[64, 1, 300, 30]` log-mel.
+///
+/// Reported as steps per second; the median seconds per step is compared with PyTorch's
+/// `train_step.median_ms` by `scripts/bench_vs_torch.py`.
+public struct ModelBenchmark: BenchSection {
+    public enum Case: String, CaseIterable, Sendable {
+        case wav2vecClassifier = "a_wav2vec_classifier"
+        case strfnet = "b_strfnet"
+    }
+
+    public var cases: [Case]
+    public var batch: Int
+    public var seed: UInt64
+
+    public init(cases: [Case] = Case.allCases, batch: Int = 64, seed: UInt64 = 1) {
+        self.cases = cases
+        self.batch = batch
+        self.seed = seed
+    }
+
+    public var name: String { "models" }
+    public var summary: String { "training step (forward, backward, Adam) of the paper's classifiers, batch 64 x 3 s, steps/s" }
+
+    public func run(timer: BenchmarkTimer, progress: (String) -> Void) -> BenchSectionResult {
+        var rng = RandomGenerator(seed: seed)
+        var results: [BenchMeasurement] = []
+        for c in cases {
+            progress(c.rawValue)
+            guard let step = try? makeStep(c, rng: &rng) else { continue }
+            results.append(BenchMeasurement(name: c.rawValue, subject: "train step", unit: "steps/s", workPerCall: 1,
+                                            timing: timer.measure(step), scale: 1))
+        }
+        return BenchSectionResult(section: name, summary: summary, measurements: results)
+    }
+
+    private func makeStep(_ c: Case, rng: inout RandomGenerator) throws -> () -> Void {
+        let targets = (0..<batch).map { $0 % 4 }
+        let weights = Tensor(shape: [4], data: [1.0, 1.6, 0.8, 1.3])   // the reference's stand-in class weights
+        switch c {
+        case .wav2vecClassifier:
+            let model = try Wav2VecClassifier(Wav2VecClassifierConfiguration(segmentClassifiers: 2), rng: &rng)
+            let x = Tensor.randn([batch, 300, 512], using: &rng)
+            let adam = try Adam(parameters: model.namedParameters(), learningRate: 1e-4)
+            return {
+                adam.zeroGrad()
+                guard let out = try? model(x) else { return }
+                Wav2VecClassifier.loss(out, targets: targets, classWeights: weights).backward()
+                adam.step()
+            }
+        case .strfnet:
+            let model = try STRFNet(Table1Feature.spectrogramModulation.configuration(), rng: &rng)
+            let x = Tensor.randn([batch, 1, 300, 30], using: &rng)
+            let adam = try Adam(parameters: model.namedParameters(), learningRate: 1e-4)
+            return {
+                adam.zeroGrad()
+                guard let logits = try? model(x) else { return }
+                Tensor.crossEntropy(logits: logits, targets: targets, classWeights: weights).backward()
+                adam.step()
+            }
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import SERFeatures
+
+/// Runs a cross-validation protocol: for each selected fold, trains on its training speakers,
+/// selects the model on its validation speakers, tests on its test speakers, and writes
+/// `<output>/<fold name>/result.json` (a ``FoldResult``). When every fold's result is present,
+/// `<output>/summary.json` and `summary.md` give mean ± standard deviation over folds.
+///
+/// A fold whose result exists is skipped; one with a checkpoint but no result resumes, so a killed
+/// `cv` run continues where it stopped. Folds can also run on separate machines (`folds:`), with
+/// the summary made by merging the result files.
+public struct CrossValidationRunner {
+    public var configuration: TrainingConfiguration
+    public var manifest: Manifest
+    public var protocolKind: CrossValidationProtocolKind
+    public var outputDirectory: URL
+    /// Disk cache for fixed features (pitch pulses); nil disables it.
+    public var cache: FeatureCache?
+    public var progress: (String, TrainingEvent?) -> Void = { _, _ in }
+
+    public init(configuration: TrainingConfiguration, manifest: Manifest, protocolKind: CrossValidationProtocolKind,
+                outputDirectory: URL, cache: FeatureCache? = nil) {
+        self.configuration = configuration
+        self.manifest = manifest
+        self.protocolKind = protocolKind
+        self.outputDirectory = outputDirectory
+        self.cache = cache
+    }
+
+    /// All folds of the protocol on this manifest (restricted to the configured classes).
+    public func folds() throws -> (Manifest, [Fold]) {
+        let kept = Manifest(entries: manifest.entries.filter { configuration.classes.contains($0.label) },
+                            baseDirectory: manifest.baseDirectory)
+        guard !kept.entries.isEmpty else {
+            throw TrainingError.emptySplit("no manifest rows have the classes \(configuration.classes.joined(separator: ", "))")
+        }
+        return (kept, try protocolKind.protocolValue.folds(for: kept))
+    }
+
+    /// Runs the folds numbered in `only` (1-based; nil: all) and returns the summary when all results exist.
+    @discardableResult
+    public func run(only: [Int]? = nil) throws -> CrossValidationSummary? {
+        try configuration.validate()
+        let (kept, all) = try folds()
+        let selected = only.map { want in all.filter { want.contains($0.number) } } ?? all
+        if let only, selected.count != Set(only).count {
+            throw TrainingError.invalidConfiguration("fold numbers \(only) are not all in 1...\(all.count)")
+        }
+        try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
+        try writeJSON(configuration, to: outputDirectory.appendingPathComponent("config.json"))
+        let needsPulses = try configuration.featureChannels().contains(.pitchpulse)
+        // Decode every utterance the selected folds use, once.
+        let used = Array(Set(selected.flatMap { $0.train + $0.validation + $0.test })).sorted()
+        progress("loading \(used.count) utterances\(needsPulses ? " and their pitch pulses" : "")", nil)
+        let loaded = try UtteranceStore.load(kept, indices: used, classes: configuration.classes, pitchPulses: needsPulses,
+                                             cache: cache)
+        let byIndex = Dictionary(uniqueKeysWithValues: zip(used, loaded))
+        for fold in selected {
+            let dir = outputDirectory.appendingPathComponent(fold.name)
+            let resultURL = dir.appendingPathComponent("result.json")
+            if FileManager.default.fileExists(atPath: resultURL.path), (try? FoldResult.read(from: resultURL)) != nil {
+                progress("\(fold.name): result exists, skipped", nil)
+                continue
+            }
+            let started = Date()
+            let trainer = try Trainer(configuration: configuration, train: fold.train.compactMap { byIndex[$0] },
+                                      validation: fold.validation.compactMap { byIndex[$0] }, runDirectory: dir,
+                                      progress: { progress(fold.name, $0) })
+            let resume = FileManager.default.fileExists(atPath: dir.appendingPathComponent("checkpoint").path)
+            let history = try trainer.run(resume: resume)
+            let test = try trainer.evaluate(fold.test.compactMap { byIndex[$0] })
+            let validation = try trainer.evaluate(fold.validation.compactMap { byIndex[$0] })
+            let best = history.max { $0.validationUA < $1.validationUA }
+            let result = FoldResult(fold: fold, test: test, validation: validation,
+                                    metadata: ["best_epoch": "\(best?.epoch ?? 0)", "epochs": "\(history.count)",
+                                               "seconds": String(format: "%.1f", Date().timeIntervalSince(started)),
+                                               "model": configuration.model.inputChannels.joined(separator: "+")])
+            try result.write(to: resultURL)
+            progress("\(fold.name): test UA \(String(format: "%.1f", test.unweightedAccuracy * 100)) WA \(String(format: "%.1f", test.weightedAccuracy * 100))", nil)
+        }
+        let files = all.map { outputDirectory.appendingPathComponent($0.name).appendingPathComponent("result.json") }
+        guard files.allSatisfy({ FileManager.default.fileExists(atPath: $0.path) }) else { return nil }
+        let summary = try CrossValidationSummary.merge(files: files)
+        try summary.write(json: outputDirectory.appendingPathComponent("summary.json"),
+                          markdown: outputDirectory.appendingPathComponent("summary.md"))
+        return summary
+    }
+}

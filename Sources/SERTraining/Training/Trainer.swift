@@ -1,0 +1,152 @@
+import Foundation
+import SERAudio
+import SERFeatures
+import SERModels
+import SERTensor
+
+/// Trains one model on one fold: the paper's procedure (§3.2) with validation on whole utterances
+/// after every epoch, the best model kept by validation UA, early stopping, and a checkpoint every
+/// epoch from which `resume` continues exactly.
+///
+/// Files in `runDirectory`: `config.json` (the ``TrainingConfiguration``), `checkpoint/` (latest
+/// state), `best.safetensors` (best model by validation UA, with `best.json`), `history.json`.
+public final class Trainer {
+    public let configuration: TrainingConfiguration
+    public let runDirectory: URL
+    public let progress: TrainingProgressHandler
+    let train: [Utterance]
+    let validation: [Utterance]
+    let features: FeatureStack
+    let model: STRFNet
+    let optimizer: Adam
+    let classWeights: Tensor?
+    let specAugment: SpecAugment?
+
+    /// Prepares a run on already-loaded utterances.
+    public init(configuration: TrainingConfiguration, train: [Utterance], validation: [Utterance], runDirectory: URL,
+                progress: @escaping TrainingProgressHandler = { _ in }) throws {
+        try configuration.validate()
+        guard !train.isEmpty else { throw TrainingError.emptySplit("no training utterances") }
+        guard !validation.isEmpty else { throw TrainingError.emptySplit("no validation utterances") }
+        self.configuration = configuration
+        self.runDirectory = runDirectory
+        self.progress = progress
+        self.train = train
+        self.validation = validation
+        features = try FeatureStack(channels: try configuration.featureChannels(), logMel: configuration.logMel)
+        var rng = RandomGenerator(seed: configuration.seed)
+        model = try STRFNet(configuration.model, rng: &rng)
+        optimizer = try Adam(parameters: model.namedParameters(), learningRate: configuration.learningRate)
+        if configuration.classWeighting {
+            // w_c = N / (C · N_c): inversely proportional to the class counts, mean weight 1 over the data.
+            var counts = [Double](repeating: 0, count: configuration.classes.count)
+            for u in train { counts[u.label] += 1 }
+            let n = Double(train.count), c = Double(counts.count)
+            classWeights = Tensor(shape: [counts.count], scalars: counts.map { $0 > 0 ? n / (c * $0) : 0 }).to(.float32)
+        } else {
+            classWeights = nil
+        }
+        specAugment = try configuration.specAugment.map { try SpecAugment(config: $0) }
+        try FileManager.default.createDirectory(at: runDirectory, withIntermediateDirectories: true)
+    }
+
+    var checkpointURL: URL { runDirectory.appendingPathComponent("checkpoint") }
+    public var bestModelURL: URL { runDirectory.appendingPathComponent("best.safetensors") }
+
+    /// Runs (or, with `resume`, continues) training; returns the history. Afterwards the model holds
+    /// the best weights by validation UA.
+    @discardableResult
+    public func run(resume: Bool = false) throws -> [EpochRecord] {
+        let c = configuration
+        try writeJSON(c, to: runDirectory.appendingPathComponent("config.json"))
+        var state = TrainingState(rng: RandomGenerator(seed: c.seed ^ 0x5EED))
+        var sampler = try BatchSampler(utterances: train, batchSize: c.batchSize, segmentSeconds: c.segmentSeconds,
+                                       gainSpanDB: c.gainSpanDB)
+        if resume {
+            let (opt, saved) = try TrainingCheckpoint.load(from: checkpointURL, into: model)
+            try optimizer.load(stateDict: opt)
+            if let scalars = saved.optimizerScalars {
+                try optimizer.load(scalarState: JSONDecoder().decode(OptimizerScalarState.self, from: scalars))
+            }
+            state = saved
+            sampler.state = (saved.samplerOrder, saved.samplerCursor)
+            progress(.resumed(epoch: state.epoch))
+        }
+        let steps = c.stepsPerEpoch ?? Swift.max(1, (train.count + c.batchSize - 1) / c.batchSize)
+        let predictor = Predictor(model: model, features: features)
+        while state.epoch < c.maxEpochs && state.epochsWithoutImprovement < c.patience {
+            let epoch = state.epoch + 1
+            let started = Date()
+            progress(.epochStarted(epoch: epoch, maxEpochs: c.maxEpochs, steps: steps))
+            model.train()
+            var lossSum = 0.0
+            for step in 1...steps {
+                let batch = sampler.next(using: &state.rng)
+                let alphas = c.frequencyWarping
+                    ? batch.labels.map { _ in FrequencyWarp.randomAlpha(using: &state.rng, range: -c.warpRange...c.warpRange) } : nil
+                var (x, mask) = try features(audio: batch.audio, pitchPulses: batch.pitchPulses, lengths: batch.lengths,
+                                             warpAlphas: alphas)
+                if let specAugment {
+                    let channels = x.shape[1]
+                    let flat = x.reshaped([x.shape[0] * channels, x.shape[2], x.shape[3]])
+                    let m = Tensor.concat(Array(repeating: mask.unsqueezed(1), count: channels), axis: 1)
+                        .reshaped([x.shape[0] * channels, x.shape[2]])
+                    x = try specAugment(flat, mask: m, training: true, using: &state.rng).reshaped(x.shape)
+                }
+                optimizer.zeroGrad()
+                let logits = try model(x, mask: mask)
+                let loss = Tensor.crossEntropy(logits: logits, targets: batch.labels, classWeights: classWeights)
+                let value = Double(loss.item)
+                guard value.isFinite else { throw TrainingError.nonFiniteLoss(epoch: epoch, step: step) }
+                loss.backward()
+                if let clip = c.gradientClipNorm { _ = optimizer.clipGradNorm(maxNorm: clip) }
+                optimizer.step()
+                lossSum += value
+                progress(.step(epoch: epoch, step: step, steps: steps, loss: value))
+            }
+            let report = try evaluate(predictor, validation)
+            let improved = report.unweightedAccuracy > state.bestValidationUA
+            let record = EpochRecord(epoch: epoch, trainLoss: lossSum / Double(steps), validationUA: report.unweightedAccuracy,
+                                     validationWA: report.weightedAccuracy, seconds: Date().timeIntervalSince(started))
+            state.epoch = epoch
+            state.history.append(record)
+            if improved {
+                state.bestValidationUA = report.unweightedAccuracy
+                state.bestEpoch = epoch
+                state.epochsWithoutImprovement = 0
+                try model.save(to: bestModelURL, metadata: ["epoch": "\(epoch)", "validation_ua": "\(report.unweightedAccuracy)"])
+            } else {
+                state.epochsWithoutImprovement += 1
+            }
+            (state.samplerOrder, state.samplerCursor) = sampler.state
+            state.optimizerScalars = try JSONEncoder().encode(optimizer.scalarState())
+            try TrainingCheckpoint.save(to: checkpointURL, model: model, optimizer: optimizer.stateDict(), state: state)
+            try writeJSON(state.history, to: runDirectory.appendingPathComponent("history.json"))
+            progress(.epochFinished(record, improved: improved))
+        }
+        if state.epochsWithoutImprovement >= c.patience { progress(.earlyStop(epoch: state.epoch, bestEpoch: state.bestEpoch)) }
+        _ = try model.load(from: bestModelURL)
+        return state.history
+    }
+
+    /// UA/WA and the rest on whole utterances with the current weights.
+    public func evaluate(_ utterances: [Utterance]) throws -> ClassificationReport {
+        try evaluate(Predictor(model: model, features: features), utterances)
+    }
+
+    func evaluate(_ predictor: Predictor, _ utterances: [Utterance]) throws -> ClassificationReport {
+        let post = try predictor.posteriors(utterances)
+        let predicted = post.map { p in p.indices.max { p[$0] < p[$1] } ?? 0 }
+        return try ClassificationReport(classes: configuration.classes, truth: utterances.map(\.label), predicted: predicted)
+    }
+
+    /// The trained model (best weights after ``run(resume:)``).
+    public var trainedModel: STRFNet { model }
+    public var featureStack: FeatureStack { features }
+}
+
+func writeJSON<T: Encodable>(_ value: T, to url: URL) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    try encoder.encode(value).write(to: url, options: .atomic)
+}

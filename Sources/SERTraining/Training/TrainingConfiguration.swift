@@ -1,0 +1,121 @@
+import Foundation
+import SERFeatures
+import SERModels
+
+/// Everything that defines a training run (paper §3.2), saved as `config.json` next to its results.
+///
+/// Defaults follow the paper: batches of 64 random 3 s segments, random gain over a 40 dB span,
+/// class weights inversely proportional to the class counts, Adam at 1e-4; frequency warping with
+/// α ~ U[−0.15, 0.15] per utterance and SpecAugment are options.
+public struct TrainingConfiguration: Codable, Equatable, Sendable {
+    public var formatVersion = 1
+    /// Class names, in output order.
+    public var classes: [String] = ["neutral", "happy", "sad", "angry"]
+    /// The model (its input channels decide the features).
+    public var model: STRFNetConfiguration
+    /// Log-mel settings (paper: 16 kHz, 25 ms / 10 ms, 30 bands).
+    public var logMel: LogMelConfig = .paper(sampleRate: 16000)
+    /// Segment length for training batches, seconds.
+    public var segmentSeconds = 3.0
+    public var batchSize = 64
+    /// Random gain drawn uniformly from `[−gainSpanDB, 0]` dB per segment; 0 disables it.
+    public var gainSpanDB = 40.0
+    /// Frequency warping (paper Eq. 1) with α ~ U[−warpRange, warpRange] per utterance.
+    public var frequencyWarping = false
+    public var warpRange = 0.15
+    /// SpecAugment in training (nil: off).
+    public var specAugment: SpecAugmentConfig?
+    public var learningRate = 1e-4
+    /// Weight each class's loss by `N / (C · N_c)` (inverse class frequency).
+    public var classWeighting = true
+    /// Upper limit on epochs; training stops earlier when validation UA has not improved for
+    /// `patience` epochs.
+    public var maxEpochs = 60
+    public var patience = 10
+    /// Optimiser steps per epoch; nil means one pass worth of segments (⌈train utterances / batch⌉).
+    public var stepsPerEpoch: Int?
+    /// Global-norm gradient clipping (nil: off).
+    public var gradientClipNorm: Double? = 5
+    public var seed: UInt64 = 1
+
+    public init(model: STRFNetConfiguration) {
+        self.model = model
+    }
+
+    /// The paper's setting for one Table 1 row.
+    public static func paper(_ feature: Table1Feature, classes: [String] = ["neutral", "happy", "sad", "angry"]) -> TrainingConfiguration {
+        var c = TrainingConfiguration(model: feature.configuration(classes: classes.count))
+        c.classes = classes
+        return c
+    }
+
+    /// A small, fast configuration (narrower network, fewer epochs) for the built-in demo and tests.
+    public static func demo(classes: [String] = ["neutral", "happy", "sad", "angry"]) -> TrainingConfiguration {
+        var m = Table1Feature.spectrogram.configuration(classes: classes.count)
+        m.convChannels = 16
+        m.residualChannels = [16]
+        m.embeddingSize = 64
+        m.gruHidden = 48
+        m.attentionHidden = 32
+        m.mlpHidden = [48]
+        var c = TrainingConfiguration(model: m)
+        c.classes = classes
+        c.batchSize = 32
+        c.learningRate = 2e-3
+        c.maxEpochs = 12
+        c.patience = 4
+        c.segmentSeconds = 2.5
+        return c
+    }
+
+    /// The model's input channels as feature channels.
+    public func featureChannels() throws -> [FeatureChannel] {
+        try model.inputChannels.map { name in
+            guard let c = FeatureChannel(rawValue: name) else {
+                throw TrainingError.invalidConfiguration("unknown feature channel '\(name)'; known: \(FeatureChannel.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            return c
+        }
+    }
+
+    public func validate() throws {
+        func fail(_ m: String) -> TrainingError { .invalidConfiguration(m) }
+        if classes.count < 2 { throw fail("at least two classes are needed") }
+        if Set(classes).count != classes.count { throw fail("class names must be distinct") }
+        if model.classes != classes.count { throw fail("the model has \(model.classes) outputs for \(classes.count) classes") }
+        if model.frequencyBins != logMel.bandCount { throw fail("the model expects \(model.frequencyBins) bands, log-mel gives \(logMel.bandCount)") }
+        if !(segmentSeconds > 0.3 && segmentSeconds <= 30) { throw fail("segmentSeconds must be in (0.3, 30]") }
+        if batchSize < 1 { throw fail("batchSize must be >= 1") }
+        if !(gainSpanDB >= 0 && gainSpanDB <= 120) { throw fail("gainSpanDB must be in [0, 120]") }
+        if !(warpRange >= 0 && warpRange < 1) { throw fail("warpRange must be in [0, 1)") }
+        if !(learningRate > 0 && learningRate.isFinite) { throw fail("learningRate must be positive") }
+        if maxEpochs < 1 || patience < 1 { throw fail("maxEpochs and patience must be >= 1") }
+        if let s = stepsPerEpoch, s < 1 { throw fail("stepsPerEpoch must be >= 1") }
+        if formatVersion != 1 { throw fail("unsupported format version \(formatVersion)") }
+        try model.validate()
+        try logMel.validate()
+        _ = try featureChannels()
+        if let sa = specAugment { try sa.validate() }
+    }
+}
+
+/// Errors of the training layer; each names the file, utterance or setting concerned.
+public enum TrainingError: Error, CustomStringConvertible, Equatable {
+    case invalidConfiguration(String)
+    case emptySplit(String)
+    case unknownLabel(label: String, path: String)
+    case audio(path: String, reason: String)
+    case checkpoint(path: String, reason: String)
+    case nonFiniteLoss(epoch: Int, step: Int)
+
+    public var description: String {
+        switch self {
+        case .invalidConfiguration(let m): return "invalid training configuration: \(m)"
+        case .emptySplit(let m): return "empty data split: \(m)"
+        case let .unknownLabel(label, path): return "\(path): label '\(label)' is not one of the configured classes"
+        case let .audio(path, reason): return "\(path): \(reason)"
+        case let .checkpoint(path, reason): return "checkpoint \(path): \(reason)"
+        case let .nonFiniteLoss(epoch, step): return "the training loss became NaN or infinite at epoch \(epoch), step \(step); lower the learning rate or enable gradient clipping"
+        }
+    }
+}

@@ -1,0 +1,81 @@
+import XCTest
+import SERTestSupport
+@testable import SERFeatures
+
+/// The feature stack (the Table 1 input channels), the pitch-pulse signal path and the disk cache.
+final class PipelineTests: XCTestCase {
+    /// A 150 Hz pulse-rich vowel-like tone, 1 s at 16 kHz.
+    func tone(_ f0: Double = 150, seconds: Double = 1) -> [Float] {
+        (0..<Int(16000 * seconds)).map { i in
+            let t = Double(i) / 16000
+            return Float(0.3 * sin(2 * .pi * f0 * t) + 0.15 * sin(2 * .pi * 2 * f0 * t) + 0.05 * sin(2 * .pi * 3 * f0 * t))
+        }
+    }
+
+    func testStackMatchesSingleExtractorsChannelByChannel() throws {
+        let stack = try FeatureStack(channels: [.pitchpulse, .spectrogram])
+        let a = tone(), b = Array(tone(210).prefix(12000))
+        let pa = try PitchPulseExtraction.signal(samples: a, sampleRate: 16000)
+        let pb = try PitchPulseExtraction.signal(samples: b, sampleRate: 16000)
+        var audio = a, pulses = pa
+        audio += b + [Float](repeating: 0, count: 4000)
+        pulses += pb + [Float](repeating: 0, count: 4000)
+        let (x, mask) = try stack(audio: Tensor(shape: [2, 16000], data: audio), pitchPulses: Tensor(shape: [2, 16000], data: pulses),
+                                  lengths: [16000, 12000])
+        let frames = x.shape[2]
+        XCTAssertEqual(x.shape, [2, 2, frames, 30])
+        XCTAssertEqual(mask.shape, [2, frames])
+        let extractor = try LogMelExtractor(config: .paper(sampleRate: 16000))
+        let alone = try extractor.extract(b)          // [frames_b, 30]
+        let fb = alone.shape[0]
+        XCTAssertEqual(Int(mask.sum(axes: [1]).scalars[1]), fb)
+        // Item 1, channel 1 (spectrogram) equals the extractor on the unpadded signal.
+        let got = x.narrowed(axis: 0, start: 1, length: 1).narrowed(axis: 1, start: 1, length: 1).reshaped([frames, 30])
+            .narrowed(axis: 0, start: 0, length: fb)
+        XCTAssertLessThan(Discrepancy.between(got.doubles, alone.doubles).maxAbsolute, 1e-5)
+        // Channel 0 is the log-mel of the pulse signal.
+        let pulseAlone = try extractor.extract(pb)
+        let gotPulse = x.narrowed(axis: 0, start: 1, length: 1).narrowed(axis: 1, start: 0, length: 1).reshaped([frames, 30])
+            .narrowed(axis: 0, start: 0, length: fb)
+        XCTAssertLessThan(Discrepancy.between(gotPulse.doubles, pulseAlone.doubles).maxAbsolute, 1e-5)
+        XCTAssertThrowsError(try stack(audio: Tensor.zeros([1, 1600]))) { XCTAssertEqual($0 as? FeatureStackError, .missingPitchPulses) }
+    }
+
+    func testPitchPulseSignalKeepsWaveformValuesAtPulsesOnly() throws {
+        let x = tone()
+        let p = try PitchPulseExtraction.signal(samples: x, sampleRate: 16000)
+        XCTAssertEqual(p.count, x.count)
+        let nonZero = p.indices.filter { p[$0] != 0 }
+        // About 150 pulses per second in the voiced part, each the waveform's own value.
+        XCTAssertGreaterThan(nonZero.count, 100)
+        XCTAssertLessThan(nonZero.count, 200)
+        XCTAssertTrue(nonZero.allSatisfy { p[$0] == x[$0] })
+        // Too short for Praat's analysis window: no pulses, not an error.
+        XCTAssertEqual(try PitchPulseExtraction.signal(samples: Array(x.prefix(300)), sampleRate: 16000), [Float](repeating: 0, count: 300))
+        XCTAssertThrowsError(try PitchPulseExtraction.signal(samples: [Float.nan] + x, sampleRate: 16000))
+    }
+
+    func testCacheStoresReusesAndRecomputesCorruptEntries() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let cache = try FeatureCache(directory: dir)
+        let input: [Float] = [1, 2, 3]
+        var calls = 0
+        let compute = { () -> [Float] in calls += 1; return [4, 5, 6] }
+        XCTAssertEqual(try cache.values(for: input, settings: "s1", compute: compute), [4, 5, 6])
+        XCTAssertEqual(try cache.values(for: input, settings: "s1", compute: compute), [4, 5, 6])
+        XCTAssertEqual(calls, 1, "second call must hit the cache")
+        _ = try cache.values(for: input, settings: "s2", compute: compute)
+        XCTAssertEqual(calls, 2, "different settings, different entry")
+        _ = try cache.values(for: [1, 2, 4], settings: "s1", compute: compute)
+        XCTAssertEqual(calls, 3, "different content, different entry")
+        // Corrupt every entry: they are recomputed, not trusted.
+        for f in try FileManager.default.contentsOfDirectory(at: dir, includingPropertiesForKeys: nil) {
+            try Data([0x93, 0x4e, 0x55]).write(to: f)
+        }
+        XCTAssertEqual(try cache.values(for: input, settings: "s1", compute: compute), [4, 5, 6])
+        XCTAssertEqual(calls, 4)
+        XCTAssertEqual(try cache.values(for: input, settings: "s1", compute: compute), [4, 5, 6])
+        XCTAssertEqual(calls, 4, "the recomputed entry was rewritten")
+    }
+}
