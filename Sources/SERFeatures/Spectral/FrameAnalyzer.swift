@@ -11,7 +11,8 @@ final class FrameAnalyzer {
     private let window: UnsafeMutablePointer<Float>        // windowLength values
     private let frame: UnsafeMutablePointer<Float>         // fftSize samples, zero outside the window
     private let bins: UnsafeMutablePointer<Float>          // 2 · binCount interleaved complex
-    private var plan: RealFFT?
+    private let plan: RealFFT
+    private var checkedIn = false
     private let cache: RealFFTPlanCache
 
     /// `windowValues` is the un-padded window (``STFTConfig/windowLength`` values).
@@ -36,10 +37,10 @@ final class FrameAnalyzer {
         bins.deallocate()
     }
 
-    /// Hands the FFT plan back to the cache (idempotent; the analyzer is unusable afterwards).
+    /// Hands the FFT plan back to the cache (idempotent; the analyzer must not be used afterwards).
     func release() {
-        if let plan { cache.checkIn(plan) }
-        plan = nil
+        if !checkedIn { cache.checkIn(plan) }
+        checkedIn = true
     }
 
     /// Writes `|X_t[k]|^power` for `k` in `0..<binCount` of frame `t` of `signal` (`length` samples) to `out`.
@@ -57,7 +58,7 @@ final class FrameAnalyzer {
                 if let i = padding.sourceIndex(start + j, length: length) { dst[j] = signal[i] * window[j] } else { dst[j] = 0 }
             }
         }
-        plan!.forward(frame, bins)
+        plan.forward(frame, bins)
         let count = config.binCount
         if config.power == 2 {
             for k in 0..<count {

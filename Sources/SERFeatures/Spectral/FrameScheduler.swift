@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import SERTensor
 
@@ -14,9 +15,15 @@ struct FrameItem {
 
 /// Runs a per-frame kernel over every frame of several signals, split across cores.
 ///
-/// All frames of all items form one index space, cut into contiguous chunks by `Parallel.forRanges`;
-/// each chunk builds one worker (FFT plan and scratch) and reuses it for all its frames.
+/// All frames of all items form one index space, cut into contiguous chunks; each chunk builds one worker
+/// (FFT plan and scratch) and reuses it for all its frames. Small jobs (below `Parallel.minimumParallelElements`
+/// cost units) run on the calling thread. Larger ones are cut into up to ``chunksPerWorker`` chunks per core of at
+/// least ``minimumFramesPerChunk`` frames, handed out dynamically by `DispatchQueue.concurrentPerform`, so a thread
+/// that the OS preempts on a busy machine delays only its small chunk, not half the job.
 enum FrameScheduler {
+    static let chunksPerWorker = 8
+    static let minimumFramesPerChunk = 64
+
     static func run<Worker>(_ items: [FrameItem], rowStride: Int, costPerFrame: Int,
                             makeWorker: () throws -> Worker,
                             release: (Worker) -> Void,
@@ -27,7 +34,9 @@ enum FrameScheduler {
         guard total > 0 else { return }
         let lock = NSLock()
         var failure: Error?
-        Parallel.forRanges(total, costPerItem: costPerFrame) { range in
+        let chunks = total * max(costPerFrame, 1) < Parallel.minimumParallelElements ? 1
+            : max(1, min(Parallel.workerCount * chunksPerWorker, total / minimumFramesPerChunk))
+        forChunks(total, chunks: chunks) { range in
             let worker: Worker
             do { worker = try makeWorker() } catch {
                 lock.lock(); failure = failure ?? error; lock.unlock()
@@ -52,5 +61,19 @@ enum FrameScheduler {
             }
         }
         if let failure { throw failure }
+    }
+
+    /// Calls `body` on `chunks` contiguous ranges covering `0..<n` (serially when `chunks == 1`).
+    private static func forChunks(_ n: Int, chunks: Int, _ body: (Range<Int>) -> Void) {
+        if chunks <= 1 {
+            body(0..<n)
+            return
+        }
+        withoutActuallyEscaping(body) { body in
+            DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                let lo = n * c / chunks, hi = n * (c + 1) / chunks
+                if lo < hi { body(lo..<hi) }
+            }
+        }
     }
 }
