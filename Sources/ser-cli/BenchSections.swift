@@ -1,9 +1,10 @@
+import SERModels
 import SERTensor
 
 extension BenchCommand {
     /// Every benchmark section `ser-cli bench` knows, in the order it runs them. Layers add their own
     /// sections here (e.g. feature extraction, model steps) as they arrive; `--only NAME` selects.
     static var registry: BenchRegistry {
-        BenchRegistry(TensorBenchmarks.sections)
+        BenchRegistry(TensorBenchmarks.sections + [Wav2VecBenchmark()])
     }
 }

@@ -6,5 +6,6 @@ extension SERCommand {
         DemoCommand.self,
         InfoCommand.self,
         BenchCommand.self,
+        Wav2VecCommand.self,
     ]
 }
