@@ -5,7 +5,8 @@ extension SERCommand {
     static let allSubcommands: [ParsableCommand.Type] = [
         DemoCommand.self,
         InfoCommand.self,
-        BenchCommand.self,
         FeaturesCommand.self,
+        Wav2VecCommand.self,
+        BenchCommand.self,
     ]
 }
