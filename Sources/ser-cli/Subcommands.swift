@@ -4,6 +4,12 @@ extension SERCommand {
     /// Every subcommand, in the order `--help` lists them. Each lives in its own file.
     static let allSubcommands: [ParsableCommand.Type] = [
         DemoCommand.self,
+        PrepareCommand.self,
+        TrainCommand.self,
+        CrossValidateCommand.self,
+        MergeCommand.self,
+        EvaluateCommand.self,
+        PredictCommand.self,
         InfoCommand.self,
         FeaturesCommand.self,
         Wav2VecCommand.self,
