@@ -33,8 +33,11 @@ enum GRUCell {
                     // Base pointers per gate (no index arithmetic in the loops, so they vectorise).
                     let r = g, z = g + H, n = g + 2 * H, un = u + 2 * H, bn = bias + 2 * H
                     for j in 0..<(2 * H) { g[j] = GateActivation.sigmoid(g[j] + u[j] + bias[j]) }
+                    // Loops never read and write the same buffer at different offsets (the compiler would
+                    // fall back to scalar code); `hn` holds n's pre-activation until the last loop.
                     for j in 0..<H { an[j] = un[j] + biasN[j] }
-                    for j in 0..<H { n[j] = GateActivation.tanh(n[j] + bn[j] + r[j] * an[j]) }
+                    for j in 0..<H { hn[j] = n[j] + bn[j] + r[j] * an[j] }
+                    for j in 0..<H { n[j] = GateActivation.tanh(hn[j]) }
                     for j in 0..<H { hn[j] = (1 - z[j]) * n[j] + z[j] * hp[j] }
                     (io.output + row * io.outputStride).update(from: hn, count: H)
                     if let next = geo.nextStep(t, reverse: reverse) {
@@ -65,9 +68,12 @@ enum GRUCell {
                     let r = g, z = g + H, n = g + 2 * H
                     let dr = dx, dz = dx + H, dn = dx + 2 * H, dhn = dhid + 2 * H
                     for j in 0..<H { dh[j] += dy[j] }                                          // ∂h'
+                    // No loop reads and writes one buffer at different offsets (that defeats vectorisation).
                     for j in 0..<H { dn[j] = dh[j] * (1 - z[j]) * (1 - n[j] * n[j]) }          // ∂n̂
                     for j in 0..<H { dz[j] = dh[j] * (hp[j] - n[j]) * z[j] * (1 - z[j]) }      // ∂ẑ
-                    for j in 0..<H { dr[j] = dn[j] * an[j] * r[j] * (1 - r[j]) }               // ∂r̂
+                    for j in 0..<H {                                                           // ∂r̂ = ∂n̂·a·r(1−r)
+                        dr[j] = dh[j] * (1 - z[j]) * (1 - n[j] * n[j]) * an[j] * r[j] * (1 - r[j])
+                    }
                     dhid.update(from: dx, count: 2 * H)
                     for j in 0..<H { dhn[j] = dn[j] * r[j] }                                   // r ⊙ ∂n̂
                     for j in 0..<H { dh[j] *= z[j] }                                           // direct path to h
