@@ -2,10 +2,10 @@
 ///
 /// Both conversions are exact: every binary16 and bfloat16 value, including subnormals, signed zeros
 /// and infinities, is representable in binary32. NaNs stay NaN with their payload shifted into place.
-enum HalfPrecision {
+public enum HalfPrecision {
     /// IEEE 754 binary16 (1 sign, 5 exponent, 10 fraction bits) to `Float`.
     @inline(__always)
-    static func float(fromHalf h: UInt16) -> Float {
+    public static func float(fromHalf h: UInt16) -> Float {
         let sign = UInt32(h & 0x8000) << 16
         let exponent = UInt32(h >> 10) & 0x1F
         let fraction = UInt32(h & 0x03FF)

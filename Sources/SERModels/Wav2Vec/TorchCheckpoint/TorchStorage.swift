@@ -108,7 +108,7 @@ extension TorchTensorRef {
         switch storage.type {
         case .float: decode = { Float(bitPattern: bytes.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self).littleEndian) }
         case .double: decode = { Float(Double(bitPattern: bytes.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self).littleEndian)) }
-        case .half: decode = { HalfFloat.float(fromHalf: bytes.loadUnaligned(fromByteOffset: $0 * 2, as: UInt16.self).littleEndian) }
+        case .half: decode = { HalfPrecision.float(fromHalf: bytes.loadUnaligned(fromByteOffset: $0 * 2, as: UInt16.self).littleEndian) }
         case .bfloat16: decode = { Float(bitPattern: UInt32(bytes.loadUnaligned(fromByteOffset: $0 * 2, as: UInt16.self).littleEndian) << 16) }
         default:
             throw TorchCheckpointError.unsupported(file: file, reason: "tensor '\(name)' has element type \(storage.type.rawValue); "
@@ -141,24 +141,5 @@ extension TorchTensorRef {
             if d < 0 { break }
         }
         return out
-    }
-}
-
-/// Bit-exact binary16 → binary32 (every half value, subnormals and NaN payloads included, is exact in Float).
-enum HalfFloat {
-    @inline(__always)
-    static func float(fromHalf h: UInt16) -> Float {
-        let sign = UInt32(h & 0x8000) << 16
-        let exponent = UInt32(h >> 10) & 0x1F
-        let fraction = UInt32(h & 0x03FF)
-        switch exponent {
-        case 0:
-            let magnitude = Float(fraction) * 0x1p-24
-            return sign != 0 ? -magnitude : magnitude
-        case 0x1F:
-            return Float(bitPattern: sign | 0x7F80_0000 | (fraction << 13))
-        default:
-            return Float(bitPattern: sign | ((exponent + 127 - 15) << 23) | (fraction << 13))
-        }
     }
 }
