@@ -28,10 +28,12 @@ bench: release
 	"$$($(SWIFT) build -c release --show-bin-path $(SWIFT_FLAGS))/ser-cli" bench $(BENCH_ARGS)
 
 # The example package is built first so that the test runner's summary is the last thing printed.
+# All tests are XCTest; --disable-swift-testing keeps the empty Swift Testing run from printing a
+# "0 tests" summary after XCTest's.
 test: deps
 	@$(MAKE) --no-print-directory example
 	$(SWIFT) build --build-tests $(SWIFT_FLAGS)
-	$(SWIFT) test $(SWIFT_FLAGS) $(TEST_FLAGS)
+	$(SWIFT) test --disable-swift-testing $(SWIFT_FLAGS) $(TEST_FLAGS)
 
 # A separate package that depends on SwiftSER by path and imports only SERTensor.
 example:

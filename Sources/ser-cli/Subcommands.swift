@@ -4,8 +4,15 @@ extension SERCommand {
     /// Every subcommand, in the order `--help` lists them. Each lives in its own file.
     static let allSubcommands: [ParsableCommand.Type] = [
         DemoCommand.self,
+        PrepareCommand.self,
+        TrainCommand.self,
+        CrossValidateCommand.self,
+        MergeCommand.self,
+        EvaluateCommand.self,
+        PredictCommand.self,
         InfoCommand.self,
-        BenchCommand.self,
         FeaturesCommand.self,
+        Wav2VecCommand.self,
+        BenchCommand.self,
     ]
 }

@@ -78,4 +78,28 @@ final class PipelineTests: XCTestCase {
         XCTAssertEqual(try cache.values(for: input, settings: "s1", compute: compute), [4, 5, 6])
         XCTAssertEqual(calls, 4, "the recomputed entry was rewritten")
     }
+
+    func testUtteranceNormalizationIsGainInvariantAndIgnoresPadding() throws {
+        let stack = try FeatureStack(channels: [.spectrogram], utteranceNormalization: true)
+        // Broadband content (tone plus noise) keeps every band far above the log floor at both gains.
+        var rng = RandomGenerator(seed: 1)
+        let a = tone().map { $0 + Float(rng.nextNormal() * 0.1) }
+        let b = Array(tone(180).prefix(9000)).map { $0 + Float(rng.nextNormal() * 0.1) }
+        func run(_ gain: Float) throws -> (Tensor, Tensor) {
+            let audio = a.map { $0 * gain } + b.map { $0 * gain } + [Float](repeating: 0, count: 7000)
+            return try stack(audio: Tensor(shape: [2, 16000], data: audio), lengths: [16000, 9000])
+        }
+        let (x1, mask) = try run(1), (x2, _) = try run(0.5)
+        // 6 dB quieter: the same normalised features, up to the effect of the log floor (1e-6) on the quietest bands.
+        let d = Discrepancy.between(x1.doubles, x2.doubles)
+        print("gain invariance:", d)
+        XCTAssertLessThan(d.maxAbsolute, 1e-2)
+        // Item 1: zero mean and unit variance per band over its real frames; zeros on padding.
+        let real = Int(mask.sum(axes: [1]).scalars[1])
+        let item = x1.narrowed(axis: 0, start: 1, length: 1).reshaped([x1.shape[2], 30])
+        let body = item.narrowed(axis: 0, start: 0, length: real)
+        for v in body.mean(axes: [0]).scalars { XCTAssertEqual(v, 0, accuracy: 1e-4) }
+        for v in body.variance(axes: [0], unbiased: false).scalars { XCTAssertEqual(v, 1, accuracy: 1e-3) }
+        XCTAssertTrue(item.narrowed(axis: 0, start: real, length: x1.shape[2] - real).scalars.allSatisfy { $0 == 0 })
+    }
 }

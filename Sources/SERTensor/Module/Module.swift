@@ -170,6 +170,12 @@ public struct StateDictError: Error, CustomStringConvertible, Equatable {
         public var name: String
         public var expected: [Int]
         public var found: [Int]
+
+        public init(name: String, expected: [Int], found: [Int]) {
+            self.name = name
+            self.expected = expected
+            self.found = found
+        }
     }
     public var module: String
     public var missing: [String]
@@ -177,6 +183,14 @@ public struct StateDictError: Error, CustomStringConvertible, Equatable {
     public var misShaped: [ShapeMismatch]
     /// The file the state dict came from, when it was loaded from one (``Module/load(from:strict:)``).
     public var file: String? = nil
+
+    public init(module: String, missing: [String], unexpected: [String], misShaped: [ShapeMismatch], file: String? = nil) {
+        self.module = module
+        self.missing = missing
+        self.unexpected = unexpected
+        self.misShaped = misShaped
+        self.file = file
+    }
 
     public var description: String {
         var lines = [file.map { "state dict in \($0) does not match \(module):" } ?? "state dict does not match \(module):"]

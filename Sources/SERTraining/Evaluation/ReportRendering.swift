@@ -9,11 +9,11 @@ enum Percent {
     }
 }
 
-/// JSON encoding shared by reports and results: pretty-printed, sorted keys (stable diffs).
+/// JSON encoding shared by reports and results: pretty-printed, sorted keys (stable diffs), `/` unescaped.
 enum ResultJSON {
     static func encode<T: Encodable>(_ value: T) throws -> Data {
         let e = JSONEncoder()
-        e.outputFormatting = [.prettyPrinted, .sortedKeys]
+        e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         var data = try e.encode(value)
         data.append(0x0A)
         return data

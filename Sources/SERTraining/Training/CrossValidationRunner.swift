@@ -29,8 +29,8 @@ public struct CrossValidationRunner {
 
     /// All folds of the protocol on this manifest (restricted to the configured classes).
     public func folds() throws -> (Manifest, [Fold]) {
-        let kept = Manifest(entries: manifest.entries.filter { configuration.classes.contains($0.label) },
-                            baseDirectory: manifest.baseDirectory)
+        // `keeping` preserves the rows' line numbers for error messages.
+        let kept = manifest.keeping(manifest.entries.indices.filter { configuration.classes.contains(manifest.entries[$0].label) })
         guard !kept.entries.isEmpty else {
             throw TrainingError.emptySplit("no manifest rows have the classes \(configuration.classes.joined(separator: ", "))")
         }

@@ -33,7 +33,8 @@ public final class Trainer {
         self.progress = progress
         self.train = train
         self.validation = validation
-        features = try FeatureStack(channels: try configuration.featureChannels(), logMel: configuration.logMel)
+        features = try FeatureStack(channels: try configuration.featureChannels(), logMel: configuration.logMel,
+                                    utteranceNormalization: configuration.utteranceNormalization)
         var rng = RandomGenerator(seed: configuration.seed)
         model = try STRFNet(configuration.model, rng: &rng)
         optimizer = try Adam(parameters: model.namedParameters(), learningRate: configuration.learningRate)

@@ -15,6 +15,9 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     public var model: STRFNetConfiguration
     /// Log-mel settings (paper: 16 kHz, 25 ms / 10 ms, 30 bands).
     public var logMel: LogMelConfig = .paper(sampleRate: 16000)
+    /// Per-utterance mean and variance normalisation of the features (per channel and band, over
+    /// real frames). Not in the paper; it makes the model insensitive to recording level.
+    public var utteranceNormalization = false
     /// Segment length for training batches, seconds.
     public var segmentSeconds = 3.0
     public var batchSize = 64

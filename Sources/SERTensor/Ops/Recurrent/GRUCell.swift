@@ -30,16 +30,15 @@ enum GRUCell {
                     let row = b * TT + t
                     let g = buf.gates + row * GH, u = scratch + b * GH
                     let hp = buf.hPrev + row * H, an = buf.aux + row * H, hn = io.hN + b * H
+                    // Base pointers per gate (no index arithmetic in the loops, so they vectorise).
+                    let r = g, z = g + H, n = g + 2 * H, un = u + 2 * H, bn = bias + 2 * H
                     for j in 0..<(2 * H) { g[j] = GateActivation.sigmoid(g[j] + u[j] + bias[j]) }
-                    for j in 0..<H {
-                        let a = u[2 * H + j] + biasN[j]
-                        an[j] = a
-                        g[2 * H + j] = GateActivation.tanh(g[2 * H + j] + bias[2 * H + j] + g[j] * a)
-                    }
-                    for j in 0..<H {
-                        let z = g[H + j], n = g[2 * H + j]
-                        hn[j] = (1 - z) * n + z * hp[j]
-                    }
+                    // Loops never read and write the same buffer at different offsets (the compiler would
+                    // fall back to scalar code); `hn` holds n's pre-activation until the last loop.
+                    for j in 0..<H { an[j] = un[j] + biasN[j] }
+                    for j in 0..<H { hn[j] = n[j] + bn[j] + r[j] * an[j] }
+                    for j in 0..<H { n[j] = GateActivation.tanh(hn[j]) }
+                    for j in 0..<H { hn[j] = (1 - z[j]) * n[j] + z[j] * hp[j] }
                     (io.output + row * io.outputStride).update(from: hn, count: H)
                     if let next = geo.nextStep(t, reverse: reverse) {
                         (buf.hPrev + (b * TT + next) * H).update(from: hn, count: H)
@@ -65,16 +64,19 @@ enum GRUCell {
                     let g = buf.gates + row * GH, hp = buf.hPrev + row * H, an = buf.aux + row * H
                     let dy = io.dOutput + row * io.outputStride, dh = io.dh + b * H
                     let dx = dGx + row * GH, dhid = dGh + row * GH
-                    for j in 0..<H {
-                        let r = g[j], z = g[H + j], n = g[2 * H + j]
-                        let dhj = dy[j] + dh[j]
-                        let dn = dhj * (1 - z) * (1 - n * n)
-                        let dz = dhj * (hp[j] - n) * z * (1 - z)
-                        let dr = dn * an[j] * r * (1 - r)
-                        dx[j] = dr; dx[H + j] = dz; dx[2 * H + j] = dn
-                        dhid[j] = dr; dhid[H + j] = dz; dhid[2 * H + j] = dn * r
-                        dh[j] = dhj * z
+                    // Short loops with one output each, so that the compiler vectorises them.
+                    let r = g, z = g + H, n = g + 2 * H
+                    let dr = dx, dz = dx + H, dn = dx + 2 * H, dhn = dhid + 2 * H
+                    for j in 0..<H { dh[j] += dy[j] }                                          // ∂h'
+                    // No loop reads and writes one buffer at different offsets (that defeats vectorisation).
+                    for j in 0..<H { dn[j] = dh[j] * (1 - z[j]) * (1 - n[j] * n[j]) }          // ∂n̂
+                    for j in 0..<H { dz[j] = dh[j] * (hp[j] - n[j]) * z[j] * (1 - z[j]) }      // ∂ẑ
+                    for j in 0..<H {                                                           // ∂r̂ = ∂n̂·a·r(1−r)
+                        dr[j] = dh[j] * (1 - z[j]) * (1 - n[j] * n[j]) * an[j] * r[j] * (1 - r[j])
                     }
+                    dhid.update(from: dx, count: 2 * H)
+                    for j in 0..<H { dhn[j] = dn[j] * r[j] }                                   // r ⊙ ∂n̂
+                    for j in 0..<H { dh[j] *= z[j] }                                           // direct path to h
                 }
             }
             // ∂h_{t−1} += ∂hidden_t · W_hh  (zero rows for skipped sequences leave their ∂h unchanged)

@@ -32,12 +32,14 @@ enum LSTMCell {
                     let row = b * TT + t
                     let g = buf.gates + row * GH, cp = cPrev + row * H, tc = buf.aux + row * H
                     let hn = io.hN + b * H, cn = cN + b * H
+                    // Base pointers per gate (no index arithmetic in the loops, so they vectorise).
+                    let gi = g, gf = g + H, gg = g + 2 * H, go = g + 3 * H
                     for j in 0..<(2 * H) { g[j] = GateActivation.sigmoid(g[j] + bias[j]) }
                     for j in (2 * H)..<(3 * H) { g[j] = GateActivation.tanh(g[j] + bias[j]) }
                     for j in (3 * H)..<GH { g[j] = GateActivation.sigmoid(g[j] + bias[j]) }
-                    for j in 0..<H { cn[j] = g[H + j] * cp[j] + g[j] * g[2 * H + j] }
+                    for j in 0..<H { cn[j] = gf[j] * cp[j] + gi[j] * gg[j] }
                     for j in 0..<H { tc[j] = GateActivation.tanh(cn[j]) }
-                    for j in 0..<H { hn[j] = g[3 * H + j] * tc[j] }
+                    for j in 0..<H { hn[j] = go[j] * tc[j] }
                     (io.output + row * io.outputStride).update(from: hn, count: H)
                     if let next = geo.nextStep(t, reverse: reverse) {
                         let nrow = b * TT + next
@@ -65,17 +67,17 @@ enum LSTMCell {
                     let g = buf.gates + row * GH, cp = cPrev + row * H, tc = buf.aux + row * H
                     let dy = io.dOutput + row * io.outputStride
                     let dh = io.dh + b * H, dc = dcRun + b * H, d = dG + row * GH
-                    for j in 0..<H {
-                        let i = g[j], f = g[H + j], gg = g[2 * H + j], o = g[3 * H + j], th = tc[j]
-                        let dhj = dy[j] + dh[j]
-                        let dcj = dc[j] + dhj * o * (1 - th * th)
-                        d[j] = dcj * gg * i * (1 - i)
-                        d[H + j] = dcj * cp[j] * f * (1 - f)
-                        d[2 * H + j] = dcj * i * (1 - gg * gg)
-                        d[3 * H + j] = dhj * th * o * (1 - o)
-                        dc[j] = dcj * f
-                        dh[j] = 0
-                    }
+                    // Short loops with one output each, so that the compiler vectorises them.
+                    let gi = g, gf = g + H, gg = g + 2 * H, go = g + 3 * H
+                    let di = d, df = d + H, dg = d + 2 * H, dout = d + 3 * H
+                    for j in 0..<H { dh[j] += dy[j] }                                    // ∂h (output + recurrent)
+                    for j in 0..<H { dc[j] += dh[j] * go[j] * (1 - tc[j] * tc[j]) }      // ∂c
+                    for j in 0..<H { dout[j] = dh[j] * tc[j] * go[j] * (1 - go[j]) }     // ∂ô
+                    for j in 0..<H { di[j] = dc[j] * gg[j] * gi[j] * (1 - gi[j]) }       // ∂î
+                    for j in 0..<H { df[j] = dc[j] * cp[j] * gf[j] * (1 - gf[j]) }       // ∂f̂
+                    for j in 0..<H { dg[j] = dc[j] * gi[j] * (1 - gg[j] * gg[j]) }       // ∂ĝ
+                    for j in 0..<H { dc[j] *= gf[j] }                                    // ∂c_{t−1}
+                    dh.update(repeating: 0, count: H)                                    // the GEMM adds ∂h_{t−1}
                 }
             }
             // ∂h_{t−1} = ∂gates_t · W_hh  (rows of skipped sequences are zero and leave their ∂h unchanged)

@@ -1,0 +1,60 @@
+import Foundation
+import SERFeatures
+
+/// The evaluation of a trained run on (part of) a manifest: predictions on whole utterances and the
+/// ``ClassificationReport`` (UA, WA, per-class metrics, confusion matrix).
+public struct RunEvaluation: Codable, Equatable, Sendable {
+    public var run: String
+    public var manifest: String?
+    /// The split evaluated (`train`, `val`, `test`), or nil for every row.
+    public var split: String?
+    /// Rows of the manifest (in the split) whose label is one of the run's classes: the rows evaluated.
+    public var evaluatedRows: Int
+    /// Rows of the split left out because their label is not one of the run's classes, by label.
+    public var excludedByLabel: [String: Int]
+    public var report: ClassificationReport
+
+    /// Evaluates `run` on the rows of `manifest` in `split` (nil: all rows).
+    ///
+    /// Rows whose label the run does not know are left out and counted in ``excludedByLabel`` (never
+    /// silently). Audio files are decoded with the same code as in training (``UtteranceStore``).
+    /// - Throws: ``ReportingError/invalidArgument(_:)`` when no row is left (e.g. the manifest has no
+    ///   `split` column, or no row of the split has a known label); the first audio error, naming the file.
+    public static func evaluate(run: TrainedRun, manifest: Manifest, split: DataSplit? = nil,
+                                cache: FeatureCache? = nil) throws -> RunEvaluation {
+        let classes = run.configuration.classes
+        let known = Set(classes)
+        let inSplit = manifest.entries.indices.filter { split == nil || manifest.entries[$0].split == split }
+        if let split, inSplit.isEmpty {
+            let hasColumn = manifest.entries.contains { $0.split != nil }
+            throw ReportingError.invalidArgument(hasColumn
+                ? "\(manifest.sourceFile ?? "the manifest") has no rows with split '\(split.rawValue)'"
+                : "\(manifest.sourceFile ?? "the manifest") has no split column; leave out --split to evaluate every row")
+        }
+        let kept = inSplit.filter { known.contains(manifest.entries[$0].label) }
+        var excluded = [String: Int]()
+        for i in inSplit where !known.contains(manifest.entries[i].label) { excluded[manifest.entries[i].label, default: 0] += 1 }
+        guard !kept.isEmpty else {
+            throw ReportingError.invalidArgument("no rows to evaluate: none of the labels (\(excluded.keys.sorted().joined(separator: ", "))) is one of the run's classes (\(classes.joined(separator: ", ")))")
+        }
+        let utterances = try UtteranceStore.load(manifest, indices: kept, classes: classes, pitchPulses: run.needsPitchPulses,
+                                                 cache: cache)
+        let posteriors = try run.predictor.posteriors(utterances)
+        let predicted = posteriors.map { p in p.indices.max { p[$0] < p[$1] } ?? 0 }
+        let report = try ClassificationReport(classes: classes, truth: utterances.map(\.label), predicted: predicted)
+        return RunEvaluation(run: run.directory.path, manifest: manifest.sourceFile, split: split?.rawValue,
+                             evaluatedRows: kept.count, excludedByLabel: excluded, report: report)
+    }
+
+    /// Markdown: what was evaluated, then the report (``ClassificationReport/markdown``).
+    public var markdown: String {
+        var s = "Evaluation of \(run) on \(manifest ?? "the manifest")"
+        s += split.map { ", split \($0)" } ?? ", all rows"
+        s += ": \(evaluatedRows) utterances"
+        if !excludedByLabel.isEmpty {
+            s += " (left out, label not among the run's classes: "
+            s += excludedByLabel.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ") + ")"
+        }
+        return s + "\n\n" + report.markdown
+    }
+}

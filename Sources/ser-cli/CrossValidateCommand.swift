@@ -1,0 +1,67 @@
+import ArgumentParser
+import Foundation
+import SERTraining
+
+/// `ser-cli cv`: cross-validation with a protocol (``CrossValidationRunner``).
+struct CrossValidateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cv",
+        abstract: "Cross-validate: train and test one model per fold of a protocol; summary table with mean ± std.",
+        discussion: """
+        Each fold gets a folder <output>/<fold name>/ with its checkpoint, best model, history.json, result.json, \
+        confusion-test.svg and training-curves.svg. When every fold has a result, summary.json, summary.md and \
+        confusion-pooled.svg are written. Running the same command again resumes: finished folds are skipped, an \
+        interrupted fold continues from its last epoch. --fold k runs only fold k (repeatable), so folds can run on \
+        several machines; collect their folders and combine them with `ser-cli merge`.
+        """
+    )
+
+    @Option(name: .long, help: ArgumentHelp("Manifest of the corpus.", valueName: "file"))
+    var manifest: String
+
+    @Option(name: .customLong("protocol"), help: ArgumentHelp("Protocol: \(CrossValidationProtocolKind.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "name"))
+    var protocolName: String
+
+    @Option(name: .long, help: ArgumentHelp("Output folder.", valueName: "dir"))
+    var output: String
+
+    @Option(name: .customLong("fold"), help: ArgumentHelp("Run only this fold number, 1-based (repeatable).", valueName: "k"))
+    var folds: [Int] = []
+
+    @Flag(name: .long, help: "List the folds (speakers in each part) and exit.")
+    var list = false
+
+    @OptionGroup var training: TrainingOptions
+
+    func run() throws {
+        let started = Date()
+        let kind = try CrossValidationProtocolKind.named(protocolName)
+        let dir = URL(fileURLWithPath: output, isDirectory: true)
+        let config = try training.request().configuration(existing: list ? nil : TrainingConfiguration.saved(in: dir))
+        var runner = CrossValidationRunner(configuration: config, manifest: try readManifest(manifest), protocolKind: kind,
+                                           outputDirectory: dir, cache: try training.featureCache())
+        let (kept, all) = try runner.folds()
+        let left = runner.manifest.entries.count - kept.entries.count
+        if list {
+            for f in all {
+                print("\(f.number)\t\(f.name)\ttrain \(f.train.count) (\(f.trainSpeakers.joined(separator: ",")))\tvalidation \(f.validation.count) (\(f.validationSpeakers.joined(separator: ",")))\ttest \(f.test.count) (\(f.testSpeakers.joined(separator: ",")))")
+            }
+            return
+        }
+        let printer = TrainingProgressPrinter()
+        printer.line("cross-validation: \(kind.rawValue), \(all.count) folds\(folds.isEmpty ? "" : ", running \(folds.sorted().map(String.init).joined(separator: ", "))"); \(describe(config))")
+        if left > 0 { printer.line("left out: \(left) manifest rows whose label is not one of \(config.classes.joined(separator: ","))") }
+        runner.progress = { label, event in
+            if let event { printer.handle(event, label: label) } else { printer.line(label) }
+        }
+        let summary = try runner.run(only: folds.isEmpty ? nil : folds)
+        try CrossValidationReports.writePlots(in: dir)
+        if let summary {
+            print(summary.markdown)
+        } else {
+            let done = all.filter { FileManager.default.fileExists(atPath: dir.appendingPathComponent($0.name).appendingPathComponent("result.json").path) }
+            printer.line("\(done.count) of \(all.count) folds have results; run the others (--fold k), then `ser-cli merge` the output folders")
+        }
+        printer.line(String(format: "finished in %.1f s; results in %@", Date().timeIntervalSince(started), dir.path))
+    }
+}
