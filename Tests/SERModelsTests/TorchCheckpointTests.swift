@@ -109,6 +109,42 @@ final class TorchCheckpointTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: "/tmp/swiftser-pickle-test"))
     }
 
+    /// Nesting beyond the limit and self-containing structures are errors, however deep (no stack overflow when
+    /// the values are built or freed).
+    func testDeepAndRecursiveStructures() throws {
+        func run(_ bytes: [UInt8]) throws -> PickleValue {
+            try Data(bytes).withUnsafeBytes { raw in
+                var p = TorchPickle(raw, range: 0..<raw.count, file: "deep.pkl", part: "pickle", policy: .strict,
+                                    persistentLoad: { _ in .none })
+                return try p.load().value
+            }
+        }
+        // 300,000 nested 1-tuples, and 300,000 lists each appended into the next.
+        let tuples: [UInt8] = [0x80, 0x02, 0x4E] + [UInt8](repeating: 0x85, count: 300_000) + [0x2E]
+        let lists: [UInt8] = [0x80, 0x02] + [UInt8](repeating: 0x5D, count: 300_000) + [UInt8](repeating: 0x61, count: 299_999) + [0x2E]
+        for (bytes, label) in [(tuples, "tuples"), (lists, "lists")] {
+            XCTAssertThrowsError(try run(bytes), label) { error in
+                guard case .corrupt(let f, _, let r)? = error as? TorchCheckpointError else { return XCTFail("\(error)") }
+                XCTAssertEqual(f, "deep.pkl")
+                XCTAssertTrue(r.contains("nested more than \(TorchPickle.maximumDepth)"), r)
+            }
+        }
+        // Nesting up to the limit is fine.
+        let ok: [UInt8] = [0x80, 0x02, 0x4E] + [UInt8](repeating: 0x85, count: TorchPickle.maximumDepth) + [0x2E]
+        XCTAssertNoThrow(try run(ok))
+        // A list that contains itself: EMPTY_LIST, BINPUT 0, BINGET 0, APPEND, STOP.
+        XCTAssertThrowsError(try run([0x80, 0x02, 0x5D, 0x71, 0x00, 0x68, 0x00, 0x61, 0x2E])) { error in
+            XCTAssertTrue("\(error)".contains("contains itself"), "\(error)")
+        }
+        // A shared tuple used 2^40 times through doubling stays linear to read and to check.
+        var doubling: [UInt8] = [0x80, 0x02, 0x4E, 0x85, 0x71, 0x00, 0x30]  // memo[0] = (None,)
+        for i in 0..<40 { doubling += [0x68, UInt8(i), 0x68, UInt8(i), 0x86, 0x71, UInt8(i + 1), 0x30] }  // memo[i+1] = (t_i, t_i)
+        doubling += [0x68, 40, 0x2E]
+        let shared = try run(doubling)
+        let check = shared.firstInertObject(maxVisits: 100_000)
+        XCTAssertEqual(check?.global, "<more than 100000 values>")
+    }
+
     func testStrictPolicyRejectsFairseqMeters() throws {
         XCTAssertThrowsError(try TorchCheckpoint(data: try fixture("small_legacy_fp32.pt"), source: "x.pt", policy: .strict)) { error in
             guard case .disallowedGlobal(let f, _, let g)? = error as? TorchCheckpointError else { return XCTFail("\(error)") }

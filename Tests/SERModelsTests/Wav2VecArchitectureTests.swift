@@ -166,6 +166,9 @@ final class Wav2VecArchitectureTests: XCTestCase {
         otherConfig.aggregatorLayers[1].kernelSize += 1
         otherConfig.aggregatorLayers.append(.init(12, 2, 1))
         otherConfig.featureExtractorLayers.removeLast()
+        XCTAssertThrowsError(try Wav2VecModel.read(from: Fixtures.url("wav2vec/small_zip_fp16.pt"))) { error in
+            XCTAssertTrue("\(error)".contains("wav2vec import"), "\(error)")
+        }
         let other = try Wav2VecModel(otherConfig, seed: 0)
         let mismatched = dir.appendingPathComponent("mismatched.safetensors")
         try other.save(to: mismatched, metadata: [Wav2VecModel.configMetadataKey: model.configJSON])

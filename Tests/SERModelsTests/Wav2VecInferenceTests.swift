@@ -71,3 +71,22 @@ final class Wav2VecInferenceTests: XCTestCase {
         XCTAssertTrue(withNoGrad { dropping.usesInferenceKernels(for: x) })
     }
 }
+
+/// The `wav2vec` bench section (tiny sizes: the timings themselves are not checked).
+final class Wav2VecBenchmarkTests: XCTestCase {
+    func testFlopCountMatchesPyTorchReference() {
+        // torch_models.py (count_macs hooks on W2VLarge, 64 x 3 s): forward_gflop / 64 = 28.922 per utterance.
+        let gflop = 2 * Double(Wav2VecBenchmark.multiplyAdds(.large, samples: 48_000)) / 1e9
+        XCTAssertEqual(gflop, 28.922, accuracy: 5e-4)
+    }
+
+    func testSectionRuns() {
+        let section = Wav2VecBenchmark(batch: 2, seconds: 0.05)
+        XCTAssertEqual(section.name, "wav2vec")
+        let result = section.run(timer: BenchmarkTimer(warmups: 0, iterations: 1), progress: { _ in })
+        XCTAssertEqual(result.measurements.map(\.name), ["large 2x0.05s", "large 1x0.05s"])
+        let check = result.measurements.first?.maxAbsDifference ?? .infinity
+        XCTAssertLessThan(check, 1e-4, "inference kernels vs differentiable ops")
+        XCTAssertEqual(result.measurements.first?.workPerCall, 2 * 2 * Double(Wav2VecBenchmark.multiplyAdds(.large, samples: 800)))
+    }
+}

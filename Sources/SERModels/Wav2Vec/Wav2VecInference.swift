@@ -4,8 +4,9 @@ import SERTensor
 /// Float32 inference for ``Wav2VecModel`` without autograd.
 ///
 /// Per block: the convolution is an im2col (`cols [Cin·K, n·Tout]` for `n` utterances side by side, with the
-/// aggregator's causal left padding — replicated or zero — and the strides written directly; skipped for 1×1
-/// stride-1 convolutions, whose input already is the GEMM operand) and one GEMM `Y [Cout, n·Tout] = W [Cout, Cin·K] · cols`;
+/// aggregator's causal left padding — replicated or zero — written directly; strided encoder layers first split
+/// their input into stride phases so that every column row is a contiguous copy; skipped for 1×1 stride-1
+/// convolutions, whose input already is the GEMM operand) and one GEMM `Y [Cout, n·Tout] = W [Cout, Cin·K] · cols`;
 /// then one fused epilogue adds the bias, applies the one-group group norm per utterance (statistics in double
 /// precision), the affine, ReLU, the residual connection and its scale, and the log compression after the last
 /// encoder block, writing to the block's destination (in place, or straight into z or c).
@@ -37,6 +38,10 @@ struct Wav2VecInference {
 
         func outputLength(_ tin: Int) -> Int { (tin + padLeft - kernel) / stride + 1 }
         var needsIm2col: Bool { !(kernel == 1 && stride == 1 && padLeft == 0) }
+        /// Strided unpadded convolutions gather their columns from the input split into `stride` phases.
+        var usesPhases: Bool { stride > 1 && padLeft == 0 }
+        /// Frames per phase: `⌈tin / stride⌉`.
+        func phaseLength(_ tin: Int) -> Int { (tin + stride - 1) / stride }
     }
 
     /// `n` utterances of `[channels, T]` with unit time stride: utterance `i`, channel `c` starts at
@@ -80,7 +85,7 @@ struct Wav2VecInference {
                     let dest = last ? View(base: pz + n * zc * frames, utteranceStride: zc * frames, channelStride: frames)
                                     : View(base: y, utteranceStride: encoderLengths[i + 1], channelStride: encoderLengths[i + 1])
                     Wav2VecInference.run(b, input: input, utterances: 1, tin: encoderLengths[i], tout: encoderLengths[i + 1],
-                                         y: y, destination: dest, cols: buffers.cols, projected: buffers.projected)
+                                         y: y, destination: dest, buffers: buffers)
                     input = dest
                 }
             }
@@ -107,7 +112,7 @@ struct Wav2VecInference {
                         ? View(base: pc + n0 * cc * contextFrames, utteranceStride: cc * contextFrames, channelStride: contextFrames)
                         : View(base: y, utteranceStride: tout, channelStride: nb * tout)
                     Wav2VecInference.run(b, input: input, utterances: nb, tin: aggregatorLengths[i], tout: tout,
-                                         y: y, destination: dest, cols: buffers.cols, projected: buffers.projected)
+                                         y: y, destination: dest, buffers: buffers)
                     input = dest
                 }
                 n0 += nb
@@ -152,35 +157,42 @@ struct Wav2VecInference {
     /// Scratch memory for a chain of blocks on `utterances` utterances: two GEMM outputs used alternately,
     /// the projected residual and the im2col columns.
     private struct Buffers {
-        let ping, pong, projected, cols: UnsafeMutablePointer<Float>
+        let ping, pong, projected, cols, phases: UnsafeMutablePointer<Float>
 
         init(blocks: [Block], lengths: [Int], utterances n: Int) {
-            var activation = 1, columns = 1
+            var activation = 1, columns = 1, phaseSize = 1
             for (i, b) in blocks.enumerated() {
                 activation = max(activation, n * b.cout * lengths[i + 1])
                 if b.needsIm2col { columns = max(columns, n * b.cin * b.kernel * lengths[i + 1]) }
+                if b.usesPhases { phaseSize = max(phaseSize, n * b.cin * b.stride * b.phaseLength(lengths[i])) }
             }
             ping = .allocate(capacity: activation)
             pong = .allocate(capacity: activation)
             projected = .allocate(capacity: activation)
             cols = .allocate(capacity: columns)
+            phases = .allocate(capacity: phaseSize)
         }
 
         /// A GEMM output buffer that is not `input`.
         func next(avoiding input: UnsafeMutablePointer<Float>) -> UnsafeMutablePointer<Float> { input == ping ? pong : ping }
 
         func deallocate() {
-            ping.deallocate(); pong.deallocate(); projected.deallocate(); cols.deallocate()
+            ping.deallocate(); pong.deallocate(); projected.deallocate(); cols.deallocate(); phases.deallocate()
         }
     }
 
     // MARK: One block
 
     private static func run(_ b: Block, input x: View, utterances nb: Int, tin: Int, tout: Int,
-                            y: UnsafeMutablePointer<Float>, destination: View,
-                            cols: UnsafeMutablePointer<Float>, projected: UnsafeMutablePointer<Float>) {
+                            y: UnsafeMutablePointer<Float>, destination: View, buffers: Buffers) {
         let rows = b.cin * b.kernel, ld = nb * tout
-        if b.needsIm2col {
+        let cols = buffers.cols, projected = buffers.projected
+        if b.usesPhases {
+            im2colByPhases(x, utterances: nb, cin: b.cin, tin: tin, kernel: b.kernel, stride: b.stride, tout: tout,
+                           phases: buffers.phases, cols: cols)
+            Float.gemm(transA: false, transB: false, m: b.cout, n: ld, k: rows, alpha: 1, a: b.weight, lda: rows,
+                       b: cols, ldb: ld, beta: 0, c: y, ldc: ld)
+        } else if b.needsIm2col {
             im2col(x, utterances: nb, cin: b.cin, tin: tin, kernel: b.kernel, stride: b.stride, padLeft: b.padLeft,
                    zeroPad: b.zeroPad, tout: tout, cols: cols)
             Float.gemm(transA: false, transB: false, m: b.cout, n: ld, k: rows, alpha: 1, a: b.weight, lda: rows,
@@ -242,6 +254,38 @@ struct Wav2VecInference {
         }
     }
 
+    /// The columns of a strided, unpadded convolution without strided reads: each input row is first split into
+    /// its `stride` phases, `p[c, r, u] = x[c, u·stride + r]` (one pass), after which the column row of tap
+    /// `j = q·stride + r` is the contiguous run `p[c, r, q ..< q + tout]`.
+    private static func im2colByPhases(_ x: View, utterances nb: Int, cin: Int, tin: Int, kernel: Int, stride s: Int,
+                                       tout: Int, phases: UnsafeMutablePointer<Float>, cols: UnsafeMutablePointer<Float>) {
+        let ld = nb * tout, tq = (tin + s - 1) / s
+        Parallel.forRanges(cin, costPerItem: nb * (tin + kernel * tout)) { range in
+            for c in range {
+                for i in 0..<nb {
+                    let src = x.row(i, c), p = phases + (i * cin + c) * s * tq
+                    let full = tin / s
+                    switch s {
+                    case 2:
+                        for u in 0..<full { p[u] = src[2 * u]; p[tq + u] = src[2 * u + 1] }
+                    case 4:
+                        for u in 0..<full {
+                            p[u] = src[4 * u]; p[tq + u] = src[4 * u + 1]
+                            p[2 * tq + u] = src[4 * u + 2]; p[3 * tq + u] = src[4 * u + 3]
+                        }
+                    default:
+                        for u in 0..<full { for r in 0..<s { p[r * tq + u] = src[u * s + r] } }
+                    }
+                    for r in 0..<(tin - full * s) { p[r * tq + full] = src[full * s + r] }  // a partial last group
+                    for j in 0..<kernel {
+                        let q = j / s, r = j % s
+                        (cols + (c * kernel + j) * ld + i * tout).update(from: p + r * tq + q, count: tout)
+                    }
+                }
+            }
+        }
+    }
+
     /// `dest_i[c, t] = post(act(a_ic · y[c, i·t + t] + d_ic))` with the group norm of utterance i (over all its
     /// channels and frames, bias included) and the affine folded into `a_ic, d_ic`, `act` = ReLU, and `post` adding
     /// `residual_i[c, t·step]`, scaling by √residualScale and applying `log(1 + |·|)` as configured.
@@ -283,14 +327,15 @@ struct Wav2VecInference {
                 for i in 0..<nb {
                     let src = y + ch * ld + i * t, dst = destination.row(i, ch)
                     let a = scaleShift[2 * (i * cout + ch)], d = scaleShift[2 * (i * cout + ch) + 1]
-                    for k in 0..<t { dst[k] = max(a * src[k] + d, 0) }
                     if let residual {
                         let r = residual.row(i, ch)
                         if residualStep == 1 {
-                            for k in 0..<t { dst[k] = (dst[k] + r[k]) * residualScale }
+                            for k in 0..<t { dst[k] = (max(a * src[k] + d, 0) + r[k]) * residualScale }
                         } else {
-                            for k in 0..<t { dst[k] = (dst[k] + r[k * residualStep]) * residualScale }
+                            for k in 0..<t { dst[k] = (max(a * src[k] + d, 0) + r[k * residualStep]) * residualScale }
                         }
+                    } else {
+                        for k in 0..<t { dst[k] = max(a * src[k] + d, 0) }
                     }
                     if logCompression {
                         for k in 0..<t { dst[k] = log1pf(Swift.abs(dst[k])) }

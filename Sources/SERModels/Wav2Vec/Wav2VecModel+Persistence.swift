@@ -26,7 +26,18 @@ extension Wav2VecModel {
     ///   ``Wav2VecError/invalidModelFile(file:reason:)`` when the configuration is missing, newer than this build,
     ///   or invalid, and ``StateDictError`` listing weights whose names or shapes do not match it.
     public static func read(from url: URL) throws -> Wav2VecModel {
-        let (tensors, metadata) = try Safetensors.readWithMetadata(from: url)
+        let tensors: [String: Tensor], metadata: [String: String]
+        do {
+            (tensors, metadata) = try Safetensors.readWithMetadata(from: url)
+        } catch let error as TensorIOError {
+            // A PyTorch checkpoint given where a converted model is expected: say what to do.
+            if let head = try? FileHandle(forReadingFrom: url).read(upToCount: 4),
+               [UInt8](head) == [0x50, 0x4B, 0x03, 0x04] || [UInt8](head) == [0x80, 0x02, 0x8A, 0x0A] {
+                throw Wav2VecError.invalidModelFile(file: url.path, reason: "this is a PyTorch checkpoint, not a SwiftSER model; "
+                                                    + "convert it first with `ser-cli wav2vec import` (Wav2VecModel.importFairseq)")
+            }
+            throw error
+        }
         guard let json = metadata[configMetadataKey] else {
             throw Wav2VecError.invalidModelFile(file: url.path, reason: "no '\(configMetadataKey)' entry in the safetensors metadata "
                                                 + "(import fairseq checkpoints with `ser-cli wav2vec import`)")

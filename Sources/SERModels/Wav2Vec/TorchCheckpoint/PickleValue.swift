@@ -173,15 +173,21 @@ extension PickleValue {
     }
 
     /// The first inert object (a class outside the allow-list) found in this value, as `module.name`, with the
-    /// path to it; nil when there is none. Walks at most `maxDepth` levels and visits each container once.
-    public func firstInertObject(maxDepth: Int = 64) -> (global: String, path: String)? {
+    /// path to it; nil when there is none. Visits each list, dict and object once, walks at most `maxDepth`
+    /// levels, and gives up after `maxVisits` values (tuples shared by reference are visited once per use),
+    /// returning `("<more than maxVisits values>", path)` so that callers treat an unchecked value as unsafe.
+    public func firstInertObject(maxDepth: Int = 128, maxVisits: Int = 10_000_000) -> (global: String, path: String)? {
         var seen = Set<ObjectIdentifier>()
+        var visits = 0
         func walk(_ v: PickleValue, _ path: String, _ depth: Int) -> (String, String)? {
-            if depth > maxDepth { return nil }
+            visits += 1
+            if visits > maxVisits { return ("<more than \(maxVisits) values>", path) }
+            if depth > maxDepth { return ("<nested more than \(maxDepth) deep>", path) }
             switch v {
             case .object(let o):
                 if case .inert(let m, let n) = o.kind { return ("\(m).\(n)", path) }
                 guard seen.insert(ObjectIdentifier(o)).inserted else { return nil }
+                for (i, a) in o.arguments.enumerated() { if let hit = walk(a, path + "(\(i))", depth + 1) { return hit } }
                 return walk(o.state, path, depth + 1)
             case .dict(let d):
                 guard seen.insert(ObjectIdentifier(d)).inserted else { return nil }
@@ -189,7 +195,7 @@ extension PickleValue {
                     let label = k.stringValue ?? k.intValue.map(String.init) ?? k.typeName
                     if let hit = walk(k, path, depth + 1) ?? walk(x, path + "[\(label)]", depth + 1) { return hit }
                 }
-                return nil
+                return walk(d.attributes, path, depth + 1)
             case .list(let l):
                 guard seen.insert(ObjectIdentifier(l)).inserted else { return nil }
                 for (i, x) in l.items.enumerated() { if let hit = walk(x, path + "[\(i)]", depth + 1) { return hit } }
