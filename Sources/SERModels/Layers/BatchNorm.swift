@@ -81,23 +81,7 @@ struct BatchNormCore {
 ///   `momentum=None`) when `momentum` is nil. Evaluation mode uses the running statistics (the batch
 ///   statistics when not tracking).
 /// - Defaults as PyTorch: `eps = 1e-5`, `momentum = 0.1`, affine, tracking running statistics.
-public final class BatchNorm1d: Module, UnaryLayer {
-    let core: BatchNormCore
-    public var numFeatures: Int { core.numFeatures }
-    public var weight: Tensor? { core.weight }
-    public var bias: Tensor? { core.bias }
-    public var runningMean: Tensor? { core.runningMean }
-    public var runningVar: Tensor? { core.runningVar }
-    public var numBatchesTracked: Tensor? { core.numBatchesTracked }
-
-    public init(_ numFeatures: Int, eps: Double = 1e-5, momentum: Double? = 0.1, affine: Bool = true,
-                trackRunningStats: Bool = true) {
-        core = BatchNormCore(numFeatures: numFeatures, eps: eps, momentum: momentum, affine: affine,
-                             trackRunningStats: trackRunningStats)
-        super.init()
-        core.register(in: self)
-    }
-
+public final class BatchNorm1d: BatchNormLayer, UnaryLayer {
     public func callAsFunction(_ x: Tensor) -> Tensor {
         precondition((x.rank == 2 || x.rank == 3) && x.shape[1] == numFeatures,
                      "BatchNorm1d: input \(x.shape) must be [batch, \(numFeatures)] or [batch, \(numFeatures), time]")
@@ -107,7 +91,17 @@ public final class BatchNorm1d: Module, UnaryLayer {
 
 /// Batch normalisation over `[batch, channels, height, width]` (PyTorch `nn.BatchNorm2d`), per channel
 /// over the batch and both spatial axes; state dict and update rule as ``BatchNorm1d``.
-public final class BatchNorm2d: Module, UnaryLayer {
+public final class BatchNorm2d: BatchNormLayer, UnaryLayer {
+    public func callAsFunction(_ x: Tensor) -> Tensor {
+        precondition(x.rank == 4 && x.shape[1] == numFeatures,
+                     "BatchNorm2d: input \(x.shape) must be [batch, \(numFeatures), height, width]")
+        return core.forward(x, training: isTraining)
+    }
+}
+
+/// What ``BatchNorm1d`` and ``BatchNorm2d`` share: the parameters, buffers and update rule; the two
+/// differ only in the input ranks they accept.
+public class BatchNormLayer: Module {
     let core: BatchNormCore
     public var numFeatures: Int { core.numFeatures }
     public var weight: Tensor? { core.weight }
@@ -122,11 +116,5 @@ public final class BatchNorm2d: Module, UnaryLayer {
                              trackRunningStats: trackRunningStats)
         super.init()
         core.register(in: self)
-    }
-
-    public func callAsFunction(_ x: Tensor) -> Tensor {
-        precondition(x.rank == 4 && x.shape[1] == numFeatures,
-                     "BatchNorm2d: input \(x.shape) must be [batch, \(numFeatures), height, width]")
-        return core.forward(x, training: isTraining)
     }
 }
