@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import SERTestSupport
 @testable import SERAudio
 
 /// SERAudio reads the fixture files exactly as Python's `soundfile` does
@@ -19,7 +20,7 @@ final class FixtureParityTests: XCTestCase {
     }
 
     private func loadCases() throws -> [Expected.Case] {
-        let url = Fixtures.directory.appendingPathComponent("audio/expected.json")
+        let url = Fixtures.url("audio/expected.json")
         return try JSONDecoder().decode(Expected.self, from: Data(contentsOf: url)).cases
     }
 
@@ -27,7 +28,7 @@ final class FixtureParityTests: XCTestCase {
         let cases = try loadCases()
         XCTAssertEqual(cases.map(\.file), ["tiny_pcm24.wav", "tiny_stereo.flac"])
         for expected in cases {
-            let url = Fixtures.directory.appendingPathComponent("audio/\(expected.file)")
+            let url = Fixtures.url("audio/\(expected.file)")
             let (info, buffer) = try AudioFile.read(url)
             XCTAssertEqual(info.format, expected.format, expected.file)
             XCTAssertEqual(info.subtype, expected.subtype, expected.file)
@@ -49,7 +50,7 @@ final class FixtureParityTests: XCTestCase {
 
     /// The 24-bit fixture holds exact 24-bit values, its extremes included (guards the fixture itself).
     func testPCM24FixtureIsOnTheGrid() throws {
-        let buffer = try AudioBuffer(contentsOf: Fixtures.directory.appendingPathComponent("audio/tiny_pcm24.wav"))
+        let buffer = try AudioBuffer(contentsOf: Fixtures.url("audio/tiny_pcm24.wav"))
         for x in buffer.samples {
             let k = Double(x) * 0x1p23
             XCTAssertEqual(k, k.rounded())

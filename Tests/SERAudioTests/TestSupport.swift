@@ -111,20 +111,6 @@ enum Bytes {
     }
 }
 
-/// Locates `Tests/Fixtures` from this source file.
-enum Fixtures {
-    static var directory: URL {
-        var url = URL(fileURLWithPath: #filePath)
-        while url.path != "/" {
-            url.deleteLastPathComponent()
-            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
-                return url.appendingPathComponent("Tests/Fixtures")
-            }
-        }
-        return URL(fileURLWithPath: "Tests/Fixtures")
-    }
-}
-
 /// Asserts two sample arrays are identical, reporting the count and first mismatch (not the arrays).
 func assertSamplesEqual(_ actual: [Float], _ expected: [Float], _ message: String = "",
                         file: StaticString = #filePath, line: UInt = #line) {
