@@ -80,7 +80,7 @@ final class PipelineTests: XCTestCase {
     }
 
     func testUtteranceNormalizationIsGainInvariantAndIgnoresPadding() throws {
-        let stack = try FeatureStack(channels: [.spectrogram], utteranceNormalization: true)
+        let stack = try FeatureStack(channels: [.spectrogram], normalization: .utterance)
         // Broadband content (tone plus noise) keeps every band far above the log floor at both gains.
         var rng = RandomGenerator(seed: 1)
         let a = tone().map { $0 + Float(rng.nextNormal() * 0.1) }
@@ -101,5 +101,46 @@ final class PipelineTests: XCTestCase {
         for v in body.mean(axes: [0]).scalars { XCTAssertEqual(v, 0, accuracy: 1e-4) }
         for v in body.variance(axes: [0], unbiased: false).scalars { XCTAssertEqual(v, 1, accuracy: 1e-3) }
         XCTAssertTrue(item.narrowed(axis: 0, start: real, length: x1.shape[2] - real).scalars.allSatisfy { $0 == 0 })
+    }
+
+    func testLevelNormalizationRemovesGainButKeepsSpectralShape() throws {
+        let plain = try FeatureStack(channels: [.spectrogram])
+        let level = try FeatureStack(channels: [.spectrogram], normalization: .level)
+        var rng = RandomGenerator(seed: 2)
+        let a = tone().map { $0 + Float(rng.nextNormal() * 0.1) }
+        let b = Array(tone(180).prefix(9000)).map { $0 + Float(rng.nextNormal() * 0.1) }
+        func audio(_ gain: Float) -> Tensor {
+            Tensor(shape: [2, 16000], data: a.map { $0 * gain } + b.map { $0 * gain } + [Float](repeating: 0, count: 7000))
+        }
+        let lengths = [16000, 9000]
+        let (raw, mask) = try plain(audio: audio(1), lengths: lengths)
+        let (x1, _) = try level(audio: audio(1), lengths: lengths)
+        let (x2, _) = try level(audio: audio(0.25), lengths: lengths)
+        // 12 dB quieter: the same features, up to the log floor's effect on the quietest bands.
+        let d = Discrepancy.between(x1.doubles, x2.doubles)
+        print("level normalisation, gain invariance:", d)
+        XCTAssertLessThan(d.maxAbsolute, 1e-2)
+        // Reference: the plain log-mel minus its mean over each item's real frames and all bands,
+        // computed here element by element in float64.
+        let frames = raw.shape[2], bands = raw.shape[3]
+        let r = raw.doubles, m = mask.doubles, y = x1.doubles
+        var worst = 0.0
+        for item in 0..<2 {
+            var sum = 0.0, n = 0.0
+            for t in 0..<frames where m[item * frames + t] > 0 {
+                for f in 0..<bands { sum += r[(item * frames + t) * bands + f]; n += 1 }
+            }
+            let mean = sum / n
+            for t in 0..<frames {
+                for f in 0..<bands {
+                    let k = (item * frames + t) * bands + f
+                    let expected = m[item * frames + t] > 0 ? r[k] - mean : 0
+                    worst = Swift.max(worst, abs(y[k] - expected))
+                }
+            }
+        }
+        print("level normalisation vs reference: worst abs error \(worst)")
+        XCTAssertLessThan(worst, 1e-4)
+        XCTAssertGreaterThan(Int(mask.sum().item), 0)
     }
 }

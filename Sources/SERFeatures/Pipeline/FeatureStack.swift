@@ -17,15 +17,14 @@ public enum FeatureChannel: String, Codable, CaseIterable, Sendable {
 public struct FeatureStack: Sendable {
     public let channels: [FeatureChannel]
     public let extractor: LogMelExtractor
-    /// Normalise each utterance's features to zero mean and unit variance per channel and band over
-    /// its real frames (removes overall level, e.g. the random training gain, and channel effects).
-    public let utteranceNormalization: Bool
+    /// How each utterance's features are normalised (statistics over its real frames only).
+    public let normalization: FeatureNormalization
 
     public init(channels: [FeatureChannel], logMel: LogMelConfig = .paper(sampleRate: 16000),
-                utteranceNormalization: Bool = false) throws {
+                normalization: FeatureNormalization = .none) throws {
         precondition(!channels.isEmpty, "FeatureStack: at least one channel")
         self.channels = channels
-        self.utteranceNormalization = utteranceNormalization
+        self.normalization = normalization
         extractor = try LogMelExtractor(config: logMel)
     }
 
@@ -57,16 +56,7 @@ public struct FeatureStack: Sendable {
         }
         var features = parts.count == 1 ? parts[0] : Tensor.concat(parts, axis: 1)
         let m = mask ?? Tensor.ones([audio.shape[0], features.shape[2]])
-        if utteranceNormalization {
-            // [B, C, T, F] with mask [B, T]: statistics over real frames only; padding stays 0.
-            let b = features.shape[0]
-            let w = m.reshaped([b, 1, m.shape[1], 1])
-            let n = Tensor.maximum(w.sum(axes: [2], keepDims: true), Tensor(scalar: 1))
-            let mean = (features * w).sum(axes: [2], keepDims: true) / n
-            let centred = (features - mean) * w
-            let std = ((centred * centred).sum(axes: [2], keepDims: true) / n).sqrt() + 1e-5
-            features = centred / std
-        }
+        features = normalization.apply(features, mask: m)
         return (features, m)
     }
 }

@@ -50,7 +50,7 @@ public struct TrainedRun {
             throw ReportingError.unreadableRunFile(file: weightsURL.path, reason: "\(error)")
         }
         model.eval()
-        let features = try FeatureStack(channels: try configuration.featureChannels(), logMel: configuration.logMel)
+        let features = try configuration.featureStack()
         return TrainedRun(directory: directory, configuration: configuration, model: model, features: features, metadata: metadata)
     }
 

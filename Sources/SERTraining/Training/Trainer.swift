@@ -33,8 +33,7 @@ public final class Trainer {
         self.progress = progress
         self.train = train
         self.validation = validation
-        features = try FeatureStack(channels: try configuration.featureChannels(), logMel: configuration.logMel,
-                                    utteranceNormalization: configuration.utteranceNormalization)
+        features = try configuration.featureStack()
         var rng = RandomGenerator(seed: configuration.seed)
         model = try STRFNet(configuration.model, rng: &rng)
         optimizer = try Adam(parameters: model.namedParameters(), learningRate: configuration.learningRate)

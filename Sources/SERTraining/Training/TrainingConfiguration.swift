@@ -16,8 +16,12 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     /// Log-mel settings (paper: 16 kHz, 25 ms / 10 ms, 30 bands).
     public var logMel: LogMelConfig = .paper(sampleRate: 16000)
     /// Per-utterance mean and variance normalisation of the features (per channel and band, over
-    /// real frames). Not in the paper; it makes the model insensitive to recording level.
+    /// real frames). Not in the paper; it makes the model insensitive to recording level. Kept for
+    /// configurations written before ``featureNormalization``, which replaces it when set.
     public var utteranceNormalization = false
+    /// Per-utterance feature normalisation (see ``FeatureNormalization``); nil: ``utteranceNormalization``
+    /// decides (`true` = `.utterance`, `false` = `.none`).
+    public var featureNormalization: FeatureNormalization?
     /// Segment length for training batches, seconds.
     public var segmentSeconds = 3.0
     public var batchSize = 64
@@ -69,6 +73,17 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
         c.patience = 4
         c.segmentSeconds = 2.5
         return c
+    }
+
+    /// The feature normalisation in effect.
+    public var normalization: FeatureNormalization {
+        featureNormalization ?? (utteranceNormalization ? .utterance : .none)
+    }
+
+    /// The feature stack of this configuration (channels, log-mel settings, normalisation); the same
+    /// for training, evaluation and prediction.
+    public func featureStack() throws -> FeatureStack {
+        try FeatureStack(channels: try featureChannels(), logMel: logMel, normalization: normalization)
     }
 
     /// The model's input channels as feature channels.
