@@ -70,7 +70,9 @@ public struct TrainedRun {
         let classifier = try Wav2VecClassifier(settings.classifier, rng: &rng)
         let normalize = configuration.utteranceNormalization
         switch (settings.input, settings.wav2vec) {
-        case (.logMel, _), (.wav2vec, nil):
+        case (.wav2vec, nil):
+            throw TrainingError.invalidConfiguration("wav2vecClassifier: input wav2vec needs 'wav2vec' with the model file")
+        case (.logMel, _):
             let metadata = try loadWeights(into: classifier)
             classifier.eval()
             let features = try FeatureStack(channels: [.spectrogram], logMel: configuration.logMel, utteranceNormalization: normalize)
