@@ -11,7 +11,9 @@ struct PredictCommand: ParsableCommand {
         Each file is resampled to 16 kHz mono and cut into --window second windows every --hop seconds (a file no \
         longer than one window is one window; the last window is aligned to the end of the file so every sample is \
         covered). Each window is classified whole; the file's posteriors are the mean of the window posteriors. The \
-        window posteriors are the file's emotion timeline (--timeline, --timeline-svg, and in --json). A file that \
+        window posteriors are the file's emotion timeline (--timeline, --timeline-svg, and in --json). Runs of the \
+        wav2vec classifier with segment classifiers also give per-frame posteriors of the whole file (frameTimeline \
+        in --json; --timeline-svg draws them instead of the windows). A file that \
         cannot be read is reported and the others are still processed; the exit code is then 1.
         """
     )
@@ -54,7 +56,7 @@ struct PredictCommand: ParsableCommand {
         if let timelineSvg {
             let dir = URL(fileURLWithPath: timelineSvg, isDirectory: true)
             for (url, name) in zip(report.files, TimelineFileNames.names(for: report.files.map(\.file))) {
-                guard let t = url.timeline else { continue }
+                guard let t = url.frameTimeline ?? url.timeline else { continue }
                 try ReportFiles.write(EmotionTimelinePlot.svg(t, title: "Emotion timeline: \((url.file as NSString).lastPathComponent)"),
                                       to: dir.appendingPathComponent(name))
             }

@@ -7,6 +7,7 @@ extension SERCommand {
         PrepareCommand.self,
         TrainCommand.self,
         CrossValidateCommand.self,
+        ConfigCommand.self,
         MergeCommand.self,
         EvaluateCommand.self,
         PredictCommand.self,

@@ -10,7 +10,19 @@ struct TrainingOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Training configuration JSON (a run's config.json); replaces --preset and --feature.", valueName: "file"))
     var config: String?
 
-    @Option(name: .long, help: ArgumentHelp("Model size: paper (the paper's STRFNet, default) or demo (small and fast).", valueName: "preset"))
+    @Option(name: .long, help: ArgumentHelp("Network: strfnet (default) or wav2vec-classifier (the paper's Fig. 1 classifier with segment classifiers).", valueName: "kind"))
+    var model: String?
+
+    @Option(name: .long, help: ArgumentHelp("Input of the wav2vec classifier: wav2vec (features of --wav2vec-model, default) or log-mel (30-band frames).", valueName: "input"))
+    var input: String?
+
+    @Option(name: .long, help: ArgumentHelp("wav2vec model for --input wav2vec: a file written by `ser-cli wav2vec import`, or a fairseq .pt checkpoint (default wav2vec_large.safetensors).", valueName: "file"))
+    var wav2vecModel: String?
+
+    @Option(name: .long, help: ArgumentHelp("wav2vec fine-tuning with --input wav2vec: none (frozen, features computed once; default), all, encoder or context.", valueName: "strategy"))
+    var fineTuning: String?
+
+    @Option(name: .long, help: ArgumentHelp("Model size: paper (the paper's sizes, default) or demo (small and fast).", valueName: "preset"))
     var preset: String?
 
     @Option(name: .long, help: ArgumentHelp("Feature combination of the paper's Table 1: \(Table1Feature.allCases.map(\.rawValue).joined(separator: ", ")) (default spectrogram).", valueName: "feature"))
@@ -40,7 +52,7 @@ struct TrainingOptions: ParsableArguments {
     @Option(name: .long, help: "Seed of initialisation, batches and augmentation.")
     var seed: UInt64?
 
-    @Option(name: .long, help: ArgumentHelp("Folder caching pitch-pulse signals between runs.", valueName: "dir"))
+    @Option(name: .long, help: ArgumentHelp("Folder caching pitch-pulse signals and frozen wav2vec features between runs.", valueName: "dir"))
     var cache: String?
 
     func validate() throws {
@@ -67,6 +79,25 @@ struct TrainingOptions: ParsableArguments {
             }
             r.feature = f
         }
+        if let model {
+            guard let k = ModelKind(rawValue: model) else {
+                throw ValidationError("--model '\(model)' is not one of \(ModelKind.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            r.modelKind = k
+        }
+        if let input {
+            guard let i = Wav2VecClassifierSettings.Input(rawValue: input) else {
+                throw ValidationError("--input '\(input)' is not one of \(Wav2VecClassifierSettings.Input.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            r.classifierInput = i
+        }
+        if let fineTuning {
+            guard let f = FineTuningStrategy(rawValue: fineTuning) else {
+                throw ValidationError("--fine-tuning '\(fineTuning)' is not one of \(FineTuningStrategy.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            r.fineTuning = f
+        }
+        r.wav2vecModel = wav2vecModel
         if let classes { r.classes = try ClassSelection.parse(classes: classes, mappings: []).classes }
         r.maxEpochs = epochs
         r.patience = patience
@@ -85,8 +116,14 @@ struct TrainingOptions: ParsableArguments {
 
 /// One-line description of a configuration for the log.
 func describe(_ c: TrainingConfiguration) -> String {
-    var s = "model \(c.model.inputChannels.joined(separator: "+"))"
-    if !c.model.strfInputs.isEmpty { s += " with STRF bank" }
+    var s = "model \(c.modelDescription)"
+    if let w = c.wav2vecClassifier {
+        let k = w.classifier
+        s += " (CNN \(k.cnnChannels), BiLSTM \(k.lstmLayers)×\(k.lstmHidden), \(k.segmentClassifiers) segment classifiers)"
+        if let v = w.wav2vec { s += ", wav2vec model \(v.modelFile)" }
+    } else if !c.model.strfInputs.isEmpty {
+        s += " with STRF bank"
+    }
     s += ", classes \(c.classes.joined(separator: ",")), batch \(c.batchSize), lr \(c.learningRate), up to \(c.maxEpochs) epochs (patience \(c.patience)), seed \(c.seed)"
     if c.frequencyWarping { s += ", frequency warping" }
     if c.specAugment != nil { s += ", SpecAugment" }

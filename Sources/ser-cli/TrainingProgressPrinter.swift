@@ -19,6 +19,15 @@ final class TrainingProgressPrinter {
             line("\(tag)utterances: \(train) train, \(validation) validation, \(test) test")
         case .resumed(let epoch):
             line("\(tag)resuming after epoch \(epoch)")
+        case let .featureExtraction(done, total):
+            if done == 1 { epochStart = Date() }
+            if done == total {
+                if isTerminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+                line(String(format: "%@wav2vec features of %d utterances ready (%.1fs)", tag, total, Date().timeIntervalSince(epochStart)))
+            } else if isTerminal, Date().timeIntervalSince(lastDraw) > 0.2 {
+                lastDraw = Date()
+                FileHandle.standardError.write(Data("\r\(tag)wav2vec features \(done)/\(total)\u{1B}[K".utf8))
+            }
         case .epochStarted:
             epochStart = Date()
             lossSum = 0

@@ -14,20 +14,24 @@ public struct FilePrediction: Codable, Equatable, Sendable {
     public var posteriors: [Double]?
     /// Posteriors per analysis window.
     public var timeline: EmotionTimeline?
+    /// Per-frame posteriors of the whole file from the model's segment classifiers (source `frames`;
+    /// wav2vec classifiers with `N_s > 0` only, else nil).
+    public var frameTimeline: EmotionTimeline?
     /// What went wrong, for a file that could not be processed.
     public var error: String?
 
     public init(file: String, duration: Double? = nil, predicted: String? = nil, posteriors: [Double]? = nil,
-                timeline: EmotionTimeline? = nil, error: String? = nil) {
+                timeline: EmotionTimeline? = nil, frameTimeline: EmotionTimeline? = nil, error: String? = nil) {
         self.file = file
         self.duration = duration
         self.predicted = predicted
         self.posteriors = posteriors
         self.timeline = timeline
+        self.frameTimeline = frameTimeline
         self.error = error
     }
 
-    private enum CodingKeys: String, CodingKey { case file, duration, predicted, posteriors, timeline, error }
+    private enum CodingKeys: String, CodingKey { case file, duration, predicted, posteriors, timeline, frameTimeline, error }
 
     /// Writes absent values as explicit `null`s so every object has the same keys.
     public func encode(to encoder: Encoder) throws {
@@ -37,6 +41,7 @@ public struct FilePrediction: Codable, Equatable, Sendable {
         try c.encode(predicted, forKey: .predicted)
         try c.encode(posteriors, forKey: .posteriors)
         try c.encode(timeline, forKey: .timeline)
+        try c.encode(frameTimeline, forKey: .frameTimeline)
         try c.encode(error, forKey: .error)
     }
 }
@@ -59,7 +64,9 @@ public struct PredictionReport: Codable, Equatable, Sendable {
 /// the models were trained on). The pitch-pulse signal, when the model needs it, is computed once on
 /// the whole recording and cut like the audio. Each window is classified as a whole utterance; the
 /// file's posteriors are the **arithmetic mean of the window posteriors**, every window weighing the
-/// same. The window posteriors form the file's ``EmotionTimeline`` (source `windows`).
+/// same. The window posteriors form the file's ``EmotionTimeline`` (source `windows`). Models with
+/// segment classifiers (the wav2vec classifier with `N_s > 0`) also classify the whole file in one
+/// pass for its per-frame ``FilePrediction/frameTimeline`` (source `frames`).
 public struct FilePredictor {
     public let run: TrainedRun
     public var windows: AnalysisWindows
@@ -91,9 +98,12 @@ public struct FilePredictor {
             EmotionTimeline.Point(start: Double(r.lowerBound) / Double(rate), end: Double(r.upperBound) / Double(rate), posteriors: p)
         }
         let best = mean.indices.max { mean[$0] < mean[$1] } ?? 0
+        let whole = Utterance(path: url.path, label: 0, speaker: "", samples: samples, pitchPulses: pulses)
+        let frames = try run.predictor.frameTimeline(whole, classes: run.configuration.classes)
         return FilePrediction(file: url.path, duration: Double(samples.count) / Double(rate),
                               predicted: run.configuration.classes[best], posteriors: mean,
-                              timeline: EmotionTimeline(classes: run.configuration.classes, source: .windows, points: points))
+                              timeline: EmotionTimeline(classes: run.configuration.classes, source: .windows, points: points),
+                              frameTimeline: frames)
     }
 
     /// Predicts every file; a file that fails gets an entry with its ``FilePrediction/error`` and the

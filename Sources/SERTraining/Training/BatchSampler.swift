@@ -14,6 +14,15 @@ public struct SegmentBatch {
     public var labels: [Int]
 }
 
+/// One training segment of a sequence computed per utterance: frames `start ..< start + count` of
+/// utterance `utterance` (an index into the sampler's utterances).
+public struct SegmentCrop: Equatable, Sendable {
+    public var utterance: Int
+    public var start: Int
+    public var count: Int
+    public var label: Int
+}
+
 public struct BatchSampler {
     public let utterances: [Utterance]
     public let batchSize: Int
@@ -38,9 +47,7 @@ public struct BatchSampler {
         var pulses = withPulses ? [Float](repeating: 0, count: b * n) : []
         var lengths = [Int](), labels = [Int]()
         for i in 0..<b {
-            if cursor >= order.count { order = rng.shuffled(Array(utterances.indices)); cursor = 0 }
-            let u = utterances[order[cursor]]
-            cursor += 1
+            let u = utterances[nextIndex(using: &rng)]
             let count = Swift.min(n, u.samples.count)
             let start = u.samples.count > n ? rng.nextInt(below: u.samples.count - n + 1) : 0
             let scale = Float(gain.map { AudioLevels.amplitude(dB: $0.sampleDB(using: &rng)) } ?? 1)
@@ -52,6 +59,27 @@ public struct BatchSampler {
         return SegmentBatch(audio: Tensor(shape: [b, n], data: audio),
                             pitchPulses: withPulses ? Tensor(shape: [b, n], data: pulses) : nil,
                             lengths: lengths, labels: labels)
+    }
+
+    /// Where the next batch's segments lie in per-utterance sequences of `frameCounts[i]` frames (e.g.
+    /// features computed once per utterance): the same draw of utterances (without replacement, a fresh
+    /// permutation each pass) and random start positions as ``next(using:)``, with `segmentFrames`
+    /// frames per segment (fewer for shorter utterances) and no gain.
+    public mutating func nextCrops(frameCounts: [Int], segmentFrames: Int, using rng: inout RandomGenerator) -> [SegmentCrop] {
+        precondition(frameCounts.count == utterances.count, "BatchSampler: one frame count per utterance")
+        return (0..<batchSize).map { _ in
+            let i = nextIndex(using: &rng)
+            let total = frameCounts[i]
+            let start = total > segmentFrames ? rng.nextInt(below: total - segmentFrames + 1) : 0
+            return SegmentCrop(utterance: i, start: start, count: Swift.min(segmentFrames, total), label: utterances[i].label)
+        }
+    }
+
+    /// The index of the next utterance in the current permutation (a new one after each pass).
+    private mutating func nextIndex(using rng: inout RandomGenerator) -> Int {
+        if cursor >= order.count { order = rng.shuffled(Array(utterances.indices)); cursor = 0 }
+        defer { cursor += 1 }
+        return order[cursor]
     }
 
     /// The sampler's position, for checkpoints.

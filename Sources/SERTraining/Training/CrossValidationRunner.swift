@@ -14,7 +14,7 @@ public struct CrossValidationRunner {
     public var manifest: Manifest
     public var protocolKind: CrossValidationProtocolKind
     public var outputDirectory: URL
-    /// Disk cache for fixed features (pitch pulses); nil disables it.
+    /// Disk cache for fixed features (pitch pulses, frozen wav2vec features); nil disables it.
     public var cache: FeatureCache?
     public var progress: (String, TrainingEvent?) -> Void = { _, _ in }
 
@@ -55,6 +55,8 @@ public struct CrossValidationRunner {
         let loaded = try UtteranceStore.load(kept, indices: used, classes: configuration.classes, pitchPulses: needsPulses,
                                              cache: cache)
         let byIndex = Dictionary(uniqueKeysWithValues: zip(used, loaded))
+        // Frozen wav2vec features are computed once for all folds.
+        let wav2vecFeatures = try Wav2VecFeatureStore.forConfiguration(configuration, cache: cache)
         for fold in selected {
             let dir = outputDirectory.appendingPathComponent(fold.name)
             let resultURL = dir.appendingPathComponent("result.json")
@@ -65,7 +67,7 @@ public struct CrossValidationRunner {
             let started = Date()
             let trainer = try Trainer(configuration: configuration, train: fold.train.compactMap { byIndex[$0] },
                                       validation: fold.validation.compactMap { byIndex[$0] }, runDirectory: dir,
-                                      progress: { progress(fold.name, $0) })
+                                      progress: { progress(fold.name, $0) }, wav2vecFeatures: wav2vecFeatures, cache: cache)
             let resume = FileManager.default.fileExists(atPath: dir.appendingPathComponent("checkpoint").path)
             let history = try trainer.run(resume: resume)
             let test = try trainer.evaluate(fold.test.compactMap { byIndex[$0] })
@@ -74,7 +76,7 @@ public struct CrossValidationRunner {
             let result = FoldResult(fold: fold, test: test, validation: validation,
                                     metadata: ["best_epoch": "\(best?.epoch ?? 0)", "epochs": "\(history.count)",
                                                "seconds": String(format: "%.1f", Date().timeIntervalSince(started)),
-                                               "model": configuration.model.inputChannels.joined(separator: "+")])
+                                               "model": configuration.modelDescription])
             try result.write(to: resultURL)
             progress("\(fold.name): test UA \(String(format: "%.1f", test.unweightedAccuracy * 100)) WA \(String(format: "%.1f", test.weightedAccuracy * 100))", nil)
         }

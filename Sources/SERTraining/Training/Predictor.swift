@@ -7,7 +7,7 @@ import SERTensor
 /// Utterances are sorted by length and processed in groups of `batchSize`, zero-padded to the
 /// longest in the group; the frame mask keeps padding out of the recurrent state and the pooling,
 /// so each result equals what the utterance would give alone.
-public struct Predictor {
+public struct Predictor: UtterancePredictor {
     public let model: STRFNet
     public let features: FeatureStack
     public var batchSize = 16
@@ -16,6 +16,8 @@ public struct Predictor {
         self.model = model
         self.features = features
     }
+
+    public var needsPitchPulses: Bool { features.needsPitchPulses }
 
     /// Softmax posteriors `[utterances][classes]`, in the order given.
     public func posteriors(_ utterances: [Utterance]) throws -> [[Double]] {

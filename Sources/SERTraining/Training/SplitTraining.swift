@@ -117,7 +117,7 @@ public struct SplitTraining {
         let trainU = train.compactMap { byIndex[$0] }, valU = validation.compactMap { byIndex[$0] }, testU = test.compactMap { byIndex[$0] }
         progress(.loaded(train: trainU.count, validation: valU.count, test: testU.count))
         let trainer = try Trainer(configuration: configuration, train: trainU, validation: valU, runDirectory: runDirectory,
-                                  progress: progress)
+                                  progress: progress, cache: cache)
         let history = try trainer.run(resume: resume)
         let best = history.max { a, b in a.validationUA < b.validationUA || (a.validationUA == b.validationUA && a.epoch > b.epoch) }
         let result = SplitTrainingResult(

@@ -8,6 +8,11 @@ import SERTensor
 /// after every epoch, the best model kept by validation UA, early stopping, and a checkpoint every
 /// epoch from which `resume` continues exactly.
 ///
+/// The network is the configuration's ``ModelKind``: an ``STRFNet`` on stacked log-mel channels, or the
+/// paper's ``Wav2VecClassifier`` on log-mel frames or wav2vec features (frozen or fine-tuned). Each is a
+/// ``TrainableNetwork``; the epoch loop, class weights, validation, best-model keeping, early stopping
+/// and checkpoints are shared.
+///
 /// Files in `runDirectory`: `config.json` (the ``TrainingConfiguration``), `checkpoint/` (latest
 /// state), `best.safetensors` (best model by validation UA, with `best.json`), `history.json`.
 public final class Trainer {
@@ -16,15 +21,20 @@ public final class Trainer {
     public let progress: TrainingProgressHandler
     let train: [Utterance]
     let validation: [Utterance]
-    let features: FeatureStack
-    let model: STRFNet
+    let network: TrainableNetwork
     let optimizer: Adam
     let classWeights: Tensor?
-    let specAugment: SpecAugment?
 
     /// Prepares a run on already-loaded utterances.
+    /// - Parameters:
+    ///   - wav2vecFeatures: frozen wav2vec features to share between runs (e.g. the folds of a
+    ///     cross-validation, see ``Wav2VecFeatureStore/forConfiguration(_:cache:)``); nil: a store is made
+    ///     here when the configuration needs one.
+    ///   - cache: disk cache for the frozen wav2vec features of a store made here.
+    /// - Throws: ``TrainingError`` for an invalid configuration, empty splits, or an unusable wav2vec model file.
     public init(configuration: TrainingConfiguration, train: [Utterance], validation: [Utterance], runDirectory: URL,
-                progress: @escaping TrainingProgressHandler = { _ in }) throws {
+                progress: @escaping TrainingProgressHandler = { _ in }, wav2vecFeatures: Wav2VecFeatureStore? = nil,
+                cache: FeatureCache? = nil) throws {
         try configuration.validate()
         guard !train.isEmpty else { throw TrainingError.emptySplit("no training utterances") }
         guard !validation.isEmpty else { throw TrainingError.emptySplit("no validation utterances") }
@@ -33,10 +43,13 @@ public final class Trainer {
         self.progress = progress
         self.train = train
         self.validation = validation
-        features = try configuration.featureStack()
-        var rng = RandomGenerator(seed: configuration.seed)
-        model = try STRFNet(configuration.model, rng: &rng)
-        optimizer = try Adam(parameters: model.namedParameters(), learningRate: configuration.learningRate)
+        if let settings = configuration.wav2vecClassifier {
+            network = try Wav2VecClassifierNetwork(configuration: configuration, settings: settings, features: wav2vecFeatures,
+                                                   cache: cache)
+        } else {
+            network = try STRFNetNetwork(configuration: configuration)
+        }
+        optimizer = try network.makeOptimizer()
         if configuration.classWeighting {
             // w_c = N / (C · N_c): inversely proportional to the class counts, mean weight 1 over the data.
             var counts = [Double](repeating: 0, count: configuration.classes.count)
@@ -46,7 +59,6 @@ public final class Trainer {
         } else {
             classWeights = nil
         }
-        specAugment = try configuration.specAugment.map { try SpecAugment(config: $0) }
         try FileManager.default.createDirectory(at: runDirectory, withIntermediateDirectories: true)
     }
 
@@ -62,6 +74,7 @@ public final class Trainer {
         var state = TrainingState(rng: RandomGenerator(seed: c.seed ^ 0x5EED))
         var sampler = try BatchSampler(utterances: train, batchSize: c.batchSize, segmentSeconds: c.segmentSeconds,
                                        gainSpanDB: c.gainSpanDB)
+        let model = network.module
         if resume {
             let (opt, saved) = try TrainingCheckpoint.load(from: checkpointURL, into: model)
             try optimizer.load(stateDict: opt)
@@ -72,8 +85,9 @@ public final class Trainer {
             sampler.state = (saved.samplerOrder, saved.samplerCursor)
             progress(.resumed(epoch: state.epoch))
         }
+        try network.prepare(train + validation, progress: progress)
         let steps = c.stepsPerEpoch ?? Swift.max(1, (train.count + c.batchSize - 1) / c.batchSize)
-        let predictor = Predictor(model: model, features: features)
+        let predictor = network.predictor
         while state.epoch < c.maxEpochs && state.epochsWithoutImprovement < c.patience {
             let epoch = state.epoch + 1
             let started = Date()
@@ -81,21 +95,8 @@ public final class Trainer {
             model.train()
             var lossSum = 0.0
             for step in 1...steps {
-                let batch = sampler.next(using: &state.rng)
-                let alphas = c.frequencyWarping
-                    ? batch.labels.map { _ in FrequencyWarp.randomAlpha(using: &state.rng, range: -c.warpRange...c.warpRange) } : nil
-                var (x, mask) = try features(audio: batch.audio, pitchPulses: batch.pitchPulses, lengths: batch.lengths,
-                                             warpAlphas: alphas)
-                if let specAugment {
-                    let channels = x.shape[1]
-                    let flat = x.reshaped([x.shape[0] * channels, x.shape[2], x.shape[3]])
-                    let m = Tensor.concat(Array(repeating: mask.unsqueezed(1), count: channels), axis: 1)
-                        .reshaped([x.shape[0] * channels, x.shape[2]])
-                    x = try specAugment(flat, mask: m, training: true, using: &state.rng).reshaped(x.shape)
-                }
                 optimizer.zeroGrad()
-                let logits = try model(x, mask: mask)
-                let loss = Tensor.crossEntropy(logits: logits, targets: batch.labels, classWeights: classWeights)
+                let loss = try network.trainingLoss(sampler: &sampler, rng: &state.rng, classWeights: classWeights)
                 let value = Double(loss.item)
                 guard value.isFinite else { throw TrainingError.nonFiniteLoss(epoch: epoch, step: step) }
                 loss.backward()
@@ -114,7 +115,8 @@ public final class Trainer {
                 state.bestValidationUA = report.unweightedAccuracy
                 state.bestEpoch = epoch
                 state.epochsWithoutImprovement = 0
-                try model.save(to: bestModelURL, metadata: ["epoch": "\(epoch)", "validation_ua": "\(report.unweightedAccuracy)"])
+                let metadata = network.weightsMetadata.merging(["epoch": "\(epoch)", "validation_ua": "\(report.unweightedAccuracy)"]) { $1 }
+                try model.save(to: bestModelURL, metadata: metadata)
             } else {
                 state.epochsWithoutImprovement += 1
             }
@@ -131,22 +133,24 @@ public final class Trainer {
 
     /// UA/WA and the rest on whole utterances with the current weights.
     public func evaluate(_ utterances: [Utterance]) throws -> ClassificationReport {
-        try evaluate(Predictor(model: model, features: features), utterances)
+        try evaluate(network.predictor, utterances)
     }
 
-    func evaluate(_ predictor: Predictor, _ utterances: [Utterance]) throws -> ClassificationReport {
+    func evaluate(_ predictor: UtterancePredictor, _ utterances: [Utterance]) throws -> ClassificationReport {
         let post = try predictor.posteriors(utterances)
         let predicted = post.map { p in p.indices.max { p[$0] < p[$1] } ?? 0 }
         return try ClassificationReport(classes: configuration.classes, truth: utterances.map(\.label), predicted: predicted)
     }
 
-    /// The trained model (best weights after ``run(resume:)``).
-    public var trainedModel: STRFNet { model }
-    public var featureStack: FeatureStack { features }
+    /// The trained module (best weights after ``run(resume:)``): the ``STRFNet``, the ``Wav2VecClassifier``,
+    /// or for fine-tuned wav2vec the ``Wav2VecEmotionModel``.
+    public var trainedModel: Module { network.module }
+    /// Whole-utterance posteriors with the current weights.
+    public var predictor: UtterancePredictor { network.predictor }
 }
 
 func writeJSON<T: Encodable>(_ value: T, to url: URL) throws {
     let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     try encoder.encode(value).write(to: url, options: .atomic)
 }

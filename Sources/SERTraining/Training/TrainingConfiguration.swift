@@ -7,12 +7,19 @@ import SERModels
 /// Defaults follow the paper: batches of 64 random 3 s segments, random gain over a 40 dB span,
 /// class weights inversely proportional to the class counts, Adam at 1e-4; frequency warping with
 /// α ~ U[−0.15, 0.15] per utterance and SpecAugment are options.
-public struct TrainingConfiguration: Codable, Equatable, Sendable {
+///
+/// The network is an ``STRFNet`` (``model``; the default, and the only kind of older configuration
+/// files) or, when ``wav2vecClassifier`` is set, the paper's wav2vec classifier on log-mel frames or
+/// wav2vec features (``modelKind``). JSON: see `TrainingConfiguration+Codable.swift`.
+public struct TrainingConfiguration: Equatable, Sendable {
     public var formatVersion = 1
     /// Class names, in output order.
     public var classes: [String] = ["neutral", "happy", "sad", "angry"]
-    /// The model (its input channels decide the features).
+    /// The STRFNet (its input channels decide the features). Unused, and not written to JSON, when
+    /// ``wav2vecClassifier`` is set.
     public var model: STRFNetConfiguration
+    /// The wav2vec classifier trained instead of the STRFNet (nil: the STRFNet ``model``).
+    public var wav2vecClassifier: Wav2VecClassifierSettings?
     /// Log-mel settings (paper: 16 kHz, 25 ms / 10 ms, 30 bands).
     public var logMel: LogMelConfig = .paper(sampleRate: 16000)
     /// Per-utterance mean and variance normalisation of the features (per channel and band, over
@@ -49,6 +56,39 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
         self.model = model
     }
 
+    /// A run that trains the wav2vec classifier (``model`` holds an unused placeholder).
+    public init(wav2vecClassifier: Wav2VecClassifierSettings) {
+        self.model = Self.unusedModel(classes: wav2vecClassifier.classifier.classes)
+        self.wav2vecClassifier = wav2vecClassifier
+    }
+
+    /// The network this configuration trains.
+    public var modelKind: ModelKind { wav2vecClassifier == nil ? .strfnet : .wav2vecClassifier }
+
+    /// A short name of the network and its input: the STRFNet's input channels joined by `+`
+    /// (e.g. `spectrogram+pitchpulse`), or `wav2vec-classifier on log-mel` / `wav2vec-classifier on
+    /// wav2vec (fine-tuning none)`.
+    public var modelDescription: String {
+        guard let w = wav2vecClassifier else { return model.inputChannels.joined(separator: "+") }
+        switch w.input {
+        case .logMel: return "wav2vec-classifier on log-mel"
+        case .wav2vec: return "wav2vec-classifier on wav2vec (fine-tuning \(w.wav2vec?.fineTuning.rawValue ?? "none"))"
+        }
+    }
+
+    /// The placeholder ``model`` of wav2vec-classifier configurations.
+    static func unusedModel(classes: Int) -> STRFNetConfiguration { Table1Feature.spectrogram.configuration(classes: classes) }
+
+    /// Equal when they train the same thing: every setting is compared, except ``model`` when the
+    /// network is the wav2vec classifier (it is unused then). Compares the JSON forms, which hold
+    /// exactly the settings that matter.
+    public static func == (a: TrainingConfiguration, b: TrainingConfiguration) -> Bool {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        guard let x = try? encoder.encode(a), let y = try? encoder.encode(b) else { return false }
+        return x == y
+    }
+
     /// The paper's setting for one Table 1 row.
     public static func paper(_ feature: Table1Feature, classes: [String] = ["neutral", "happy", "sad", "angry"]) -> TrainingConfiguration {
         var c = TrainingConfiguration(model: feature.configuration(classes: classes.count))
@@ -83,12 +123,16 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     /// The feature stack of this configuration (channels, log-mel settings, normalisation); the same
     /// for training, evaluation and prediction.
     public func featureStack() throws -> FeatureStack {
-        try FeatureStack(channels: try featureChannels(), logMel: logMel, normalization: normalization)
+        let channels = try featureChannels()
+        guard !channels.isEmpty else { throw TrainingError.invalidConfiguration("this model reads no log-mel features (wav2vec input)") }
+        return try FeatureStack(channels: channels, logMel: logMel, normalization: normalization)
     }
 
-    /// The model's input channels as feature channels.
+    /// The feature channels the network reads from the audio: the STRFNet's input channels, or the
+    /// log-mel spectrogram for the wav2vec classifier on log-mel (none for wav2vec features).
     public func featureChannels() throws -> [FeatureChannel] {
-        try model.inputChannels.map { name in
+        if let w = wav2vecClassifier { return w.input == .logMel ? [.spectrogram] : [] }
+        return try model.inputChannels.map { name in
             guard let c = FeatureChannel(rawValue: name) else {
                 throw TrainingError.invalidConfiguration("unknown feature channel '\(name)'; known: \(FeatureChannel.allCases.map(\.rawValue).joined(separator: ", "))")
             }
@@ -100,8 +144,10 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
         func fail(_ m: String) -> TrainingError { .invalidConfiguration(m) }
         if classes.count < 2 { throw fail("at least two classes are needed") }
         if Set(classes).count != classes.count { throw fail("class names must be distinct") }
-        if model.classes != classes.count { throw fail("the model has \(model.classes) outputs for \(classes.count) classes") }
-        if model.frequencyBins != logMel.bandCount { throw fail("the model expects \(model.frequencyBins) bands, log-mel gives \(logMel.bandCount)") }
+        if wav2vecClassifier == nil {
+            if model.classes != classes.count { throw fail("the model has \(model.classes) outputs for \(classes.count) classes") }
+            if model.frequencyBins != logMel.bandCount { throw fail("the model expects \(model.frequencyBins) bands, log-mel gives \(logMel.bandCount)") }
+        }
         if !(segmentSeconds > 0.3 && segmentSeconds <= 30) { throw fail("segmentSeconds must be in (0.3, 30]") }
         if batchSize < 1 { throw fail("batchSize must be >= 1") }
         if !(gainSpanDB >= 0 && gainSpanDB <= 120) { throw fail("gainSpanDB must be in [0, 120]") }
@@ -110,10 +156,45 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
         if maxEpochs < 1 || patience < 1 { throw fail("maxEpochs and patience must be >= 1") }
         if let s = stepsPerEpoch, s < 1 { throw fail("stepsPerEpoch must be >= 1") }
         if formatVersion != 1 { throw fail("unsupported format version \(formatVersion)") }
-        try model.validate()
-        try logMel.validate()
-        _ = try featureChannels()
-        if let sa = specAugment { try sa.validate() }
+        if let w = wav2vecClassifier {
+            try logMel.validate()
+            if let sa = specAugment { try sa.validate() }
+            try validate(w)
+        } else {
+            try model.validate()
+            try logMel.validate()
+            _ = try featureChannels()
+            if let sa = specAugment { try sa.validate() }
+        }
+    }
+
+    private func validate(_ w: Wav2VecClassifierSettings) throws {
+        func fail(_ m: String) -> TrainingError { .invalidConfiguration("wav2vecClassifier: \(m)") }
+        let c = w.classifier
+        do { try c.validate() } catch { throw fail("\(error)") }
+        if c.classes != classes.count { throw fail("the classifier has \(c.classes) outputs for \(classes.count) classes") }
+        // Training segments must give the CNN block at least one output frame.
+        let segmentFrames: Int
+        switch w.input {
+        case .logMel:
+            if w.wav2vec != nil { throw fail("input log-mel takes no wav2vec model; remove 'wav2vec' or use input 'wav2vec'") }
+            if c.inputSize != logMel.bandCount { throw fail("classifier.inputSize is \(c.inputSize), log-mel gives \(logMel.bandCount) bands") }
+            segmentFrames = Int(segmentSeconds * logMel.sampleRate) / logMel.hopLength
+        case .wav2vec:
+            guard let v = w.wav2vec else { throw fail("input wav2vec needs 'wav2vec': {\"modelFile\": …, \"fineTuning\": \"none\"}") }
+            if v.modelFile.isEmpty { throw fail("wav2vec.modelFile is empty") }
+            if normalization == .level {
+                throw fail("featureNormalization 'level' applies to log-mel only; use 'utterance' or 'none' for wav2vec features")
+            }
+            if let lr = v.learningRate, !(lr > 0 && lr.isFinite) { throw fail("wav2vec.learningRate must be positive") }
+            if v.learningRate != nil && v.fineTuning == .none { throw fail("wav2vec.learningRate needs a fineTuning strategy other than none") }
+            if frequencyWarping { throw fail("frequencyWarping applies to log-mel features only") }
+            if specAugment != nil { throw fail("specAugment applies to log-mel features only") }
+            segmentFrames = Int(segmentSeconds * 100)
+        }
+        if segmentFrames < c.minimumInputFrames {
+            throw fail("segments of \(segmentSeconds) s (\(segmentFrames) frames) are shorter than the CNN block's receptive field (\(c.minimumInputFrames) frames)")
+        }
     }
 }
 
@@ -125,6 +206,8 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
     case audio(path: String, reason: String)
     case checkpoint(path: String, reason: String)
     case nonFiniteLoss(epoch: Int, step: Int)
+    /// The wav2vec model file of a configuration cannot be used.
+    case wav2vecModel(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -133,6 +216,7 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
         case let .unknownLabel(label, path): return "\(path): label '\(label)' is not one of the configured classes"
         case let .audio(path, reason): return "\(path): \(reason)"
         case let .checkpoint(path, reason): return "checkpoint \(path): \(reason)"
+        case let .wav2vecModel(path, reason): return "wav2vec model \(path): \(reason)"
         case let .nonFiniteLoss(epoch, step): return "the training loss became NaN or infinite at epoch \(epoch), step \(step); lower the learning rate or enable gradient clipping"
         }
     }

@@ -30,6 +30,39 @@ extension TrainingConfiguration {
     }
 }
 
+extension TrainingConfiguration {
+    /// The paper's wav2vec classifier (Fig. 1) on `input`. `paper`: the paper's sizes (CNN 512 filters,
+    /// 5-layer BiLSTM of 256, heads of 512, 2 segment classifiers) and §3.2 schedule; `demo`: a small
+    /// network (CNN 64, 2-layer BiLSTM of 64, heads of 64, 2 segment classifiers) with batches of 32,
+    /// Adam 1e-3, at most 25 epochs (patience 6), and per-utterance normalisation of log-mel input.
+    /// Input `wav2vec` reads the frozen features (fine-tuning `none`) of `modelFile`.
+    public static func wav2vecClassifier(_ preset: TrainingPreset, input: Wav2VecClassifierSettings.Input,
+                                         classes: [String] = ["neutral", "happy", "sad", "angry"],
+                                         modelFile: String = "wav2vec_large.safetensors") -> TrainingConfiguration {
+        var k = Wav2VecClassifierConfiguration(segmentClassifiers: 2, classes: classes.count)
+        let logMel = LogMelConfig.paper(sampleRate: 16000)
+        k.inputSize = input == .logMel ? logMel.bandCount : 512
+        if preset == .demo {
+            k.cnnChannels = 64
+            k.lstmLayers = 2
+            k.lstmHidden = 64
+            k.headHidden = 64
+        }
+        var c = TrainingConfiguration(wav2vecClassifier: Wav2VecClassifierSettings(
+            input: input, classifier: k, wav2vec: input == .wav2vec ? Wav2VecFeatureSettings(modelFile: modelFile) : nil))
+        c.classes = classes
+        c.logMel = logMel
+        if preset == .demo {
+            c.batchSize = 32
+            c.learningRate = 1e-3
+            c.maxEpochs = 25
+            c.patience = 6
+            c.featureNormalization = input == .logMel ? .level : nil
+        }
+        return c
+    }
+}
+
 /// A request for a training configuration as the command line states it: a starting point (a
 /// configuration file, or a preset and feature) and single settings on top. Unset fields keep the
 /// starting point's value.
@@ -50,6 +83,15 @@ public struct TrainingRequest: Equatable, Sendable {
     public var seed: UInt64?
     public var frequencyWarping: Bool?
     public var specAugment: Bool?
+    /// The network, when not from a configuration file (nil: STRFNet, or the wav2vec classifier when
+    /// ``classifierInput``, ``wav2vecModel`` or ``fineTuning`` is set).
+    public var modelKind: ModelKind?
+    /// What the wav2vec classifier reads (nil: wav2vec features).
+    public var classifierInput: Wav2VecClassifierSettings.Input?
+    /// The wav2vec model file of a wav2vec-feature classifier.
+    public var wav2vecModel: String?
+    /// The fine-tuning strategy of a wav2vec-feature classifier.
+    public var fineTuning: FineTuningStrategy?
 
     public init() {}
 
@@ -66,8 +108,8 @@ public struct TrainingRequest: Equatable, Sendable {
             } catch {
                 throw ReportingError.unreadableRunFile(file: configFile.path, reason: (error as NSError).localizedDescription)
             }
-            if preset != nil || feature != nil {
-                throw TrainingError.invalidConfiguration("--config gives the model; leave out --preset and --feature")
+            if preset != nil || feature != nil || modelKind != nil || classifierInput != nil {
+                throw TrainingError.invalidConfiguration("--config gives the model; leave out --preset, --feature, --model and --input")
             }
             if let classes, classes != c.classes {
                 guard classes.count == c.classes.count else {
@@ -77,9 +119,19 @@ public struct TrainingRequest: Equatable, Sendable {
             }
         } else {
             let classes = self.classes ?? ["neutral", "happy", "sad", "angry"]
-            c = .preset(preset ?? .paper, feature: feature ?? .spectrogram, classes: classes)
+            let wav2vecSetting = classifierInput != nil || wav2vecModel != nil || fineTuning != nil
+            switch modelKind ?? (wav2vecSetting ? .wav2vecClassifier : .strfnet) {
+            case .strfnet:
+                if classifierInput != nil { throw TrainingError.invalidConfiguration("--input is a setting of --model wav2vec-classifier") }
+                c = .preset(preset ?? .paper, feature: feature ?? .spectrogram, classes: classes)
+            case .wav2vecClassifier:
+                if feature != nil {
+                    throw TrainingError.invalidConfiguration("--feature chooses STRFNet inputs; the wav2vec classifier reads --input log-mel or wav2vec")
+                }
+                c = .wav2vecClassifier(preset ?? .paper, input: classifierInput ?? .wav2vec, classes: classes)
+            }
         }
-        apply(to: &c)
+        try apply(to: &c)
         try c.validate()
         return c
     }
@@ -95,7 +147,7 @@ public struct TrainingRequest: Equatable, Sendable {
             requested = try configuration()
         } else {
             requested = existing
-            apply(to: &requested)
+            try apply(to: &requested)
         }
         var comparable = requested
         comparable.maxEpochs = existing.maxEpochs
@@ -109,10 +161,24 @@ public struct TrainingRequest: Equatable, Sendable {
         return requested
     }
 
-    /// Whether the request names a starting point (configuration file, preset, feature or classes).
-    var hasStartingPoint: Bool { configFile != nil || preset != nil || feature != nil || classes != nil }
+    /// Whether the request names a starting point (configuration file, preset, feature, network or classes).
+    var hasStartingPoint: Bool {
+        configFile != nil || preset != nil || feature != nil || classes != nil || modelKind != nil || classifierInput != nil
+    }
 
-    private func apply(to c: inout TrainingConfiguration) {
+    private func apply(to c: inout TrainingConfiguration) throws {
+        if wav2vecModel != nil || fineTuning != nil {
+            guard var w = c.wav2vecClassifier, w.input == .wav2vec, var v = w.wav2vec else {
+                throw TrainingError.invalidConfiguration("--wav2vec-model and --fine-tuning are settings of the wav2vec classifier on wav2vec features")
+            }
+            if let wav2vecModel { v.modelFile = wav2vecModel }
+            if let fineTuning {
+                v.fineTuning = fineTuning
+                if fineTuning == .none { v.learningRate = nil }
+            }
+            w.wav2vec = v
+            c.wav2vecClassifier = w
+        }
         if let maxEpochs { c.maxEpochs = maxEpochs }
         if let patience { c.patience = patience }
         if let batchSize { c.batchSize = batchSize }

@@ -11,6 +11,16 @@ public struct Utterance: Sendable {
     public let speaker: String
     public let samples: [Float]
     public let pitchPulses: [Float]?
+
+    /// - Parameters: `samples` at 16 kHz (``UtteranceStore/sampleRate``), `label` an index into the run's
+    ///   classes, `pitchPulses` aligned with `samples` (models with a pitch-pulse channel only).
+    public init(path: String, label: Int, speaker: String, samples: [Float], pitchPulses: [Float]? = nil) {
+        self.path = path
+        self.label = label
+        self.speaker = speaker
+        self.samples = samples
+        self.pitchPulses = pitchPulses
+    }
 }
 
 public enum UtteranceStore {

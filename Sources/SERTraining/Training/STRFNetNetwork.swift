@@ -1,0 +1,51 @@
+import SERFeatures
+import SERModels
+import SERTensor
+
+/// ``STRFNet`` on a ``FeatureStack`` as a ``TrainableNetwork``: batches of raw segments become
+/// stacked log-mel channels (with frequency warping and SpecAugment when configured), the loss is
+/// the class-weighted cross-entropy.
+final class STRFNetNetwork: TrainableNetwork {
+    let configuration: TrainingConfiguration
+    let model: STRFNet
+    let features: FeatureStack
+    let specAugment: SpecAugment?
+
+    init(configuration: TrainingConfiguration) throws {
+        self.configuration = configuration
+        features = try configuration.featureStack()
+        var rng = RandomGenerator(seed: configuration.seed)
+        model = try STRFNet(configuration.model, rng: &rng)
+        specAugment = try configuration.specAugment.map { try SpecAugment(config: $0) }
+    }
+
+    var module: Module { model }
+
+    func makeOptimizer() throws -> Adam {
+        try Adam(parameters: model.namedParameters(), learningRate: configuration.learningRate)
+    }
+
+    func prepare(_ utterances: [Utterance], progress: TrainingProgressHandler) throws {}
+
+    func trainingLoss(sampler: inout BatchSampler, rng: inout RandomGenerator, classWeights: Tensor?) throws -> Tensor {
+        let c = configuration
+        let batch = sampler.next(using: &rng)
+        let alphas = c.frequencyWarping
+            ? batch.labels.map { _ in FrequencyWarp.randomAlpha(using: &rng, range: -c.warpRange...c.warpRange) } : nil
+        var (x, mask) = try features(audio: batch.audio, pitchPulses: batch.pitchPulses, lengths: batch.lengths,
+                                     warpAlphas: alphas)
+        if let specAugment {
+            let channels = x.shape[1]
+            let flat = x.reshaped([x.shape[0] * channels, x.shape[2], x.shape[3]])
+            let m = Tensor.concat(Array(repeating: mask.unsqueezed(1), count: channels), axis: 1)
+                .reshaped([x.shape[0] * channels, x.shape[2]])
+            x = try specAugment(flat, mask: m, training: true, using: &rng).reshaped(x.shape)
+        }
+        let logits = try model(x, mask: mask)
+        return Tensor.crossEntropy(logits: logits, targets: batch.labels, classWeights: classWeights)
+    }
+
+    var predictor: UtterancePredictor { Predictor(model: model, features: features) }
+
+    var weightsMetadata: [String: String] { [:] }
+}
