@@ -37,6 +37,12 @@ struct TrainingOptions: ParsableArguments {
     @Flag(name: .customLong("specaugment"), inversion: .prefixedNo, help: "SpecAugment (2 frequency and 2 time masks) in training.")
     var specAugment: Bool?
 
+    @Option(name: .long, help: ArgumentHelp("Per-utterance feature normalisation: none, level (removes recording level, keeps spectral shape) or utterance (zero mean, unit variance per band).", valueName: "mode"))
+    var normalization: String?
+
+    @Flag(name: .customLong("speaker-normalization"), inversion: .prefixedNo, help: "Standardise features per speaker and band (STRFNet; uses each test speaker's unlabelled utterances).")
+    var speakerNormalization: Bool?
+
     @Option(name: .long, help: "Maximum epochs (training stops earlier when validation UA stops improving).")
     var epochs: Int?
 
@@ -106,6 +112,13 @@ struct TrainingOptions: ParsableArguments {
         r.seed = seed
         r.frequencyWarping = warp
         r.specAugment = specAugment
+        if let normalization {
+            guard let n = FeatureNormalization(rawValue: normalization) else {
+                throw ValidationError("--normalization '\(normalization)' is not one of \(FeatureNormalization.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            r.featureNormalization = n
+        }
+        r.speakerNormalization = speakerNormalization
         return r
     }
 
@@ -127,6 +140,8 @@ func describe(_ c: TrainingConfiguration) -> String {
     s += ", classes \(c.classes.joined(separator: ",")), batch \(c.batchSize), lr \(c.learningRate), up to \(c.maxEpochs) epochs (patience \(c.patience)), seed \(c.seed)"
     if c.frequencyWarping { s += ", frequency warping" }
     if c.specAugment != nil { s += ", SpecAugment" }
+    if c.normalization != .none { s += ", \(c.normalization.rawValue) normalisation" }
+    if c.speakerNormalization { s += ", speaker normalisation" }
     return s
 }
 

@@ -150,6 +150,22 @@ final class EndToEndTrainingTests: XCTestCase {
         XCTAssertThrowsError(try TrainedRun.load(from: dir("half"))) { e in XCTAssertTrue("\(e)".contains("best.safetensors"), "\(e)") }
     }
 
+    func testSpeakerNormalizedRunEvaluatesAsItWasTrained() throws {
+        let manifest = try Manifest.read(from: Self.manifestURL)
+        var c = Self.tinyConfiguration(epochs: 1)
+        c.featureNormalization = .level
+        c.speakerNormalization = true
+        let result = try SplitTraining(configuration: c, manifest: manifest, runDirectory: dir("speakers")).run()
+        let test = try XCTUnwrap(result.test)
+        // The saved run standardises the test speaker with that speaker's own statistics, as training did.
+        let run = try TrainedRun.load(from: dir("speakers"))
+        XCTAssertTrue(run.configuration.speakerNormalization)
+        XCTAssertEqual(try RunEvaluation.evaluate(run: run, manifest: manifest, split: .test).report, test)
+        var wav2vec = c
+        wav2vec.wav2vecClassifier = Wav2VecClassifierTrainingTests.logMelConfiguration().wav2vecClassifier
+        XCTAssertThrowsError(try wav2vec.validate()) { e in XCTAssertTrue("\(e)".contains("speakerNormalization"), "\(e)") }
+    }
+
     func testFoldsRunApartAndMerge() throws {
         let manifest = try Manifest.read(from: Self.manifestURL)
         let config = Self.tinyConfiguration(epochs: 1)

@@ -95,6 +95,13 @@ final class InferencePartsTests: XCTestCase {
         XCTAssertTrue(c.frequencyWarping)
         XCTAssertNotNil(c.specAugment)
         XCTAssertEqual(c.model.gruHidden, TrainingConfiguration.demo().model.gruHidden)
+        XCTAssertEqual(c.normalization, .none)
+        XCTAssertFalse(c.speakerNormalization)
+        r.featureNormalization = .level
+        r.speakerNormalization = true
+        let normalized = try r.configuration()
+        XCTAssertEqual(normalized.normalization, .level)
+        XCTAssertTrue(normalized.speakerNormalization)
         var paper = TrainingRequest()
         paper.feature = .modulation
         XCTAssertEqual(try paper.configuration().model, Table1Feature.modulation.configuration(classes: 4))

@@ -64,7 +64,8 @@ public struct TrainedRun {
             model.eval()
             let features = try configuration.featureStack()
             return TrainedRun(directory: directory, configuration: configuration, model: model,
-                              predictor: Predictor(model: model, features: features), metadata: metadata)
+                              predictor: Predictor(model: model, features: features, speakerNormalization: configuration.speakerNormalization),
+                              metadata: metadata)
         }
         let classifier = try Wav2VecClassifier(settings.classifier, rng: &rng)
         let normalize = configuration.normalization == .utterance

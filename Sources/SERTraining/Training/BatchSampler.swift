@@ -12,6 +12,8 @@ public struct SegmentBatch {
     /// Real samples per item.
     public var lengths: [Int]
     public var labels: [Int]
+    /// Speaker of each item.
+    public var speakers: [String]
 }
 
 /// One training segment of a sequence computed per utterance: frames `start ..< start + count` of
@@ -45,7 +47,7 @@ public struct BatchSampler {
         var audio = [Float](repeating: 0, count: b * n)
         let withPulses = utterances[0].pitchPulses != nil
         var pulses = withPulses ? [Float](repeating: 0, count: b * n) : []
-        var lengths = [Int](), labels = [Int]()
+        var lengths = [Int](), labels = [Int](), speakers = [String]()
         for i in 0..<b {
             let u = utterances[nextIndex(using: &rng)]
             let count = Swift.min(n, u.samples.count)
@@ -55,10 +57,11 @@ public struct BatchSampler {
             if withPulses, let p = u.pitchPulses { for j in 0..<count { pulses[i * n + j] = p[start + j] * scale } }
             lengths.append(count)
             labels.append(u.label)
+            speakers.append(u.speaker)
         }
         return SegmentBatch(audio: Tensor(shape: [b, n], data: audio),
                             pitchPulses: withPulses ? Tensor(shape: [b, n], data: pulses) : nil,
-                            lengths: lengths, labels: labels)
+                            lengths: lengths, labels: labels, speakers: speakers)
     }
 
     /// Where the next batch's segments lie in per-utterance sequences of `frameCounts[i]` frames (e.g.

@@ -11,10 +11,14 @@ public struct Predictor: UtterancePredictor {
     public let model: STRFNet
     public let features: FeatureStack
     public var batchSize = 16
+    /// Standardise features per speaker (``SpeakerNormalization``), with statistics of each speaker
+    /// taken over that speaker's utterances among those passed to ``posteriors(_:)``.
+    public var speakerNormalization: Bool
 
-    public init(model: STRFNet, features: FeatureStack) {
+    public init(model: STRFNet, features: FeatureStack, speakerNormalization: Bool = false) {
         self.model = model
         self.features = features
+        self.speakerNormalization = speakerNormalization
     }
 
     public var needsPitchPulses: Bool { features.needsPitchPulses }
@@ -22,30 +26,23 @@ public struct Predictor: UtterancePredictor {
     /// Softmax posteriors `[utterances][classes]`, in the order given.
     public func posteriors(_ utterances: [Utterance]) throws -> [[Double]] {
         model.eval()
+        let speakers = speakerNormalization ? try SpeakerNormalization.estimate(utterances, features: features, batchSize: batchSize) : nil
         var out = [[Double]](repeating: [], count: utterances.count)
         let order = utterances.indices.sorted { utterances[$0].samples.count < utterances[$1].samples.count }
         var start = 0
         while start < order.count {
             let group = Array(order[start..<Swift.min(start + batchSize, order.count)])
-            let probs = try groupPosteriors(group.map { utterances[$0] })
+            let probs = try groupPosteriors(group.map { utterances[$0] }, speakers: speakers)
             for (k, i) in group.enumerated() { out[i] = probs[k] }
             start += batchSize
         }
         return out
     }
 
-    private func groupPosteriors(_ group: [Utterance]) throws -> [[Double]] {
-        let n = group.map(\.samples.count).max() ?? 0
-        var audio = [Float](repeating: 0, count: group.count * n)
-        var pulses = features.needsPitchPulses ? [Float](repeating: 0, count: group.count * n) : []
-        for (i, u) in group.enumerated() {
-            for j in 0..<u.samples.count { audio[i * n + j] = u.samples[j] }
-            if let p = u.pitchPulses, features.needsPitchPulses { for j in 0..<p.count { pulses[i * n + j] = p[j] } }
-        }
-        return try withNoGrad {
-            let (x, mask) = try features(audio: Tensor(shape: [group.count, n], data: audio),
-                                         pitchPulses: features.needsPitchPulses ? Tensor(shape: [group.count, n], data: pulses) : nil,
-                                         lengths: group.map(\.samples.count))
+    private func groupPosteriors(_ group: [Utterance], speakers: SpeakerNormalization?) throws -> [[Double]] {
+        try withNoGrad {
+            var (x, mask) = try features(batchOf: group)
+            if let speakers { x = try speakers.apply(x, mask: mask, speakers: group.map(\.speaker)) }
             let p = try model(x, mask: mask).softmax(axis: 1)
             let c = p.shape[1]
             let flat = p.doubles

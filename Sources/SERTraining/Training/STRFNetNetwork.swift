@@ -10,6 +10,8 @@ final class STRFNetNetwork: TrainableNetwork {
     let model: STRFNet
     let features: FeatureStack
     let specAugment: SpecAugment?
+    /// Statistics of the training speakers (with `speakerNormalization`), from ``prepare(_:progress:)``.
+    var speakers: SpeakerNormalization?
 
     init(configuration: TrainingConfiguration) throws {
         self.configuration = configuration
@@ -25,7 +27,11 @@ final class STRFNetNetwork: TrainableNetwork {
         try Adam(parameters: model.namedParameters(), learningRate: configuration.learningRate)
     }
 
-    func prepare(_ utterances: [Utterance], progress: TrainingProgressHandler) throws {}
+    func prepare(_ utterances: [Utterance], progress: TrainingProgressHandler) throws {
+        if configuration.speakerNormalization {
+            speakers = try SpeakerNormalization.estimate(utterances, features: features)
+        }
+    }
 
     func trainingLoss(sampler: inout BatchSampler, rng: inout RandomGenerator, classWeights: Tensor?) throws -> Tensor {
         let c = configuration
@@ -34,6 +40,10 @@ final class STRFNetNetwork: TrainableNetwork {
             ? batch.labels.map { _ in FrequencyWarp.randomAlpha(using: &rng, range: -c.warpRange...c.warpRange) } : nil
         var (x, mask) = try features(audio: batch.audio, pitchPulses: batch.pitchPulses, lengths: batch.lengths,
                                      warpAlphas: alphas)
+        if configuration.speakerNormalization {
+            guard let speakers else { throw TrainingError.invalidConfiguration("internal: speaker statistics were not prepared") }
+            x = try speakers.apply(x, mask: mask, speakers: batch.speakers)
+        }
         if let specAugment {
             let channels = x.shape[1]
             let flat = x.reshaped([x.shape[0] * channels, x.shape[2], x.shape[3]])
@@ -45,7 +55,7 @@ final class STRFNetNetwork: TrainableNetwork {
         return Tensor.crossEntropy(logits: logits, targets: batch.labels, classWeights: classWeights)
     }
 
-    var predictor: UtterancePredictor { Predictor(model: model, features: features) }
+    var predictor: UtterancePredictor { Predictor(model: model, features: features, speakerNormalization: configuration.speakerNormalization) }
 
     var weightsMetadata: [String: String] { [:] }
 }

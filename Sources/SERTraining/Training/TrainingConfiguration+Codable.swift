@@ -12,7 +12,7 @@ import SERModels
 /// - An unknown key is an error (a misspelt setting must not silently fall back to its default).
 extension TrainingConfiguration: Codable {
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case formatVersion, classes, modelKind, model, wav2vecClassifier, logMel, utteranceNormalization, featureNormalization, segmentSeconds,
+        case formatVersion, classes, modelKind, model, wav2vecClassifier, logMel, utteranceNormalization, featureNormalization, speakerNormalization, segmentSeconds,
              batchSize, gainSpanDB, frequencyWarping, warpRange, specAugment, learningRate, classWeighting, maxEpochs,
              patience, stepsPerEpoch, gradientClipNorm, seed
     }
@@ -54,6 +54,7 @@ extension TrainingConfiguration: Codable {
         logMel = try value(.logMel, logMel)
         utteranceNormalization = try value(.utteranceNormalization, utteranceNormalization)
         featureNormalization = try c.decodeIfPresent(FeatureNormalization.self, forKey: .featureNormalization)
+        speakerNormalization = try value(.speakerNormalization, speakerNormalization)
         segmentSeconds = try value(.segmentSeconds, segmentSeconds)
         batchSize = try value(.batchSize, batchSize)
         gainSpanDB = try value(.gainSpanDB, gainSpanDB)
@@ -82,6 +83,7 @@ extension TrainingConfiguration: Codable {
         try c.encode(logMel, forKey: .logMel)
         try c.encode(utteranceNormalization, forKey: .utteranceNormalization)
         try c.encodeIfPresent(featureNormalization, forKey: .featureNormalization)
+        try c.encode(speakerNormalization, forKey: .speakerNormalization)
         try c.encode(segmentSeconds, forKey: .segmentSeconds)
         try c.encode(batchSize, forKey: .batchSize)
         try c.encode(gainSpanDB, forKey: .gainSpanDB)

@@ -29,6 +29,10 @@ public struct TrainingConfiguration: Equatable, Sendable {
     /// Per-utterance feature normalisation (see ``FeatureNormalization``); nil: ``utteranceNormalization``
     /// decides (`true` = `.utterance`, `false` = `.none`).
     public var featureNormalization: FeatureNormalization?
+    /// Standardise features per speaker and band (``SpeakerNormalization``; STRFNet only), after the
+    /// per-utterance normalisation. Not in the paper. Uses each test speaker's unlabelled utterances;
+    /// `ser-cli predict` treats every file as its own speaker.
+    public var speakerNormalization = false
     /// Segment length for training batches, seconds.
     public var segmentSeconds = 3.0
     public var batchSize = 64
@@ -157,6 +161,7 @@ public struct TrainingConfiguration: Equatable, Sendable {
         if let s = stepsPerEpoch, s < 1 { throw fail("stepsPerEpoch must be >= 1") }
         if formatVersion != 1 { throw fail("unsupported format version \(formatVersion)") }
         if let w = wav2vecClassifier {
+            if speakerNormalization { throw fail("speakerNormalization is available for STRFNet only") }
             try logMel.validate()
             if let sa = specAugment { try sa.validate() }
             try validate(w)

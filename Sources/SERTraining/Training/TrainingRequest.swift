@@ -83,6 +83,10 @@ public struct TrainingRequest: Equatable, Sendable {
     public var seed: UInt64?
     public var frequencyWarping: Bool?
     public var specAugment: Bool?
+    /// Per-utterance feature normalisation (``TrainingConfiguration/featureNormalization``).
+    public var featureNormalization: FeatureNormalization?
+    /// Per-speaker standardisation (``TrainingConfiguration/speakerNormalization``).
+    public var speakerNormalization: Bool?
     /// The network, when not from a configuration file (nil: STRFNet, or the wav2vec classifier when
     /// ``classifierInput``, ``wav2vecModel`` or ``fineTuning`` is set).
     public var modelKind: ModelKind?
@@ -186,6 +190,8 @@ public struct TrainingRequest: Equatable, Sendable {
         if let seed { c.seed = seed }
         if let frequencyWarping { c.frequencyWarping = frequencyWarping }
         if let specAugment { c.specAugment = specAugment ? (c.specAugment ?? SpecAugmentConfig()) : nil }
+        if let featureNormalization { c.featureNormalization = featureNormalization }
+        if let speakerNormalization { c.speakerNormalization = speakerNormalization }
     }
 
     /// Top-level keys whose JSON values differ (`model` for any model setting).
