@@ -97,9 +97,10 @@ final class InferencePartsTests: XCTestCase {
         XCTAssertEqual(c.model.gruHidden, TrainingConfiguration.demo().model.gruHidden)
         XCTAssertEqual(c.normalization, .none)
         XCTAssertFalse(c.speakerNormalization)
-        r.featureNormalization = .level
-        r.speakerNormalization = true
-        let normalized = try r.configuration()
+        var n = r
+        n.featureNormalization = .level
+        n.speakerNormalization = true
+        let normalized = try n.configuration()
         XCTAssertEqual(normalized.normalization, .level)
         XCTAssertTrue(normalized.speakerNormalization)
         var paper = TrainingRequest()
