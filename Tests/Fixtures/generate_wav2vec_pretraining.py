@@ -28,10 +28,13 @@ Writes Tests/Fixtures/wav2vec/pretraining.safetensors:
   <case>.negatives           [B, 3, T] negative frame indices (F64 holding integers), fairseq's neg_idxs.view(B, n, T)
   <case>.loss                [1] loss (F64)
   <case>.predictions         fairseq's flat logits vector (F64)
-  <case>.counts              [3]: predictions scored (positives), predictions whose true frame beats every distractor
-                             not equal to it, logits on the right side of 0 (F64)
+  <case>.counts              [3]: predictions scored (positives), predictions picking the true frame (fairseq's wav2vec
+                             criterion: argmax == 0 and not argmin == 0), logits on the right side of 0 (F64)
   a.grad.<name>              dLoss/dparam for every parameter (F64)
   b.grad.<name>              dLoss/dparam for the head and the first and last convolutions (F64)
+  nce.loss, nce.grad.<name>  case a with fairseq's later --infonce loss (softmax cross-entropy over each prediction's
+                             candidates / number of predictions): loss and the gradients of the head, the first
+                             convolution and the last encoder group norm (F64)
 
 Run: /work/venv/bin/python Tests/Fixtures/generate_wav2vec_pretraining.py   (versions: requirements.txt)
 """
@@ -150,8 +153,9 @@ def predictions_2019(p, x, y, neg_idxs, offset):
     return torch.cat(chunks), labels, steps
 
 
-def counts(preds, neg_idxs, bsz, tsz, steps, offset):
-    """(predictions, true frame beats every distractor that is not the true frame itself, logits right of 0)."""
+def counts(preds, bsz, tsz, steps, offset):
+    """(predictions, predictions picking the true frame as fairseq's wav2vec criterion counts them: argmax == 0 and not
+    argmin == 0 over the N+1 candidates, torch's first-index tie rule)."""
     pr = preds.detach()
     total = correct = 0
     start = 0
@@ -159,13 +163,10 @@ def counts(preds, neg_idxs, bsz, tsz, steps, offset):
         off = s + offset
         m = tsz - off
         block = pr[start:start + (NEGATIVES + 1) * bsz * m].view(NEGATIVES + 1, bsz, m)
-        for b in range(bsz):
-            for t in range(m):
-                j = t + off
-                total += 1
-                pos = block[0, b, t]
-                ok = all(pos > block[n + 1, b, t] for n in range(NEGATIVES) if int(neg_idxs[b, n * tsz + j]) != j)
-                correct += int(ok)
+        cand = block.permute(1, 2, 0)  # B x m x (N+1)
+        mx, mn = cand.argmax(-1) == 0, cand.argmin(-1) == 0
+        total += mx.numel()
+        correct += int(mx.sum()) - int((mx & mn).sum())
         start += (NEGATIVES + 1) * bsz * m
     return total, correct
 
@@ -182,7 +183,7 @@ def signals(n, count, seed):
     return f32(torch.tensor(np.stack(out), dtype=D))
 
 
-def run_case(name, params, wav, seed, grad_names):
+def run_case(name, params, wav, seed, grad_names, infonce=False):
     rf, hop = receptive_field_and_hop()
     offset = math.ceil(rf / hop)
     assert offset == 3
@@ -193,9 +194,22 @@ def run_case(name, params, wav, seed, grad_names):
     gen = torch.Generator().manual_seed(seed)
     neg_idxs = torch.randint(low=0, high=tsz, size=(bsz, NEGATIVES * tsz), generator=gen)
     preds, labels, steps = predictions_2019(p, c, z, neg_idxs, offset)
-    loss = F.binary_cross_entropy_with_logits(preds, labels, reduction="sum") / preds.numel()
+    if infonce:
+        # fairseq's later --infonce: predictions.view(-1, copies) in (t, b, n) order per step; class 0 is the true frame;
+        # wav2vec criterion: cross_entropy(reduction="sum") / number of predictions.
+        rows, start = [], 0
+        for s_ in range(steps):
+            m = tsz - offset - s_
+            block = preds[start:start + (NEGATIVES + 1) * bsz * m].view(NEGATIVES + 1, bsz, m)
+            rows.append(block.permute(2, 1, 0).reshape(-1, NEGATIVES + 1))  # (t, b) x n, as einsum "tbn"
+            start += (NEGATIVES + 1) * bsz * m
+        logits = torch.cat(rows)
+        target = torch.zeros(logits.shape[0], dtype=torch.long)
+        loss = F.cross_entropy(logits, target, reduction="sum") / target.numel()
+    else:
+        loss = F.binary_cross_entropy_with_logits(preds, labels, reduction="sum") / preds.numel()
     loss.backward()
-    total, correct = counts(preds, neg_idxs, bsz, tsz, steps, offset)
+    total, correct = counts(preds, bsz, tsz, steps, offset)
     binary = int(((preds.detach() > 0).to(D) == labels).sum())
     dup = sum(int(neg_idxs[b, n * tsz + j]) == j for b in range(bsz) for n in range(NEGATIVES) for j in range(tsz))
     print(f"{name}: B={bsz} samples={wav.shape[1]} T={tsz} steps={steps} logits={preds.numel()} loss={loss.item():.12f} "
@@ -221,8 +235,13 @@ def main():
     head = [k for k in params if k.startswith("wav2vec_predictions")]
     b, _ = run_case("b", params, signals(1200, 1, seed=8), seed=12,
                     grad_names=head + ["feature_extractor.conv_layers.0.0.weight", "feature_aggregator.conv_layers.2.1.weight"])
+    nce, _ = run_case("nce", params, signals(2400, 2, seed=7), seed=11, infonce=True,
+                      grad_names=head + ["feature_extractor.conv_layers.0.0.weight", "feature_extractor.conv_layers.5.2.weight"])
+    for k in ("nce.wav", "nce.negatives", "nce.predictions", "nce.counts"):
+        del nce[k]  # the same as case a's
     tensors.update(a)
     tensors.update(b)
+    tensors.update(nce)
     tensors = {k: v.contiguous() for k, v in tensors.items()}
     save_file(tensors, OUT, metadata={"generator": "generate_wav2vec_pretraining.py", "torch": torch.__version__})
     print(f"wrote {OUT} ({os.path.getsize(OUT)} bytes, {len(tensors)} tensors)")

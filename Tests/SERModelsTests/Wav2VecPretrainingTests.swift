@@ -69,6 +69,22 @@ final class Wav2VecPretrainingTests: XCTestCase {
         } } }
     }
 
+    /// fairseq's `wav2vec` criterion's rule: correct ⇔ argmax == 0 and not argmin == 0 (first-index ties).
+    func testTrueFrameAccuracyFollowsFairseqsTieRule() {
+        // One utterance, T = 5 frames, 3 candidates (N = 2), 1 step, offset 1: frames 1...4 are scored.
+        let rows: [[Double]] = [[2, 1, 0],    // frame 1: positive highest: correct
+                                [1, 1, 0],    // frame 2: tied with a distractor (e.g. the target frame drawn as a negative): correct
+                                [1, 1, 1],    // frame 3: all equal (collapsed features): wrong
+                                [0, 1, -1]]   // frame 4: a distractor wins: wrong
+        var values = [Double](repeating: 0, count: 5 * 3)
+        for (k, r) in rows.enumerated() { for n in 0..<3 { values[(k + 1) * 3 + n] = r[n] } }
+        let logits = Tensor(shape: [1, 5, 3, 1], scalars: values)
+        let (correct, binary) = Wav2VecPredictions.accuracyCounts(logits: logits, offset: 1, steps: 1)
+        XCTAssertEqual(correct, 2)
+        // Right side of 0: positives > 0 (frames 1, 2, 3) and distractors ≤ 0 (frame 1: 0; frame 2: 0; frame 4: −1).
+        XCTAssertEqual(binary, 3 + 3)
+    }
+
     func testInvalidNegativesAndShortInputsAreErrors() throws {
         XCTAssertThrowsError(try Wav2VecNegatives(batch: 1, count: 2, frames: 3, indices: [0, 1, 2, 0, 1])) {
             XCTAssertTrue("\($0)".contains("5 indices"), "\($0)")

@@ -4,7 +4,8 @@
 ///
 /// Step `s` (0-based) pairs the context c_t with the encoder output z_{t + offset + s}; every (utterance, target
 /// frame) gets ``negatives`` distractor frames drawn uniformly from the same utterance (``Wav2VecNegatives``).
-/// Decoding fills absent keys with the defaults (fairseq's: 12 steps, 10 negatives, automatic offset).
+/// Decoding fills absent keys with the defaults (fairseq's: 12 steps, 10 negatives, automatic offset, binary
+/// cross-entropy).
 public struct Wav2VecObjective: Codable, Equatable, Sendable {
     /// Future frames predicted from each context vector [`prediction_steps`]; the head has one matrix per step.
     public var predictionSteps: Int
@@ -13,11 +14,16 @@ public struct Wav2VecObjective: Codable, Equatable, Sendable {
     /// Frames between a context frame and its first target [`offset`]; nil = automatic, ⌈R/H⌉ with R the encoder's
     /// receptive field and H its hop (``Wav2VecConfig/predictionOffset``: 3 for wav2vec large and base).
     public var offset: Int?
+    /// The loss: false = binary cross-entropy over every logit (wav2vec 1.0 as released, 2019); true = fairseq's later
+    /// `--infonce` option: softmax cross-entropy over each prediction's N+1 candidates (true frame = class 0), averaged
+    /// over predictions. See ``Wav2VecPredictions/loss(context:targets:negatives:offset:infoNCE:)``.
+    public var infoNCE: Bool
 
-    public init(predictionSteps: Int = 12, negatives: Int = 10, offset: Int? = nil) {
+    public init(predictionSteps: Int = 12, negatives: Int = 10, offset: Int? = nil, infoNCE: Bool = false) {
         self.predictionSteps = predictionSteps
         self.negatives = negatives
         self.offset = offset
+        self.infoNCE = infoNCE
     }
 
     public init(from decoder: Decoder) throws {
@@ -25,6 +31,7 @@ public struct Wav2VecObjective: Codable, Equatable, Sendable {
         predictionSteps = try c.decodeIfPresent(Int.self, forKey: .predictionSteps) ?? 12
         negatives = try c.decodeIfPresent(Int.self, forKey: .negatives) ?? 10
         offset = try c.decodeIfPresent(Int.self, forKey: .offset)
+        infoNCE = try c.decodeIfPresent(Bool.self, forKey: .infoNCE) ?? false
     }
 
     /// The offset for a model with `config`: ``offset`` if set, otherwise ``Wav2VecConfig/predictionOffset``.

@@ -9,7 +9,7 @@ import SERTensor
 /// transposed convolution computes it; the paper writes a bias per step). A ``Dropout`` (fairseq's `dropout`
 /// argument) follows the projection in training mode.
 ///
-/// See ``loss(context:targets:negatives:offset:)`` for the objective.
+/// See ``loss(context:targets:negatives:offset:infoNCE:)`` for the objective.
 public final class Wav2VecPredictions: Module {
     public let contextChannels: Int
     public let featureChannels: Int
@@ -59,10 +59,16 @@ public final class Wav2VecPredictions: Module {
     /// With `S = min(steps, T − offset)` steps, step s scores the projection of c_t against the candidates of target
     /// frame j = t + offset + s (t < T − offset − s): the true frame z_j (label 1) and `negatives.count` distractors
     /// `z_{negatives[b, n, j]}` (label 0). Each logit is a plain dot product (no temperature, no normalisation).
-    /// The loss is binary cross-entropy with logits summed over every logit and divided by the number of logits,
-    /// `B·(N+1)·Σ_s (T − offset − s)`: the normalisation of fairseq 2019's `binary_cross_entropy` criterion, whose
-    /// trainer divides the summed loss's gradients by the sample size = number of logits. (fairseq's later `wav2vec`
-    /// criterion divides by the number of positives instead, a loss N+1 times larger; fairseq logs loss/ln 2.)
+    ///
+    /// Binary (default, wav2vec 1.0 as released): binary cross-entropy with logits summed over every logit and divided
+    /// by the number of logits, `B·(N+1)·Σ_s (T − offset − s)`: the normalisation of fairseq 2019's
+    /// `binary_cross_entropy` criterion, whose trainer divides the summed loss's gradients by the sample size = number
+    /// of logits. (fairseq's later `wav2vec` criterion divides by the number of positives instead, a loss N+1 times
+    /// larger; fairseq logs loss/ln 2.)
+    ///
+    /// `infoNCE` (fairseq's later `--infonce`): per prediction, softmax cross-entropy over its N+1 candidates with the
+    /// true frame as the class, summed and divided by the number of predictions `B·Σ_s (T − offset − s)` (the
+    /// `wav2vec` criterion with `infonce`: `cross_entropy(reduction="sum") / target.numel()`).
     ///
     /// Gradients flow into `c` and into `z` through both the positives and the negatives (targets are not
     /// detached, as in fairseq). Works in float32 and float64 (the head's parameters are converted to c's dtype).
@@ -70,7 +76,8 @@ public final class Wav2VecPredictions: Module {
     /// - Throws: ``Wav2VecObjectiveError/tooFewFrames(frames:minimum:)`` when `T ≤ offset`,
     ///   ``Wav2VecObjectiveError/invalidNegatives(_:)`` when `negatives` does not have shape `[batch, N, T]`,
     ///   ``Wav2VecObjectiveError/shapeMismatch(_:)`` for inputs that do not fit the head.
-    public func loss(context c: Tensor, targets z: Tensor, negatives: Wav2VecNegatives, offset: Int) throws -> Wav2VecPredictionResult {
+    public func loss(context c: Tensor, targets z: Tensor, negatives: Wav2VecNegatives, offset: Int,
+                     infoNCE: Bool = false) throws -> Wav2VecPredictionResult {
         guard c.rank == 3, z.rank == 3, c.shape[1] == contextChannels, z.shape[1] == featureChannels,
               c.shape[0] == z.shape[0], c.shape[2] == z.shape[2], c.dtype == z.dtype else {
             throw Wav2VecObjectiveError.shapeMismatch("context \(c.shape) (\(c.dtype)) and targets \(z.shape) (\(z.dtype)) must be "
@@ -119,20 +126,32 @@ public final class Wav2VecPredictions: Module {
         let labels = Tensor(shape: [1, 1, n1, 1], scalars: labelValues).to(dtype)
         let predictionsPerUtterance = (0..<s).reduce(0) { $0 + (t - offset - $1) }
         let logitCount = b * n1 * predictionsPerUtterance
-        let bce = (logits.softplus() - logits * labels) * mask
-        let loss = bce.sum() / Double(logitCount)
+        let loss: Tensor
+        if infoNCE {
+            // −log softmax(candidates)[0] = logsumexp_n(logits) − logits[n = 0], at the valid (b, j, s).
+            let positive = logits.sliced(axis: 2, start: 0, end: 1)
+            let ce = (logits.logSumExp(axes: [2], keepDims: true) - positive) * mask
+            loss = ce.sum() / Double(b * predictionsPerUtterance)
+        } else {
+            let bce = (logits.softplus() - logits * labels) * mask
+            loss = bce.sum() / Double(logitCount)
+        }
 
-        let (correct, binary) = Wav2VecPredictions.accuracyCounts(logits: logits, negatives: negatives, offset: offset, steps: s)
+        let (correct, binary) = Wav2VecPredictions.accuracyCounts(logits: logits, offset: offset, steps: s)
         return Wav2VecPredictionResult(loss: loss, logits: logits, steps: s, offset: offset, logitCount: logitCount,
                                        predictionCount: b * predictionsPerUtterance, correctPredictions: correct,
                                        correctBinary: binary)
     }
 
     /// Counts, over the valid (utterance, target frame, step) triples of `logits` `[B, T, N+1, S]`, the predictions
-    /// whose positive logit beats every distractor, and the logits on the right side of 0 (label 1 ⇔ logit > 0).
-    /// A distractor that is the target frame itself (fairseq 2019 can draw it) is the positive's twin and is not a
-    /// competitor.
-    static func accuracyCounts(logits: Tensor, negatives: Wav2VecNegatives, offset: Int, steps s: Int) -> (correct: Int, binary: Int) {
+    /// that pick the true frame, and the logits on the right side of 0 (label 1 ⇔ logit > 0).
+    ///
+    /// A prediction picks the true frame as fairseq's `wav2vec` criterion counts it (`argmax == 0` and not
+    /// `argmin == 0`, with PyTorch's first-index tie rule): the positive's logit is at least every distractor's, and
+    /// above at least one. So a distractor identical to the true frame (fairseq 2019 can draw the target frame
+    /// itself) does not count against the prediction, and a prediction whose candidates all score the same (collapsed
+    /// features) is wrong.
+    static func accuracyCounts(logits: Tensor, offset: Int, steps s: Int) -> (correct: Int, binary: Int) {
         let v = logits.doubles
         let b = logits.shape[0], t = logits.shape[1], n1 = logits.shape[2]
         var correct = 0, binary = 0
@@ -142,13 +161,14 @@ public final class Wav2VecPredictions: Module {
                     func at(_ n: Int) -> Double { v[((bi * t + j) * n1 + n) * s + step] }
                     let pos = at(0)
                     if pos > 0 { binary += 1 }
-                    var wins = true
+                    var atLeastAll = true, aboveOne = false
                     for n in 1..<n1 {
                         let l = at(n)
                         if l <= 0 { binary += 1 }
-                        if negatives[bi, n - 1, j] != j && !(pos > l) { wins = false }
+                        if l > pos { atLeastAll = false }
+                        if pos > l { aboveOne = true }
                     }
-                    if wins { correct += 1 }
+                    if atLeastAll && aboveOne { correct += 1 }
                 }
             }
         }
@@ -156,9 +176,9 @@ public final class Wav2VecPredictions: Module {
     }
 }
 
-/// The outcome of ``Wav2VecPredictions/loss(context:targets:negatives:offset:)`` for one batch.
+/// The outcome of ``Wav2VecPredictions/loss(context:targets:negatives:offset:infoNCE:)`` for one batch.
 public struct Wav2VecPredictionResult {
-    /// Scalar: Σ BCE-with-logits / ``logitCount`` (differentiable).
+    /// Scalar (differentiable): Σ BCE-with-logits / ``logitCount``, or with InfoNCE Σ cross-entropy / ``predictionCount``.
     public let loss: Tensor
     /// `[batch, T, N+1, steps]`: element `(b, j, n, s)` is the score of candidate n (0 = the true frame) of target frame
     /// j for the prediction made s + offset frames earlier; 0 where `j < offset + s` (no such prediction; excluded
@@ -171,14 +191,15 @@ public struct Wav2VecPredictionResult {
     public let logitCount: Int
     /// Number of predictions (utterance, context frame, step); one positive logit each.
     public let predictionCount: Int
-    /// Predictions whose true frame scored above all its distractors (distractors equal to the true frame excepted).
+    /// Predictions that pick the true frame: its logit is ≥ every distractor's and > at least one (fairseq's
+    /// `wav2vec` criterion's `argmax == 0 and not argmin == 0`).
     public let correctPredictions: Int
     /// Logits classified correctly at threshold 0 (positives > 0, negatives ≤ 0).
     public let correctBinary: Int
 
     /// The loss as a number.
     public var lossValue: Double { loss.doubles[0] }
-    /// Fraction of predictions that pick the true future frame among it and its distractors (chance ≈ 1/(N+1)).
+    /// Fraction of predictions that pick the true future frame among it and its distractors (chance 1/(N+1)).
     public var accuracy: Double { predictionCount > 0 ? Double(correctPredictions) / Double(predictionCount) : 0 }
     /// Fraction of logits on the right side of 0.
     public var binaryAccuracy: Double { logitCount > 0 ? Double(correctBinary) / Double(logitCount) : 0 }

@@ -76,7 +76,7 @@ public final class Wav2VecPretrainingModel: Module {
     public func loss(_ wav: Tensor, negatives: Wav2VecNegatives) throws -> Wav2VecPredictionResult {
         try checkLength(wav)
         let (z, c) = try wav2vec.features(wav)
-        return try predictions.loss(context: c, targets: z, negatives: negatives, offset: offset)
+        return try predictions.loss(context: c, targets: z, negatives: negatives, offset: offset, infoNCE: objective.infoNCE)
     }
 
     /// The objective on `wav` with negatives drawn from `rng` (``Wav2VecNegatives/sample(batch:count:frames:using:)``).
