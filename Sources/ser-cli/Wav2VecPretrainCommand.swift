@@ -96,8 +96,8 @@ struct Wav2VecPretrainCommand: ParsableCommand {
                                             checkpointDirectory: checkpoint.map { URL(fileURLWithPath: $0, isDirectory: true) })
         trainer.initialModel = initial
         if !resume && Wav2VecPretrainingCheckpoint.exists(at: trainer.checkpointDirectory) {
-            throw ValidationError("\(trainer.checkpointDirectory.path) already holds a checkpoint: continue it with --resume, "
-                                  + "or remove it to start afresh")
+            throw Wav2VecPretrainingError.checkpoint(path: trainer.checkpointDirectory.path, reason: "already exists: continue "
+                                                     + "that run with --resume, or remove the folder to start afresh")
         }
         trainer.progress = { printer.handle($0) }
         let result = try trainer.run(resume: resume, stopAfter: stopAfter)
@@ -120,6 +120,7 @@ struct Wav2VecPretrainCommand: ParsableCommand {
     /// configuration). Its architecture and objective replace the configuration's.
     static func initialModel(_ path: String, configuration: inout Wav2VecPretrainingConfiguration) throws -> Wav2VecPretrainingModel {
         let url = URL(fileURLWithPath: path)
+        configuration.preset = nil
         if let m = try? Wav2VecPretrainingModel.read(from: url) {
             configuration.model = m.config
             configuration.objective = m.objective

@@ -37,11 +37,11 @@ final class Wav2VecPretrainingProgressPrinter {
                 line(text)
             }
         case .validated(let r):
-            var text = String(format: "update %d: train loss %.4f acc %.1f%%", r.update, r.trainLoss, r.trainAccuracy * 100)
-            if r.update == 0 { text = "before training:" }
+            var parts = r.update == 0 ? [] : [String(format: "train loss %.4f acc %.1f%%", r.trainLoss, r.trainAccuracy * 100)]
             if let l = r.validationLoss, let a = r.validationAccuracy {
-                text += String(format: ", held-out loss %.4f acc %.1f%% (binary %.1f%%)", l, a * 100, (r.validationBinaryAccuracy ?? 0) * 100)
+                parts.append(String(format: "held-out loss %.4f acc %.1f%% (binary %.1f%%)", l, a * 100, (r.validationBinaryAccuracy ?? 0) * 100))
             }
+            let text = (r.update == 0 ? "before training: " : "update \(r.update): ") + (parts.isEmpty ? "(no held-out files)" : parts.joined(separator: ", "))
             line(text)
         case let .checkpointed(update, _):
             if !isTerminal { line("checkpoint after update \(update)") }

@@ -125,6 +125,10 @@ final class Wav2VecPretrainerRunTests: XCTestCase {
         XCTAssertThrowsError(try Wav2VecPretrainingCorpus.load(.directory(dir), configuration: c)) {
             XCTAssertEqual($0 as? Wav2VecPretrainingError, .noAudio(path: dir.path))
         }
+        let nowhere = dir.appendingPathComponent("nowhere.csv")
+        XCTAssertThrowsError(try Wav2VecPretrainingCorpus.load(.detect(nowhere.path), configuration: c)) {
+            XCTAssertEqual($0 as? Wav2VecPretrainingError, .inputNotFound(path: nowhere.path))
+        }
         let sub = dir.appendingPathComponent("speaker1")
         try FileManager.default.createDirectory(at: sub, withIntermediateDirectories: true)
         for i in 0..<5 {
@@ -153,7 +157,8 @@ final class Wav2VecPretrainerRunTests: XCTestCase {
         XCTAssertThrowsError(try Wav2VecPretrainingCorpus.load(.directory(dir), configuration: c2)) {
             guard case .unreadableAudio(let problems)? = $0 as? Wav2VecPretrainingError else { return XCTFail("\($0)") }
             XCTAssertEqual(problems.map { URL(fileURLWithPath: $0.path).lastPathComponent }, ["broken.wav"])
-            XCTAssertTrue("\($0)".contains("broken.wav"))
+            XCTAssertTrue("\(problems[0].reason)".contains("unsupported or unrecognised audio format"), problems[0].reason)
+            XCTAssertFalse(problems[0].reason.contains("broken.wav"), "the path is not repeated in the reason")
         }
         let manifest = dir.appendingPathComponent("list.csv")
         try "path\nspeaker1/u0.wav\nspeaker1/u1.wav\nlow.wav\n".write(to: manifest, atomically: true, encoding: .utf8)

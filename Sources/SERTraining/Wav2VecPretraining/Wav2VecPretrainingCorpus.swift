@@ -84,7 +84,10 @@ public struct Wav2VecPretrainingCorpus: Sendable {
         var recordings: [Recording] = [], problems: [Wav2VecPretrainingError.AudioProblem] = []
         for (i, item) in items.enumerated() {
             do { recordings.append(try read(item)) } catch {
-                problems.append(.init(path: item.url.path, reason: "\(error)"))
+                // Audio errors name the file themselves; keep only the reason.
+                var reason = "\(error)"
+                if reason.hasPrefix(item.url.path + ": ") { reason.removeFirst(item.url.path.count + 2) }
+                problems.append(.init(path: item.url.path, reason: reason))
             }
             progress?(i + 1, items.count)
         }
@@ -111,6 +114,7 @@ public struct Wav2VecPretrainingCorpus: Sendable {
             items = urls.map { Item(url: $0) }
         case .manifest(let url):
             origin = url.path
+            guard FileManager.default.fileExists(atPath: url.path) else { throw Wav2VecPretrainingError.inputNotFound(path: url.path) }
             do {
                 let m = try Manifest.read(from: url)
                 items = m.entries.map { Item(url: m.url(of: $0), start: $0.start, end: $0.end) }

@@ -3,6 +3,8 @@ import Foundation
 /// Errors of a wav2vec pretraining run, each naming the file or setting at fault.
 public enum Wav2VecPretrainingError: Error, Equatable, Sendable, CustomStringConvertible, LocalizedError {
     case invalidConfiguration(String)
+    /// The input (folder or manifest) does not exist.
+    case inputNotFound(path: String)
     /// The input (folder or manifest) holds no audio file.
     case noAudio(path: String)
     /// Files that could not be read or resampled: (path, reason) pairs.
@@ -28,6 +30,7 @@ public enum Wav2VecPretrainingError: Error, Equatable, Sendable, CustomStringCon
     public var description: String {
         switch self {
         case .invalidConfiguration(let m): return "invalid wav2vec pretraining configuration: \(m)"
+        case .inputNotFound(let p): return "\(p): no such folder or manifest file"
         case .noAudio(let p):
             return "\(p): no audio files found (looked for \(CorpusFiles.audioExtensions.sorted().joined(separator: ", ")))"
         case .unreadableAudio(let problems):
