@@ -9,8 +9,8 @@ import SERModels
 struct Wav2VecCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "wav2vec",
-        abstract: "Import fairseq wav2vec 1.0 checkpoints and extract wav2vec features.",
-        subcommands: [Import.self, Features.self]
+        abstract: "Import fairseq wav2vec 1.0 checkpoints, pretrain wav2vec models and extract wav2vec features.",
+        subcommands: [Import.self, Features.self, Wav2VecPretrainCommand.self]
     )
 
     struct Import: ParsableCommand {
@@ -62,7 +62,7 @@ struct Wav2VecCommand: ParsableCommand {
                 """
         )
 
-        @Option(name: .long, help: "Model file written by `ser-cli wav2vec import`.")
+        @Option(name: .long, help: "Model file written by `ser-cli wav2vec import` or `ser-cli wav2vec pretrain`.")
         var model: String
 
         @Option(name: .shortAndLong, help: "Audio file (WAV, FLAC, ...).")

@@ -21,11 +21,30 @@ extension Wav2VecModel {
         try save(to: url, metadata: [Wav2VecModel.configMetadataKey: configJSON, "format": "pt"])
     }
 
-    /// Reads a model written by ``write(to:)`` (or `ser-cli wav2vec import`), in evaluation mode.
+    /// Reads a model written by ``write(to:)``, `ser-cli wav2vec import` or ``Wav2VecPretrainingModel/write(to:)``,
+    /// in evaluation mode. Tensors of the prediction head and other parts feature extraction does not use
+    /// (``ignoredFairseqPrefixes``: `wav2vec_predictions.*`, `project_features.*`) are ignored, as the fairseq import
+    /// ignores them.
     /// - Throws: ``TensorIOError`` for an unreadable or malformed safetensors file,
     ///   ``Wav2VecError/invalidModelFile(file:reason:)`` when the configuration is missing, newer than this build,
     ///   or invalid, and ``StateDictError`` listing weights whose names or shapes do not match it.
     public static func read(from url: URL) throws -> Wav2VecModel {
+        let (all, config, _) = try readFile(url)
+        let tensors = all.filter { entry in !ignoredFairseqPrefixes.contains { Module.name(entry.key, isUnder: $0) } }
+        if let mismatch = config.mismatches(tensors.mapValues(\.shape), file: url.path) { throw mismatch }
+        let model = try Wav2VecModel(config, seed: 0)
+        do {
+            try model.loadStateDict(tensors, strict: true)
+        } catch var e as StateDictError {
+            e.file = url.path
+            throw e
+        }
+        model.eval()
+        return model
+    }
+
+    /// The tensors, validated configuration and metadata of a saved model file (shared by the readers).
+    static func readFile(_ url: URL) throws -> (tensors: [String: Tensor], config: Wav2VecConfig, metadata: [String: String]) {
         let tensors: [String: Tensor], metadata: [String: String]
         do {
             (tensors, metadata) = try Safetensors.readWithMetadata(from: url)
@@ -57,15 +76,6 @@ extension Wav2VecModel {
         } catch {
             throw Wav2VecError.invalidModelFile(file: url.path, reason: "configuration JSON: \(error)")
         }
-        if let mismatch = config.mismatches(tensors.mapValues(\.shape), file: url.path) { throw mismatch }
-        let model = try Wav2VecModel(config, seed: 0)
-        do {
-            try model.loadStateDict(tensors, strict: true)
-        } catch var e as StateDictError {
-            e.file = url.path
-            throw e
-        }
-        model.eval()
-        return model
+        return (tensors, config, metadata)
     }
 }
