@@ -30,6 +30,9 @@ struct DemoCommand: ParsableCommand {
     @Option(name: .long, help: "Seed of the corpus and of training.")
     var seed: UInt64 = 1
 
+    @Flag(name: .long, help: "Only generate the corpus (e.g. as unlabelled audio for `ser-cli wav2vec pretrain`), then stop.")
+    var corpusOnly = false
+
     func validate() throws {
         guard (3...99).contains(speakers) else { throw ValidationError("--speakers must be in 3...99") }
         guard (2...1000).contains(utterances) else { throw ValidationError("--utterances must be in 2...1000") }
@@ -49,6 +52,7 @@ struct DemoCommand: ParsableCommand {
                                                              utterancesPerSpeakerPerClass: utterances, seed: seed)
             printer.line("demo corpus: \(summary.utterances.count) utterances from \(speakers) speakers written to \(corpusDir.path)")
         }
+        if corpusOnly { return }
         let manifest = try Manifest.read(from: manifestURL)
         var config = TrainingConfiguration.demo()
         config.seed = seed
