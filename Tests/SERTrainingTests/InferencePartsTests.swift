@@ -95,14 +95,15 @@ final class InferencePartsTests: XCTestCase {
         XCTAssertTrue(c.frequencyWarping)
         XCTAssertNotNil(c.specAugment)
         XCTAssertEqual(c.model.gruHidden, TrainingConfiguration.demo().model.gruHidden)
-        XCTAssertEqual(c.normalization, .none)
-        XCTAssertFalse(c.speakerNormalization)
+        // The demo preset normalises level and speaker; the options override it.
+        XCTAssertEqual(c.normalization, .level)
+        XCTAssertTrue(c.speakerNormalization)
         var n = r
-        n.featureNormalization = .level
-        n.speakerNormalization = true
+        n.featureNormalization = .utterance
+        n.speakerNormalization = false
         let normalized = try n.configuration()
-        XCTAssertEqual(normalized.normalization, .level)
-        XCTAssertTrue(normalized.speakerNormalization)
+        XCTAssertEqual(normalized.normalization, .utterance)
+        XCTAssertFalse(normalized.speakerNormalization)
         var paper = TrainingRequest()
         paper.feature = .modulation
         XCTAssertEqual(try paper.configuration().model, Table1Feature.modulation.configuration(classes: 4))

@@ -100,7 +100,8 @@ public struct TrainingConfiguration: Equatable, Sendable {
         return c
     }
 
-    /// A small, fast configuration (narrower network, fewer epochs) for the built-in demo and tests.
+    /// A small, fast configuration (narrower network, fewer epochs) for the built-in demo and tests,
+    /// with level and speaker normalisation of the features.
     public static func demo(classes: [String] = ["neutral", "happy", "sad", "angry"]) -> TrainingConfiguration {
         var m = Table1Feature.spectrogram.configuration(classes: classes.count)
         m.convChannels = 16
@@ -116,6 +117,8 @@ public struct TrainingConfiguration: Equatable, Sendable {
         c.maxEpochs = 12
         c.patience = 4
         c.segmentSeconds = 2.5
+        c.featureNormalization = .level
+        c.speakerNormalization = true
         return c
     }
 

@@ -34,7 +34,7 @@ extension TrainingConfiguration {
     /// The paper's wav2vec classifier (Fig. 1) on `input`. `paper`: the paper's sizes (CNN 512 filters,
     /// 5-layer BiLSTM of 256, heads of 512, 2 segment classifiers) and §3.2 schedule; `demo`: a small
     /// network (CNN 64, 2-layer BiLSTM of 64, heads of 64, 2 segment classifiers) with batches of 32,
-    /// Adam 1e-3, at most 25 epochs (patience 6), and per-utterance normalisation of log-mel input.
+    /// Adam 1e-3, at most 25 epochs (patience 6), and level normalisation of log-mel input.
     /// Input `wav2vec` reads the frozen features (fine-tuning `none`) of `modelFile`.
     public static func wav2vecClassifier(_ preset: TrainingPreset, input: Wav2VecClassifierSettings.Input,
                                          classes: [String] = ["neutral", "happy", "sad", "angry"],
