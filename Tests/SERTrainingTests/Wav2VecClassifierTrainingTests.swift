@@ -361,14 +361,18 @@ final class Wav2VecClassifierTrainingTests: XCTestCase {
         XCTAssertEqual(logMel.wav2vecClassifier?.classifier.cnnChannels, 64)
         XCTAssertEqual(logMel.wav2vecClassifier?.classifier.lstmHidden, 64)
 
+        let modelURL = directory.appendingPathComponent("w2v.safetensors")
+        _ = try Self.writeTinyWav2Vec(to: modelURL)
         var w = TrainingRequest()
-        w.wav2vecModel = "/models/w2v.pt"
+        w.wav2vecModel = modelURL.path
         w.fineTuning = .context
         let fine = try w.configuration()
         XCTAssertEqual(fine.modelKind, .wav2vecClassifier, "a wav2vec setting implies the wav2vec classifier")
         XCTAssertEqual(fine.wav2vecClassifier?.input, .wav2vec)
-        XCTAssertEqual(fine.wav2vecClassifier?.wav2vec, Wav2VecFeatureSettings(modelFile: "/models/w2v.pt", fineTuning: .context))
-        XCTAssertEqual(fine.wav2vecClassifier?.classifier, Wav2VecClassifierConfiguration(segmentClassifiers: 2, classes: 4), "paper sizes")
+        XCTAssertEqual(fine.wav2vecClassifier?.wav2vec, Wav2VecFeatureSettings(modelFile: modelURL.path, fineTuning: .context))
+        var paperSizes = Wav2VecClassifierConfiguration(segmentClassifiers: 2, classes: 4)
+        paperSizes.inputSize = 16   // the model file's context width
+        XCTAssertEqual(fine.wav2vecClassifier?.classifier, paperSizes, "paper sizes")
 
         var bad = r
         bad.feature = .spectrogram
@@ -397,5 +401,18 @@ final class Wav2VecClassifierTrainingTests: XCTestCase {
         let loaded = try TrainedRun.load(from: run)
         XCTAssertTrue(loaded.model is STRFNet)
         posteriorsMatch(try loaded.predictor.posteriors(Self.validation), try trainer.predictor.posteriors(Self.validation), tolerance: 1e-6)
+    }
+
+    func testPresetClassifierTakesItsInputWidthFromTheModelFile() throws {
+        let url = directory.appendingPathComponent("tiny16.safetensors")
+        _ = try Self.writeTinyWav2Vec(to: url)
+        var r = TrainingRequest()
+        r.preset = .demo
+        r.modelKind = .wav2vecClassifier
+        r.wav2vecModel = url.path
+        let c = try r.configuration()
+        XCTAssertEqual(c.wav2vecClassifier?.classifier.inputSize, 16)
+        r.wav2vecModel = directory.appendingPathComponent("absent.safetensors").path
+        XCTAssertThrowsError(try r.configuration()) { e in XCTAssertTrue("\(e)".contains("absent.safetensors"), "\(e)") }
     }
 }

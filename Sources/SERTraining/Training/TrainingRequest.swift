@@ -136,6 +136,10 @@ public struct TrainingRequest: Equatable, Sendable {
             }
         }
         try apply(to: &c)
+        if configFile == nil, wav2vecModel != nil, let v = c.wav2vecClassifier?.wav2vec {
+            // A preset's classifier reads as many features as the named model gives.
+            c.wav2vecClassifier?.classifier.inputSize = try v.loadModel().config.contextChannels
+        }
         try c.validate()
         return c
     }
