@@ -415,4 +415,18 @@ final class Wav2VecClassifierTrainingTests: XCTestCase {
         r.wav2vecModel = directory.appendingPathComponent("absent.safetensors").path
         XCTAssertThrowsError(try r.configuration()) { e in XCTAssertTrue("\(e)".contains("absent.safetensors"), "\(e)") }
     }
+
+    func testEveryCommittedConfigurationDecodesAndValidates() throws {
+        let folder = Fixtures.packageRoot.appendingPathComponent("configs")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".json") }.sorted()
+        XCTAssertGreaterThanOrEqual(files.count, 9)
+        for name in files {
+            let c = try JSONDecoder().decode(TrainingConfiguration.self, from: Data(contentsOf: folder.appendingPathComponent(name)))
+            XCTAssertNoThrow(try c.validate(), name)
+            if name.hasSuffix("-speaker.json") {
+                XCTAssertEqual(c.normalization, .level, name)
+                XCTAssertTrue(c.speakerNormalization, name)
+            }
+        }
+    }
 }
