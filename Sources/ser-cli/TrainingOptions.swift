@@ -73,36 +73,11 @@ struct TrainingOptions: ParsableArguments {
     func request() throws -> TrainingRequest {
         var r = TrainingRequest()
         r.configFile = config.map { URL(fileURLWithPath: $0) }
-        if let preset {
-            guard let p = TrainingPreset(rawValue: preset) else {
-                throw ValidationError("--preset '\(preset)' is not one of \(TrainingPreset.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            r.preset = p
-        }
-        if let feature {
-            guard let f = Table1Feature(rawValue: feature) else {
-                throw ValidationError("--feature '\(feature)' is not one of \(Table1Feature.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            r.feature = f
-        }
-        if let model {
-            guard let k = ModelKind(rawValue: model) else {
-                throw ValidationError("--model '\(model)' is not one of \(ModelKind.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            r.modelKind = k
-        }
-        if let input {
-            guard let i = Wav2VecClassifierSettings.Input(rawValue: input) else {
-                throw ValidationError("--input '\(input)' is not one of \(Wav2VecClassifierSettings.Input.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            r.classifierInput = i
-        }
-        if let fineTuning {
-            guard let f = FineTuningStrategy(rawValue: fineTuning) else {
-                throw ValidationError("--fine-tuning '\(fineTuning)' is not one of \(FineTuningStrategy.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            r.fineTuning = f
-        }
+        r.preset = try choice(preset, option: "--preset")
+        r.feature = try choice(feature, option: "--feature")
+        r.modelKind = try choice(model, option: "--model")
+        r.classifierInput = try choice(input, option: "--input")
+        r.fineTuning = try choice(fineTuning, option: "--fine-tuning")
         r.wav2vecModel = wav2vecModel
         if let classes { r.classes = try ClassSelection.parse(classes: classes, mappings: []).classes }
         r.maxEpochs = epochs
@@ -112,14 +87,18 @@ struct TrainingOptions: ParsableArguments {
         r.seed = seed
         r.frequencyWarping = warp
         r.specAugment = specAugment
-        if let normalization {
-            guard let n = FeatureNormalization(rawValue: normalization) else {
-                throw ValidationError("--normalization '\(normalization)' is not one of \(FeatureNormalization.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            r.featureNormalization = n
-        }
+        r.featureNormalization = try choice(normalization, option: "--normalization")
         r.speakerNormalization = speakerNormalization
         return r
+    }
+
+    /// `value` as one of `T`'s cases, or nil when not given.
+    private func choice<T: RawRepresentable & CaseIterable>(_ value: String?, option: String) throws -> T? where T.RawValue == String {
+        guard let value else { return nil }
+        guard let parsed = T(rawValue: value) else {
+            throw ValidationError("\(option) '\(value)' is not one of \(T.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return parsed
     }
 
     func featureCache() throws -> FeatureCache? {

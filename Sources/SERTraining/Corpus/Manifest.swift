@@ -63,12 +63,7 @@ public struct Manifest: Equatable, Sendable {
     /// Reads the manifest at `url`; relative paths in it will resolve against its folder.
     /// - Throws: ``ManifestError`` naming the file, line and column of the first problem.
     public static func read(from url: URL) throws -> Manifest {
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            let why = FileManager.default.fileExists(atPath: url.path) ? (error as NSError).localizedDescription : "no such file"
-            throw ManifestError.unreadable(file: url.path, reason: why)
-        }
-        return try parse(data, source: url.path, baseDirectory: url.deletingLastPathComponent())
+        try parse(try CSV.contents(of: url), source: url.path, baseDirectory: url.deletingLastPathComponent())
     }
 
     /// Parses manifest CSV text.
@@ -77,9 +72,7 @@ public struct Manifest: Equatable, Sendable {
     ///   - baseDirectory: the folder relative paths resolve against.
     /// - Throws: ``ManifestError``.
     public static func parse(_ data: Data, source: String, baseDirectory: URL?) throws -> Manifest {
-        let records: [CSV.Record]
-        do { records = try CSV.parse(data, source: source) } catch let e as CSVError { throw ManifestError.csv(e) }
-        guard let header = records.first else { throw ManifestError.noHeader(file: source) }
+        let (header, rows) = try CSV.parseWithHeader(data, source: source)
 
         var column = [String: Int]()
         for (i, raw) in header.fields.enumerated() {
@@ -93,8 +86,8 @@ public struct Manifest: Equatable, Sendable {
 
         var entries = [ManifestEntry]()
         var lines = [Int]()
-        entries.reserveCapacity(records.count - 1)
-        for record in records.dropFirst() {
+        entries.reserveCapacity(rows.count)
+        for record in rows {
             guard record.fields.count == header.fields.count else {
                 throw ManifestError.wrongFieldCount(file: source, line: record.line,
                                                     expected: header.fields.count, found: record.fields.count)

@@ -23,30 +23,34 @@ public struct Predictor: UtterancePredictor {
 
     public var needsPitchPulses: Bool { features.needsPitchPulses }
 
-    /// Softmax posteriors `[utterances][classes]`, in the order given.
+    /// Softmax posteriors `[utterances][classes]`, in the order given. With speaker normalisation
+    /// each group's features are computed once: they give the speaker statistics, then the posteriors.
     public func posteriors(_ utterances: [Utterance]) throws -> [[Double]] {
         model.eval()
-        let speakers = speakerNormalization ? try SpeakerNormalization.estimate(utterances, features: features, batchSize: batchSize) : nil
+        let groups = Utterance.lengthGroups(utterances, batchSize: batchSize)
+        func batch(_ g: [Int]) throws -> (features: Tensor, mask: Tensor) {
+            try withNoGrad { try features(batchOf: g.map { utterances[$0] }) }
+        }
+        var cached: [(features: Tensor, mask: Tensor)]?
+        var speakers: SpeakerNormalization?
+        if speakerNormalization {
+            let batches = try groups.map(batch)
+            var accumulator = SpeakerNormalization.Accumulator(channels: features.channels.count, bands: features.extractor.config.bandCount)
+            for (g, b) in zip(groups, batches) { accumulator.add(b.features, mask: b.mask, speakers: g.map { utterances[$0].speaker }) }
+            speakers = try accumulator.statistics()
+            cached = batches
+        }
         var out = [[Double]](repeating: [], count: utterances.count)
-        let order = utterances.indices.sorted { utterances[$0].samples.count < utterances[$1].samples.count }
-        var start = 0
-        while start < order.count {
-            let group = Array(order[start..<Swift.min(start + batchSize, order.count)])
-            let probs = try groupPosteriors(group.map { utterances[$0] }, speakers: speakers)
-            for (k, i) in group.enumerated() { out[i] = probs[k] }
-            start += batchSize
+        for (k, g) in groups.enumerated() {
+            var (x, mask) = try cached?[k] ?? batch(g)
+            if let speakers { x = try speakers.apply(x, mask: mask, speakers: g.map { utterances[$0].speaker }) }
+            let probs = try withNoGrad {
+                let p = try model(x, mask: mask).softmax(axis: 1)
+                let c = p.shape[1], flat = p.doubles
+                return (0..<g.count).map { Array(flat[($0 * c)..<(($0 + 1) * c)]) }
+            }
+            for (k, i) in g.enumerated() { out[i] = probs[k] }
         }
         return out
-    }
-
-    private func groupPosteriors(_ group: [Utterance], speakers: SpeakerNormalization?) throws -> [[Double]] {
-        try withNoGrad {
-            var (x, mask) = try features(batchOf: group)
-            if let speakers { x = try speakers.apply(x, mask: mask, speakers: group.map(\.speaker)) }
-            let p = try model(x, mask: mask).softmax(axis: 1)
-            let c = p.shape[1]
-            let flat = p.doubles
-            return (0..<group.count).map { Array(flat[($0 * c)..<(($0 + 1) * c)]) }
-        }
     }
 }

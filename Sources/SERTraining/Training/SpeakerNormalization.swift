@@ -28,18 +28,32 @@ public struct SpeakerNormalization: Sendable {
 
     /// Statistics of every speaker in `utterances`, computed with `features` in groups of `batchSize`.
     public static func estimate(_ utterances: [Utterance], features: FeatureStack, batchSize: Int = 16) throws -> SpeakerNormalization {
-        let bands = features.extractor.config.bandCount, channels = features.channels.count, width = channels * bands
-        var sums: [String: (sum: [Double], squares: [Double], frames: Int)] = [:]
-        let order = utterances.indices.sorted { utterances[$0].samples.count < utterances[$1].samples.count }
-        var start = 0
-        while start < order.count {
-            let group = order[start..<Swift.min(start + batchSize, order.count)].map { utterances[$0] }
-            start += batchSize
-            let (x, mask) = try withNoGrad { try features(batchOf: group) }
-            let frames = x.shape[2]
+        var accumulator = Accumulator(channels: features.channels.count, bands: features.extractor.config.bandCount)
+        for group in Utterance.lengthGroups(utterances, batchSize: batchSize) {
+            let batch = group.map { utterances[$0] }
+            let (x, mask) = try withNoGrad { try features(batchOf: batch) }
+            accumulator.add(x, mask: mask, speakers: batch.map(\.speaker))
+        }
+        return try accumulator.statistics()
+    }
+
+    /// Per-speaker sums over the real frames of feature batches, for ``statistics()``.
+    public struct Accumulator {
+        public let channels: Int
+        public let bands: Int
+        private var sums: [String: (sum: [Double], squares: [Double], frames: Int)] = [:]
+
+        public init(channels: Int, bands: Int) {
+            self.channels = channels
+            self.bands = bands
+        }
+
+        /// Adds a batch `[batch, channels, frames, bands]` with its mask `[batch, frames]` and speakers.
+        public mutating func add(_ x: Tensor, mask: Tensor, speakers names: [String]) {
+            let frames = x.shape[2], width = channels * bands
             let values = x.doubles, real = mask.doubles
-            for (i, u) in group.enumerated() {
-                var entry = sums[u.speaker] ?? ([Double](repeating: 0, count: width), [Double](repeating: 0, count: width), 0)
+            for (i, speaker) in names.enumerated() {
+                var entry = sums[speaker] ?? ([Double](repeating: 0, count: width), [Double](repeating: 0, count: width), 0)
                 for t in 0..<frames where real[i * frames + t] > 0 {
                     for c in 0..<channels {
                         let base = ((i * channels + c) * frames + t) * bands
@@ -51,18 +65,23 @@ public struct SpeakerNormalization: Sendable {
                     }
                     entry.frames += 1
                 }
-                sums[u.speaker] = entry
+                sums[speaker] = entry
             }
         }
-        var speakers: [String: Statistics] = [:]
-        for (speaker, s) in sums {
-            guard s.frames > 0 else { throw TrainingError.emptySplit("speaker '\(speaker)' has no audio frames for speaker normalisation") }
-            let n = Double(s.frames)
-            let mean = s.sum.map { $0 / n }
-            let inverse = zip(s.squares, mean).map { sq, m in Float(1 / (Swift.max(sq / n - m * m, 0) + varianceFloor).squareRoot()) }
-            speakers[speaker] = Statistics(mean: mean.map { Float($0) }, inverseScale: inverse, frames: s.frames)
+
+        /// Mean and reciprocal standard deviation per speaker.
+        /// - Throws: ``TrainingError/emptySplit(_:)`` for a speaker without real frames.
+        public func statistics() throws -> SpeakerNormalization {
+            var speakers: [String: Statistics] = [:]
+            for (speaker, s) in sums {
+                guard s.frames > 0 else { throw TrainingError.emptySplit("speaker '\(speaker)' has no audio frames for speaker normalisation") }
+                let n = Double(s.frames)
+                let mean = s.sum.map { $0 / n }
+                let inverse = zip(s.squares, mean).map { sq, m in Float(1 / (Swift.max(sq / n - m * m, 0) + varianceFloor).squareRoot()) }
+                speakers[speaker] = Statistics(mean: mean.map { Float($0) }, inverseScale: inverse, frames: s.frames)
+            }
+            return SpeakerNormalization(channels: channels, bands: bands, speakers: speakers)
         }
-        return SpeakerNormalization(channels: channels, bands: bands, speakers: speakers)
     }
 
     /// `(x − mean_s) / sd_s` per item with its speaker's statistics; padded frames (mask 0) stay 0.
@@ -85,6 +104,17 @@ public struct SpeakerNormalization: Sendable {
         let shape = [b, channels, 1, bands]
         let m = Tensor(shape: shape, data: mean).to(x.dtype), k = Tensor(shape: shape, data: scale).to(x.dtype)
         return (x - m) * k * mask.reshaped([b, 1, x.shape[2], 1]).to(x.dtype)
+    }
+}
+
+extension Utterance {
+    /// Indices of `utterances` sorted by length and cut into groups of `batchSize`, so that each
+    /// padded batch wastes little.
+    static func lengthGroups(_ utterances: [Utterance], batchSize: Int) -> [[Int]] {
+        let order = utterances.indices.sorted { utterances[$0].samples.count < utterances[$1].samples.count }
+        return stride(from: 0, to: order.count, by: Swift.max(1, batchSize)).map {
+            Array(order[$0..<Swift.min($0 + Swift.max(1, batchSize), order.count)])
+        }
     }
 }
 

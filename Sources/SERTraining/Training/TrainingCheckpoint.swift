@@ -36,24 +36,15 @@ public enum TrainingCheckpoint {
     static let modelFile = "model.safetensors", optimizerFile = "optimizer.safetensors", stateFile = "state.json"
 
     public static func save(to folder: URL, model: Module, optimizer: [String: Tensor], state: TrainingState) throws {
-        let fm = FileManager.default
-        let parent = folder.deletingLastPathComponent()
-        try fm.createDirectory(at: parent, withIntermediateDirectories: true)
-        let tmp = parent.appendingPathComponent(".\(folder.lastPathComponent).tmp-\(UUID().uuidString)")
-        try fm.createDirectory(at: tmp, withIntermediateDirectories: true)
         do {
-            try model.save(to: tmp.appendingPathComponent(modelFile), metadata: ["kind": "model"])
-            try Safetensors.write(optimizer, metadata: ["kind": "optimizer"], to: tmp.appendingPathComponent(optimizerFile))
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try encoder.encode(state).write(to: tmp.appendingPathComponent(stateFile), options: .atomic)
-            let previous = parent.appendingPathComponent("\(folder.lastPathComponent).previous")
-            try? fm.removeItem(at: previous)
-            if fm.fileExists(atPath: folder.path) { try fm.moveItem(at: folder, to: previous) }
-            try fm.moveItem(at: tmp, to: folder)
-            try? fm.removeItem(at: previous)
+            try CheckpointFolder.replace(folder) { tmp in
+                try model.save(to: tmp.appendingPathComponent(modelFile), metadata: ["kind": "model"])
+                try Safetensors.write(optimizer, metadata: ["kind": "optimizer"], to: tmp.appendingPathComponent(optimizerFile))
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                try encoder.encode(state).write(to: tmp.appendingPathComponent(stateFile), options: .atomic)
+            }
         } catch {
-            try? fm.removeItem(at: tmp)
             throw TrainingError.checkpoint(path: folder.path, reason: "could not be written: \(error)")
         }
     }
@@ -61,14 +52,8 @@ public enum TrainingCheckpoint {
     /// Loads into `model` and returns the optimiser tensors and state. Falls back to `.previous`
     /// when the main folder is missing (a kill between the two renames).
     public static func load(from folder: URL, into model: Module) throws -> (optimizer: [String: Tensor], state: TrainingState) {
-        let fm = FileManager.default
-        var dir = folder
-        if !fm.fileExists(atPath: dir.path) {
-            let previous = folder.deletingLastPathComponent().appendingPathComponent("\(folder.lastPathComponent).previous")
-            guard fm.fileExists(atPath: previous.path) else {
-                throw TrainingError.checkpoint(path: folder.path, reason: "no checkpoint to resume from")
-            }
-            dir = previous
+        guard let dir = CheckpointFolder.readable(folder) else {
+            throw TrainingError.checkpoint(path: folder.path, reason: "no checkpoint to resume from")
         }
         do {
             let data = try Data(contentsOf: dir.appendingPathComponent(stateFile))

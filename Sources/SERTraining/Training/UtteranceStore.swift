@@ -56,12 +56,10 @@ public enum UtteranceStore {
         if buffer.sampleRate != sampleRate { try buffer.resample(to: sampleRate) }
         var samples = buffer.samples
         if entry.start != nil || entry.end != nil {
-            let a = Int(((entry.start ?? 0) * Double(sampleRate)).rounded())
-            let b = Swift.min(samples.count, Int(((entry.end ?? Double(samples.count) / Double(sampleRate)) * Double(sampleRate)).rounded()))
-            guard a >= 0, a < b else {
+            guard let range = SegmentRange.samples(start: entry.start, end: entry.end, count: samples.count, sampleRate: sampleRate) else {
                 throw TrainingError.audio(path: url.path, reason: "segment \(entry.start ?? 0)–\(entry.end ?? 0) s is outside the file")
             }
-            samples = Array(samples[a..<b])
+            samples = Array(samples[range])
         }
         var pulses: [Float]?
         if pitchPulses {

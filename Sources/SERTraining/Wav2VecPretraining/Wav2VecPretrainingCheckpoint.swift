@@ -43,37 +43,23 @@ public enum Wav2VecPretrainingCheckpoint {
     static let modelFile = "model.safetensors", optimizerFile = "optimizer.safetensors", stateFile = "state.json"
 
     public static func save(to folder: URL, model: Wav2VecPretrainingModel, optimizer: Optimizer, state: Wav2VecPretrainingState) throws {
-        let fm = FileManager.default
-        let parent = folder.deletingLastPathComponent()
-        let tmp = parent.appendingPathComponent(".\(folder.lastPathComponent).tmp-\(UUID().uuidString)")
         do {
-            try fm.createDirectory(at: parent, withIntermediateDirectories: true)
-            try fm.createDirectory(at: tmp, withIntermediateDirectories: true)
-            try model.write(to: tmp.appendingPathComponent(modelFile))
-            try Safetensors.write(optimizer.stateDict(), metadata: ["kind": "optimizer"], to: tmp.appendingPathComponent(optimizerFile),
-                                  keepFloat64: true)
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try AtomicFileWrite.write(try encoder.encode(state), to: tmp.appendingPathComponent(stateFile))
-            let previous = parent.appendingPathComponent("\(folder.lastPathComponent).previous")
-            try? fm.removeItem(at: previous)
-            if fm.fileExists(atPath: folder.path) { try fm.moveItem(at: folder, to: previous) }
-            try fm.moveItem(at: tmp, to: folder)
-            try? fm.removeItem(at: previous)
+            try CheckpointFolder.replace(folder) { tmp in
+                try model.write(to: tmp.appendingPathComponent(modelFile))
+                try Safetensors.write(optimizer.stateDict(), metadata: ["kind": "optimizer"], to: tmp.appendingPathComponent(optimizerFile),
+                                      keepFloat64: true)
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                try AtomicFileWrite.write(try encoder.encode(state), to: tmp.appendingPathComponent(stateFile))
+            }
         } catch {
-            try? fm.removeItem(at: tmp)
             throw Wav2VecPretrainingError.checkpoint(path: folder.path, reason: "could not be written: \(error)")
         }
     }
 
     /// Whether `folder` (or its `.previous` fallback) holds a checkpoint.
     public static func exists(at folder: URL) -> Bool {
-        let fm = FileManager.default
-        return fm.fileExists(atPath: folder.path) || fm.fileExists(atPath: previous(folder).path)
-    }
-
-    static func previous(_ folder: URL) -> URL {
-        folder.deletingLastPathComponent().appendingPathComponent("\(folder.lastPathComponent).previous")
+        CheckpointFolder.readable(folder) != nil
     }
 
     /// Reads a checkpoint: the model, the optimiser tensors and the state. Falls back to `.previous` when the folder is
@@ -82,12 +68,8 @@ public enum Wav2VecPretrainingCheckpoint {
     public static func load(from folder: URL) throws
         -> (model: Wav2VecPretrainingModel, optimizer: [String: Tensor], state: Wav2VecPretrainingState) {
         let fm = FileManager.default
-        var dir = folder
-        if !fm.fileExists(atPath: dir.path) {
-            guard fm.fileExists(atPath: previous(folder).path) else {
-                throw Wav2VecPretrainingError.checkpoint(path: folder.path, reason: "no checkpoint to resume from")
-            }
-            dir = previous(folder)
+        guard let dir = CheckpointFolder.readable(folder) else {
+            throw Wav2VecPretrainingError.checkpoint(path: folder.path, reason: "no checkpoint to resume from")
         }
         func part<T>(_ name: String, _ body: (URL) throws -> T) throws -> T {
             let url = dir.appendingPathComponent(name)

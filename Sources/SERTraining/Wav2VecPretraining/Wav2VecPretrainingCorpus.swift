@@ -128,18 +128,12 @@ public struct Wav2VecPretrainingCorpus: Sendable {
 
     /// The `path` column of a CSV without labels.
     static func pathColumn(_ url: URL) throws -> [Item] {
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw ManifestError.unreadable(file: url.path, reason: (error as NSError).localizedDescription)
-        }
-        let records: [CSV.Record]
-        do { records = try CSV.parse(data, source: url.path) } catch let e as CSVError { throw ManifestError.csv(e) }
-        guard let header = records.first else { throw ManifestError.noHeader(file: url.path) }
+        let (header, rows) = try CSV.parseWithHeader(try CSV.contents(of: url), source: url.path)
         guard let col = header.fields.firstIndex(where: { $0.trimmingCharacters(in: .whitespaces).lowercased() == "path" }) else {
             throw ManifestError.missingColumn(file: url.path, column: "path")
         }
         let base = url.deletingLastPathComponent()
-        return records.dropFirst().compactMap { r in
+        return rows.compactMap { r in
             guard col < r.fields.count else { return nil }
             let p = r.fields[col].trimmingCharacters(in: .whitespaces)
             guard !p.isEmpty else { return nil }
@@ -153,14 +147,12 @@ public struct Wav2VecPretrainingCorpus: Sendable {
             ? buffer.samples : try buffer.resampled(to: Wav2VecPretrainingConfiguration.sampleRate).samples
         var path = item.url.path
         if item.start != nil || item.end != nil {
-            let rate = Double(Wav2VecPretrainingConfiguration.sampleRate)
-            let a = Int(((item.start ?? 0) * rate).rounded())
-            let b = Swift.min(samples.count, item.end.map { Int(($0 * rate).rounded()) } ?? samples.count)
-            guard a >= 0, a < b else {
-                throw SegmentError(start: item.start ?? 0, end: item.end ?? 0, seconds: Double(samples.count) / rate)
+            let rate = Wav2VecPretrainingConfiguration.sampleRate
+            guard let range = SegmentRange.samples(start: item.start, end: item.end, count: samples.count, sampleRate: rate) else {
+                throw SegmentError(start: item.start ?? 0, end: item.end ?? 0, seconds: Double(samples.count) / Double(rate))
             }
-            samples = Array(samples[a..<b])
-            path += String(format: "@%.3f-%.3f", item.start ?? 0, Double(b) / rate)
+            samples = Array(samples[range])
+            path += String(format: "@%.3f-%.3f", item.start ?? 0, Double(range.upperBound) / Double(rate))
         }
         return Recording(path: path, samples: samples)
     }

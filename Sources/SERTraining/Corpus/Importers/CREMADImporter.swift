@@ -38,18 +38,12 @@ public struct CREMADImporter: FileNameConvention {
     /// `Male`/`Female`, written lower case).
     /// - Throws: ``ManifestError`` for a malformed file or missing columns.
     public static func readDemographics(_ url: URL) throws -> [String: String] {
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw ManifestError.unreadable(file: url.path, reason: (error as NSError).localizedDescription)
-        }
-        let records: [CSV.Record]
-        do { records = try CSV.parse(data, source: url.path) } catch let e as CSVError { throw ManifestError.csv(e) }
-        guard let header = records.first else { throw ManifestError.noHeader(file: url.path) }
+        let (header, rows) = try CSV.parseWithHeader(try CSV.contents(of: url), source: url.path)
         let names = header.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         guard let id = names.firstIndex(of: "actorid") else { throw ManifestError.missingColumn(file: url.path, column: "ActorID") }
         guard let sex = names.firstIndex(of: "sex") else { throw ManifestError.missingColumn(file: url.path, column: "Sex") }
         var out = [String: String]()
-        for r in records.dropFirst() {
+        for r in rows {
             guard r.fields.count == header.fields.count else {
                 throw ManifestError.wrongFieldCount(file: url.path, line: r.line, expected: header.fields.count,
                                                     found: r.fields.count)
