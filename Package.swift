@@ -36,6 +36,8 @@ let package = Package(
                        providers: [.apt(["libsamplerate0-dev"])]),
         // No pkgConfig: its -D flags are prohibited by SwiftPM, and the headers' defaults are the same.
         .systemLibrary(name: "CKissFFT", path: "Sources/CKissFFT", providers: [.apt(["libkissfft-dev"])]),
+        // LIBSVM (what scikit-learn's SVC wraps); no pkg-config file, `link "svm"` in its module map.
+        .systemLibrary(name: "CLibSVM", path: "Sources/CLibSVM", providers: [.apt(["libsvm-dev"])]),
 
         // Layers
         .target(name: "SERTensor",
@@ -43,7 +45,7 @@ let package = Package(
         .target(name: "SERAudio", dependencies: ["SERTensor", "CSndFile", "CSampleRate"]),
         .target(name: "SERFeatures", dependencies: ["SERTensor", "SERAudio", "CKissFFT"]),
         .target(name: "SERModels", dependencies: ["SERTensor", "SERFeatures"]),
-        .target(name: "SERTraining", dependencies: ["SERTensor", "SERAudio", "SERFeatures", "SERModels"]),
+        .target(name: "SERTraining", dependencies: ["SERTensor", "SERAudio", "SERFeatures", "SERModels", "CLibSVM", "CLAPACKE"]),
         .executableTarget(name: "ser-cli",
                           dependencies: ["SERTensor", "SERAudio", "SERFeatures", "SERModels", "SERTraining",
                                          "CBLAS",
@@ -57,7 +59,7 @@ let package = Package(
         .testTarget(name: "SERAudioTests", dependencies: ["SERAudio", "SERTestSupport"]),
         .testTarget(name: "SERFeaturesTests", dependencies: ["SERFeatures", "SERTestSupport"]),
         .testTarget(name: "SERModelsTests", dependencies: ["SERModels", "SERTestSupport"]),
-        .testTarget(name: "SERTrainingTests", dependencies: ["SERTraining", "SERTestSupport"]),
+        .testTarget(name: "SERTrainingTests", dependencies: ["SERTraining", "SERTestSupport", "CLibSVM"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -34,6 +34,15 @@ struct TrainCommand: ParsableCommand {
         let config = try resume ? request.configuration(existing: TrainingConfiguration.saved(in: runDir)) : request.configuration()
         let printer = TrainingProgressPrinter()
         printer.line("training: \(describe(config))")
+        if config.functionals != nil {
+            var job = FunctionalsSplitTraining(configuration: config, manifest: try readManifest(manifest), runDirectory: runDir,
+                                               cache: try training.featureCache())
+            job.message = { printer.line($0) }
+            let result = try job.run()
+            print(result.markdown)
+            printer.line(String(format: "finished in %.1f s; results in %@", Date().timeIntervalSince(started), runDir.path))
+            return
+        }
         var job = SplitTraining(configuration: config, manifest: try readManifest(manifest), runDirectory: runDir,
                                 cache: try training.featureCache())
         job.progress = { printer.handle($0) }

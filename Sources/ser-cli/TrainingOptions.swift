@@ -10,7 +10,7 @@ struct TrainingOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Training configuration JSON (a run's config.json); replaces --preset and --feature.", valueName: "file"))
     var config: String?
 
-    @Option(name: .long, help: ArgumentHelp("Network: strfnet (default) or wav2vec-classifier (the paper's Fig. 1 classifier with segment classifiers).", valueName: "kind"))
+    @Option(name: .long, help: ArgumentHelp("Network: strfnet (default) or wav2vec-classifier (the paper's Fig. 1 classifier with segment classifiers); or a classical classifier on utterance functionals: functionals-svm (RBF SVM) or functionals-logreg (multinomial logistic regression).", valueName: "kind"))
     var model: String?
 
     @Option(name: .long, help: ArgumentHelp("Input of the wav2vec classifier: wav2vec (features of --wav2vec-model, default) or log-mel (30-band frames).", valueName: "input"))
@@ -21,6 +21,9 @@ struct TrainingOptions: ParsableArguments {
 
     @Option(name: .long, help: ArgumentHelp("wav2vec fine-tuning with --input wav2vec: none (frozen, features computed once; default), all, encoder or context.", valueName: "strategy"))
     var fineTuning: String?
+
+    @Option(name: .customLong("features-csv"), help: ArgumentHelp("With --model functionals-*: precomputed functionals (a CSV with a 'file' column, e.g. from opensmile) instead of SwiftSER's eGeMAPS extractor.", valueName: "file"))
+    var featuresCSV: String?
 
     @Option(name: .long, help: ArgumentHelp("Model size: paper (the paper's sizes, default) or demo (small and fast).", valueName: "preset"))
     var preset: String?
@@ -40,7 +43,7 @@ struct TrainingOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Per-utterance feature normalisation: none, level (removes recording level, keeps spectral shape) or utterance (zero mean, unit variance per band).", valueName: "mode"))
     var normalization: String?
 
-    @Flag(name: .customLong("speaker-normalization"), inversion: .prefixedNo, help: "Standardise features per speaker and band (STRFNet; uses each test speaker's unlabelled utterances).")
+    @Flag(name: .customLong("speaker-normalization"), inversion: .prefixedNo, help: "Standardise features per speaker and band (STRFNet), or each speaker's functionals (functionals models); uses each test speaker's unlabelled utterances.")
     var speakerNormalization: Bool?
 
     @Option(name: .long, help: "Maximum epochs (training stops earlier when validation UA stops improving).")
@@ -79,6 +82,7 @@ struct TrainingOptions: ParsableArguments {
         r.classifierInput = try choice(input, option: "--input")
         r.fineTuning = try choice(fineTuning, option: "--fine-tuning")
         r.wav2vecModel = wav2vecModel
+        r.featuresTable = featuresCSV
         if let classes { r.classes = try ClassSelection.parse(classes: classes, mappings: []).classes }
         r.maxEpochs = epochs
         r.patience = patience
@@ -108,6 +112,11 @@ struct TrainingOptions: ParsableArguments {
 
 /// One-line description of a configuration for the log.
 func describe(_ c: TrainingConfiguration) -> String {
+    if let f = c.functionals {
+        return "model \(c.modelDescription), classes \(c.classes.joined(separator: ",")), C from \(f.cGrid.map { "\($0)" }.joined(separator: ","))"
+            + (f.classifier == .svm && f.kernel == .rbf ? ", gamma " + (f.gammaGrid.map { "from " + $0.map { "\($0)" }.joined(separator: ",") } ?? "'scale'") : "")
+            + (c.classWeighting ? ", balanced class weights" : "") + (c.speakerNormalization ? ", speaker normalisation" : "")
+    }
     var s = "model \(c.modelDescription)"
     if let w = c.wav2vecClassifier {
         let k = w.classifier

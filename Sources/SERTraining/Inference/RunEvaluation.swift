@@ -39,8 +39,7 @@ public struct RunEvaluation: Codable, Equatable, Sendable {
         }
         let utterances = try UtteranceStore.load(manifest, indices: kept, classes: classes, pitchPulses: run.needsPitchPulses,
                                                  cache: cache)
-        let posteriors = try run.predictor.posteriors(utterances)
-        let predicted = posteriors.map { p in p.indices.max { p[$0] < p[$1] } ?? 0 }
+        let predicted = try run.predictor.predictedClasses(utterances)
         let report = try ClassificationReport(classes: classes, truth: utterances.map(\.label), predicted: predicted)
         return RunEvaluation(run: run.directory.path, manifest: manifest.sourceFile, split: split?.rawValue,
                              evaluatedRows: kept.count, excludedByLabel: excluded, report: report)

@@ -15,8 +15,10 @@ public struct TrainedRun {
     public let directory: URL
     public let configuration: TrainingConfiguration
     /// The trained module, in evaluation mode: the ``STRFNet``, the ``Wav2VecClassifier``, or for
-    /// fine-tuned wav2vec the ``Wav2VecEmotionModel``.
-    public let model: Module
+    /// fine-tuned wav2vec the ``Wav2VecEmotionModel``; nil for a functionals classifier (``functionals``).
+    public let model: Module?
+    /// The classical classifier of a `functionals-svm` / `functionals-logreg` run (its `best.safetensors`).
+    public var functionals: FunctionalsClassifier? { (predictor as? FunctionalsPredictor)?.classifier }
     /// Whole-utterance posteriors (and frame timelines for models with segment classifiers).
     public let predictor: UtterancePredictor
     /// The metadata stored with the weights (`epoch`, `validation_ua`, and for wav2vec-feature runs the
@@ -52,6 +54,18 @@ public struct TrainedRun {
             throw ReportingError.unreadableRunFile(file: configURL.path, reason: "not a training configuration: \(DecodingErrorText.describe(error))")
         }
         try configuration.validate()
+        if let settings = configuration.functionals {
+            let classifier = try FunctionalsClassifier.load(from: weightsURL)
+            guard classifier.classes == configuration.classes else {
+                throw ReportingError.unreadableRunFile(file: weightsURL.path, reason: "its classes \(classifier.classes) differ from config.json's \(configuration.classes)")
+            }
+            let provider = try FunctionalsTraining.provider(for: settings, cache: nil)
+            guard provider.names == classifier.featureNames else {
+                throw ReportingError.unreadableRunFile(file: weightsURL.path, reason: "its \(classifier.featureNames.count) feature names differ from the \(provider.names.count) of \(provider.featureSet)")
+            }
+            return TrainedRun(directory: directory, configuration: configuration, model: nil,
+                              predictor: FunctionalsPredictor(classifier: classifier, provider: provider), metadata: [:])
+        }
         func loadWeights(into module: Module) throws -> [String: String] {
             do { return try module.load(from: weightsURL, strict: true) } catch {
                 throw ReportingError.unreadableRunFile(file: weightsURL.path, reason: "\(error)")

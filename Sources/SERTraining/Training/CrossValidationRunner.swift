@@ -41,6 +41,7 @@ public struct CrossValidationRunner {
     @discardableResult
     public func run(only: [Int]? = nil) throws -> CrossValidationSummary? {
         try configuration.validate()
+        if configuration.functionals != nil { return try runFunctionals(only: only) }
         let (kept, all) = try folds()
         let selected = only.map { want in all.filter { want.contains($0.number) } } ?? all
         if let only, selected.count != Set(only).count {

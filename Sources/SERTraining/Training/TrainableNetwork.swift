@@ -14,10 +14,16 @@ public protocol UtterancePredictor {
     /// The per-frame posteriors of one whole recording from the network's segment classifiers (source
     /// `frames`), or nil when the network has none.
     func frameTimeline(_ utterance: Utterance, classes: [String]) throws -> EmotionTimeline?
+    /// The predicted class of each utterance (default: the most probable class).
+    func predictedClasses(_ utterances: [Utterance]) throws -> [Int]
 }
 
 extension UtterancePredictor {
     public func frameTimeline(_ utterance: Utterance, classes: [String]) throws -> EmotionTimeline? { nil }
+
+    public func predictedClasses(_ utterances: [Utterance]) throws -> [Int] {
+        try posteriors(utterances).map { p in p.indices.max { p[$0] < p[$1] } ?? 0 }
+    }
 }
 
 /// A network that ``Trainer``'s shared epoch loop (batches, loss, Adam, validation on whole

@@ -12,7 +12,7 @@ import SERModels
 /// - An unknown key is an error (a misspelt setting must not silently fall back to its default).
 extension TrainingConfiguration: Codable {
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case formatVersion, classes, modelKind, model, wav2vecClassifier, logMel, utteranceNormalization, featureNormalization, speakerNormalization, segmentSeconds,
+        case formatVersion, classes, modelKind, model, wav2vecClassifier, functionals, logMel, utteranceNormalization, featureNormalization, speakerNormalization, segmentSeconds,
              batchSize, gainSpanDB, frequencyWarping, warpRange, specAugment, learningRate, classWeighting, maxEpochs,
              patience, stepsPerEpoch, gradientClipNorm, seed
     }
@@ -47,6 +47,18 @@ extension TrainingConfiguration: Codable {
                                                        debugDescription: "'model' is the STRFNet; a wav2vec-classifier configuration gives 'wav2vecClassifier' instead")
             }
             self.init(wav2vecClassifier: try c.decode(Wav2VecClassifierSettings.self, forKey: .wav2vecClassifier))
+        case .functionalsSVM, .functionalsLogReg:
+            let expected: FunctionalsSettings.Classifier = kind == .functionalsSVM ? .svm : .logisticRegression
+            let settings = try c.decodeIfPresent(FunctionalsSettings.self, forKey: .functionals) ?? FunctionalsSettings(classifier: expected)
+            guard settings.classifier == expected, !c.contains(.model), !c.contains(.wav2vecClassifier) else {
+                throw DecodingError.dataCorruptedError(forKey: .functionals, in: c,
+                                                       debugDescription: "modelKind \(kind.rawValue) takes 'functionals' with classifier '\(expected.rawValue)' and no 'model' or 'wav2vecClassifier'")
+            }
+            self.init(functionals: settings)
+        }
+        if kind != .functionalsSVM && kind != .functionalsLogReg && c.contains(.functionals) {
+            throw DecodingError.dataCorruptedError(forKey: .functionals, in: c,
+                                                   debugDescription: "'functionals' needs \"modelKind\": \"functionals-svm\" or \"functionals-logreg\"")
         }
         func value<T: Decodable>(_ key: CodingKeys, _ current: T) throws -> T { try c.decodeIfPresent(T.self, forKey: key) ?? current }
         formatVersion = try value(.formatVersion, formatVersion)
@@ -75,7 +87,9 @@ extension TrainingConfiguration: Codable {
         try c.encode(formatVersion, forKey: .formatVersion)
         try c.encode(classes, forKey: .classes)
         try c.encode(modelKind, forKey: .modelKind)
-        if let wav2vecClassifier {
+        if let functionals {
+            try c.encode(functionals, forKey: .functionals)
+        } else if let wav2vecClassifier {
             try c.encode(wav2vecClassifier, forKey: .wav2vecClassifier)
         } else {
             try c.encode(model, forKey: .model)

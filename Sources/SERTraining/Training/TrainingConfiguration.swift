@@ -20,6 +20,9 @@ public struct TrainingConfiguration: Equatable, Sendable {
     public var model: STRFNetConfiguration
     /// The wav2vec classifier trained instead of the STRFNet (nil: the STRFNet ``model``).
     public var wav2vecClassifier: Wav2VecClassifierSettings?
+    /// A classical classifier on utterance functionals instead of a network (``FunctionalsSettings``;
+    /// ``model`` then holds an unused placeholder, and the epoch settings are unused).
+    public var functionals: FunctionalsSettings?
     /// Log-mel settings (paper: 16 kHz, 25 ms / 10 ms, 30 bands).
     public var logMel: LogMelConfig = .paper(sampleRate: 16000)
     /// Per-utterance mean and variance normalisation of the features (per channel and band, over
@@ -66,13 +69,25 @@ public struct TrainingConfiguration: Equatable, Sendable {
         self.wav2vecClassifier = wav2vecClassifier
     }
 
+    /// A run that fits a classical classifier on utterance functionals.
+    public init(functionals: FunctionalsSettings) {
+        self.model = Self.unusedModel(classes: 4)
+        self.functionals = functionals
+    }
+
     /// The network this configuration trains.
-    public var modelKind: ModelKind { wav2vecClassifier == nil ? .strfnet : .wav2vecClassifier }
+    public var modelKind: ModelKind {
+        if let f = functionals { return f.classifier == .svm ? .functionalsSVM : .functionalsLogReg }
+        return wav2vecClassifier == nil ? .strfnet : .wav2vecClassifier
+    }
 
     /// A short name of the network and its input: the STRFNet's input channels joined by `+`
     /// (e.g. `spectrogram+pitchpulse`), or `wav2vec-classifier on log-mel` / `wav2vec-classifier on
     /// wav2vec (fine-tuning none)`.
     public var modelDescription: String {
+        if let f = functionals {
+            return modelKind.rawValue + (f.classifier == .svm ? " (\(f.kernel.rawValue))" : "") + " on " + (f.features == .egemaps ? "eGeMAPS functionals" : "functionals of \(f.featuresTable ?? "")")
+        }
         guard let w = wav2vecClassifier else { return model.inputChannels.joined(separator: "+") }
         switch w.input {
         case .logMel: return "wav2vec-classifier on log-mel"
@@ -138,6 +153,7 @@ public struct TrainingConfiguration: Equatable, Sendable {
     /// The feature channels the network reads from the audio: the STRFNet's input channels, or the
     /// log-mel spectrogram for the wav2vec classifier on log-mel (none for wav2vec features).
     public func featureChannels() throws -> [FeatureChannel] {
+        if functionals != nil { return [] }
         if let w = wav2vecClassifier { return w.input == .logMel ? [.spectrogram] : [] }
         return try model.inputChannels.map { name in
             guard let c = FeatureChannel(rawValue: name) else {
@@ -151,6 +167,12 @@ public struct TrainingConfiguration: Equatable, Sendable {
         func fail(_ m: String) -> TrainingError { .invalidConfiguration(m) }
         if classes.count < 2 { throw fail("at least two classes are needed") }
         if Set(classes).count != classes.count { throw fail("class names must be distinct") }
+        if let f = functionals {
+            if wav2vecClassifier != nil { throw fail("a configuration trains either functionals or the wav2vec classifier") }
+            if formatVersion != 1 { throw fail("unsupported format version \(formatVersion)") }
+            try f.validate()
+            return
+        }
         if wav2vecClassifier == nil {
             if model.classes != classes.count { throw fail("the model has \(model.classes) outputs for \(classes.count) classes") }
             if model.frequencyBins != logMel.bandCount { throw fail("the model expects \(model.frequencyBins) bands, log-mel gives \(logMel.bandCount)") }

@@ -96,6 +96,8 @@ public struct TrainingRequest: Equatable, Sendable {
     public var wav2vecModel: String?
     /// The fine-tuning strategy of a wav2vec-feature classifier.
     public var fineTuning: FineTuningStrategy?
+    /// Precomputed functionals (a CSV, ``FunctionalsSettings/featuresTable``) for the functionals models.
+    public var featuresTable: String?
 
     public init() {}
 
@@ -133,6 +135,12 @@ public struct TrainingRequest: Equatable, Sendable {
                     throw TrainingError.invalidConfiguration("--feature chooses STRFNet inputs; the wav2vec classifier reads --input log-mel or wav2vec")
                 }
                 c = .wav2vecClassifier(preset ?? .paper, input: classifierInput ?? .wav2vec, classes: classes)
+            case .functionalsSVM, .functionalsLogReg:
+                if feature != nil || preset != nil || classifierInput != nil {
+                    throw TrainingError.invalidConfiguration("--feature, --preset and --input are network settings; --model \(modelKind?.rawValue ?? "") reads utterance functionals")
+                }
+                c = TrainingConfiguration(functionals: FunctionalsSettings(classifier: modelKind == .functionalsSVM ? .svm : .logisticRegression))
+                c.classes = classes
             }
         }
         try apply(to: &c)
@@ -175,6 +183,12 @@ public struct TrainingRequest: Equatable, Sendable {
     }
 
     private func apply(to c: inout TrainingConfiguration) throws {
+        if let featuresTable {
+            guard var f = c.functionals else { throw TrainingError.invalidConfiguration("--features-csv is a setting of --model functionals-svm or functionals-logreg") }
+            f.features = .table
+            f.featuresTable = featuresTable
+            c.functionals = f
+        }
         if wav2vecModel != nil || fineTuning != nil {
             guard var w = c.wav2vecClassifier, w.input == .wav2vec, var v = w.wav2vec else {
                 throw TrainingError.invalidConfiguration("--wav2vec-model and --fine-tuning are settings of the wav2vec classifier on wav2vec features")

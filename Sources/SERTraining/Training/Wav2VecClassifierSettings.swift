@@ -9,6 +9,10 @@ public enum ModelKind: String, Codable, CaseIterable, Sendable {
     /// The paper's wav2vec classifier (Fig. 1, ``Wav2VecClassifier``) on log-mel frames or wav2vec
     /// features (``TrainingConfiguration/wav2vecClassifier``).
     case wav2vecClassifier = "wav2vec-classifier"
+    /// A classical SVM on utterance functionals (``TrainingConfiguration/functionals``; not a network).
+    case functionalsSVM = "functionals-svm"
+    /// Multinomial logistic regression on utterance functionals (``TrainingConfiguration/functionals``).
+    case functionalsLogReg = "functionals-logreg"
 }
 
 /// The wav2vec classifier of the paper (Fig. 1 with `N_s` segment classifiers, loss Eq. 3) as a

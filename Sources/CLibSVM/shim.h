@@ -1,0 +1,2 @@
+// Shim over the Debian package header (libsvm-dev ships no pkg-config file); see Docs/Dependencies.md.
+#include <libsvm/svm.h>

@@ -1,0 +1,101 @@
+import Foundation
+import SERFeatures
+import SERModels
+
+/// Fits and evaluates a functionals classifier for one part of a run (a fixed split or one fold),
+/// and saves it the way every run is saved: `config.json` and `best.safetensors` (the
+/// ``FunctionalsClassifier``, loadable by ``TrainedRun``) in the run folder.
+public struct FunctionalsTraining {
+    public let configuration: TrainingConfiguration
+    public let settings: FunctionalsSettings
+    public let provider: FunctionalsProvider
+
+    /// - Throws: ``TrainingError/invalidConfiguration(_:)`` for a configuration without ``TrainingConfiguration/functionals``;
+    ///   the provider's errors (an unreadable functionals table).
+    public init(configuration: TrainingConfiguration, cache: FeatureCache? = nil) throws {
+        guard let settings = configuration.functionals else {
+            throw TrainingError.invalidConfiguration("not a functionals configuration (model kind \(configuration.modelKind.rawValue))")
+        }
+        self.configuration = configuration
+        self.settings = settings
+        self.provider = try Self.provider(for: settings, cache: cache)
+    }
+
+    /// The source of functionals a configuration names.
+    public static func provider(for settings: FunctionalsSettings, cache: FeatureCache?) throws -> FunctionalsProvider {
+        switch settings.features {
+        case .table: return try FunctionalsTable(file: settings.featuresTable ?? "")
+        case .egemaps: throw TrainingError.invalidConfiguration("functionals: features egemaps need the eGeMAPS extractor, not in this build yet; give precomputed functionals with --features-csv")
+        }
+    }
+
+    /// Chooses the hyper-parameters on `validation` and fits on `train`.
+    public func fit(train: [Utterance], validation: [Utterance]) throws -> FunctionalsFit {
+        try fit(train: try provider.data(train), validation: try provider.data(validation))
+    }
+
+    /// The same on functionals already computed.
+    public func fit(train: FunctionalsData, validation: FunctionalsData) throws -> FunctionalsFit {
+        try FunctionalsFitting.fit(settings, classes: configuration.classes, featureNames: provider.names, featureSet: provider.featureSet,
+                                   speakerNormalization: configuration.speakerNormalization, classWeighting: configuration.classWeighting,
+                                   seed: configuration.seed, train: train, validation: validation)
+    }
+
+    /// The classification report of `classifier` on `data` (predictions: the classifier's own rule;
+    /// with speaker standardisation, statistics of each speaker over its rows in `data`).
+    public static func evaluate(_ classifier: FunctionalsClassifier, on data: FunctionalsData) throws -> ClassificationReport {
+        let predicted = classifier.classify(data.rows, speakers: data.speakers).map(\.predicted)
+        return try ClassificationReport(classes: classifier.classes, truth: data.labels, predicted: predicted)
+    }
+
+    /// Writes `config.json` and `best.safetensors` into `directory`.
+    public func save(_ fit: FunctionalsFit, to directory: URL) throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try writeJSON(configuration, to: directory.appendingPathComponent(TrainedRun.configFile))
+        try fit.classifier.save(to: directory.appendingPathComponent(TrainedRun.weightsFile))
+    }
+
+    /// Metadata for a fold result: the chosen C (and γ) and the validation UA of every grid point.
+    public static func metadata(_ fit: FunctionalsFit, model: String, seconds: Double) -> [String: String] {
+        var m = ["model": model, "C": "\(fit.chosen.c)", "seconds": String(format: "%.1f", seconds),
+                 "grid": fit.grid.map { p in "C=\(p.c)" + (p.gamma.map { String(format: " gamma=%.6g", $0) } ?? "") + String(format: ": %.4f", p.validationUA) }
+                     .joined(separator: "; ")]
+        if let g = fit.chosen.gamma { m["gamma"] = "\(g)" }
+        return m
+    }
+}
+
+/// Class posteriors and predictions of whole utterances with a functionals classifier (what
+/// `evaluate` and `predict` use). With speaker standardisation the statistics of each speaker come
+/// from that speaker's utterances among those passed (`predict`: each file alone, as its own speaker).
+public struct FunctionalsPredictor: UtterancePredictor {
+    public let classifier: FunctionalsClassifier
+    public let provider: FunctionalsProvider
+
+    public init(classifier: FunctionalsClassifier, provider: FunctionalsProvider) {
+        self.classifier = classifier
+        self.provider = provider
+    }
+
+    public var needsPitchPulses: Bool { false }
+
+    public func posteriors(_ utterances: [Utterance]) throws -> [[Double]] {
+        try classify(utterances).posteriors
+    }
+
+    /// The SVM's pairwise vote (as scikit-learn's `predict`), which can differ from the most probable
+    /// class of its Platt posteriors; the logistic regression's highest score.
+    public func predictedClasses(_ utterances: [Utterance]) throws -> [Int] {
+        try classify(utterances).predicted
+    }
+
+    /// The SVM's vote (or the logistic regression's highest score), beside the posteriors.
+    public func classify(_ utterances: [Utterance]) throws -> (posteriors: [[Double]], predicted: [Int]) {
+        let rows = try provider.rows(utterances)
+        guard rows.allSatisfy({ $0.count == classifier.featureNames.count }) else {
+            throw TrainingError.invalidConfiguration("the functionals have \(rows.first?.count ?? 0) features; the classifier was trained on \(classifier.featureNames.count)")
+        }
+        let out = classifier.classify(rows, speakers: utterances.map(\.speaker))
+        return (out.map(\.posteriors), out.map(\.predicted))
+    }
+}
