@@ -45,7 +45,7 @@ let package = Package(
         .target(name: "SERAudio", dependencies: ["SERTensor", "CSndFile", "CSampleRate"]),
         .target(name: "SERFeatures", dependencies: ["SERTensor", "SERAudio", "CKissFFT"]),
         .target(name: "SERModels", dependencies: ["SERTensor", "SERFeatures"]),
-        .target(name: "SERTraining", dependencies: ["SERTensor", "SERAudio", "SERFeatures", "SERModels", "CLibSVM", "CLAPACKE"]),
+        .target(name: "SERTraining", dependencies: ["SERTensor", "SERAudio", "SERFeatures", "SERModels", "CLibSVM", "CBLAS", "CLAPACKE"]),
         .executableTarget(name: "ser-cli",
                           dependencies: ["SERTensor", "SERAudio", "SERFeatures", "SERModels", "SERTraining",
                                          "CBLAS",

@@ -1,3 +1,4 @@
+import CBLAS
 import CLAPACKE
 import Foundation
 import SERModels
@@ -67,34 +68,41 @@ public enum LogisticRegressionTraining {
         }
         let scale = Swift.max(1, c * s.reduce(0, +))
         var value = objective(theta)
+        let design = rows.flatMap { $0 + [1] }      // X̃ = [X, 1], [n, width] row-major
         for _ in 0..<maxIterations {
+            // Gradient, and the Hessian blocks H_ml = X̃ᵀ diag(a_ml) X̃ (X̃ = [X, 1], a_ml,i = C s_i (δ_ml p_im − p_im p_il))
+            // by BLAS; the L2 penalty adds the identity on the weights, v vᵀ is added along the intercept shift.
             var gradient = [Double](repeating: 0, count: p)
             var hessian = [Double](repeating: 0, count: p * p)
-            for m in 0..<k { for j in 0..<d { gradient[m * width + j] = theta[m * width + j]; hessian[(m * width + j) * p + m * width + j] = 1 } }
+            for m in 0..<k { for j in 0..<d { gradient[m * width + j] = theta[m * width + j] } }
+            let prob = (0..<n).map { probabilities(theta, $0) }
             for i in 0..<n {
-                let prob = probabilities(theta, i)
-                var x = rows[i]
-                x.append(1)
                 let weight = c * s[i]
                 for m in 0..<k {
-                    let r = weight * (prob[m] - (labels[i] == m ? 1 : 0))
-                    for j in 0..<width { gradient[m * width + j] += r * x[j] }
-                    for l in 0...m {
-                        let a = weight * ((m == l ? prob[m] : 0) - prob[m] * prob[l])
-                        if a == 0 { continue }
-                        for u in 0..<width {
-                            let row = (m * width + u) * p + l * width
-                            let au = a * x[u]
-                            for v in 0..<width { hessian[row + v] += au * x[v] }
+                    let r = weight * (prob[i][m] - (labels[i] == m ? 1 : 0))
+                    for j in 0..<d { gradient[m * width + j] += r * rows[i][j] }
+                    gradient[m * width + d] += r
+                }
+            }
+            if gradient.map(abs).max() ?? 0 < tolerance * scale { break }
+            var scaled = [Double](repeating: 0, count: n * width), block = [Double](repeating: 0, count: width * width)
+            for m in 0..<k {
+                for l in 0...m {
+                    for i in 0..<n {
+                        let a = c * s[i] * ((m == l ? prob[i][m] : 0) - prob[i][m] * prob[i][l])
+                        for j in 0..<width { scaled[i * width + j] = a * design[i * width + j] }
+                    }
+                    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(width), Int32(width), Int32(n), 1,
+                                design, Int32(width), scaled, Int32(width), 0, &block, Int32(width))
+                    for u in 0..<width {
+                        for v in 0..<width {
+                            hessian[(m * width + u) * p + l * width + v] = block[u * width + v]
+                            hessian[(l * width + v) * p + m * width + u] = block[u * width + v]
                         }
                     }
                 }
             }
-            if gradient.map(abs).max() ?? 0 < tolerance * scale { break }
-            // Fill the upper blocks from the lower ones, and add v vᵀ along the intercept shift.
-            for m in 0..<k { for l in 0..<m { for u in 0..<width { for v in 0..<width {
-                hessian[(l * width + v) * p + m * width + u] = hessian[(m * width + u) * p + l * width + v]
-            } } } }
+            for m in 0..<k { for j in 0..<d { hessian[(m * width + j) * p + m * width + j] += 1 } }
             for m in 0..<k { for l in 0..<k { hessian[(m * width + d) * p + l * width + d] += 1 / Double(k) } }
             var step = gradient
             let info = LAPACKE_dposv(LAPACK_ROW_MAJOR, CChar(UInt8(ascii: "U")), Int32(p), 1, &hessian, Int32(p), &step, 1)
