@@ -33,6 +33,12 @@ struct EGeMAPSContours {
     /// F1–F3 amplitude relative to the F0 harmonic (dB); pitch grid.
     var formantAmplitude: [[Double]] = [[], [], []]
 
+    /// Frames of each grid that openSMILE's functionals see: the complete 20 ms frames, and on the pitch
+    /// grid the complete 60 ms frames less one (the last frames are lost in openSMILE's end-of-input
+    /// flush of the Viterbi smoother; measured on EmoDB, see Docs/Functionals.md).
+    var spectralFunctionalFrames = 0
+    var pitchFunctionalFrames = 0
+
     /// Frames on the spectral grid.
     var spectralFrameCount: Int { loudness.count }
     /// Frames on the pitch grid.

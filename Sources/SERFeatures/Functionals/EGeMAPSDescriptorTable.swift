@@ -9,8 +9,9 @@ struct EGeMAPSDescriptorTable {
     let values: [Double]
 
     init(_ c: EGeMAPSContours) {
-        let sma = { (x: [Double]) in ContourSmoothing.movingAverage3(x, skippingZeros: false) }
-        let smaNZ = { (x: [Double]) in ContourSmoothing.movingAverage3(x, skippingZeros: true) }
+        let raw = ProcessInfo.processInfo.environment["EGEMAPS_DEBUG_RAW"] != nil
+        let sma = { (x: [Double]) in raw ? x : ContourSmoothing.movingAverage3(x, skippingZeros: false) }
+        let smaNZ = { (x: [Double]) in raw ? x : ContourSmoothing.movingAverage3(x, skippingZeros: true) }
         var columns: [[Double]] = [
             sma(c.loudness), sma(c.alphaRatio), sma(c.hammarbergIndex), sma(c.slope0to500), sma(c.slope500to1500),
             sma(c.spectralFlux),
@@ -20,11 +21,11 @@ struct EGeMAPSDescriptorTable {
         for f in 0..<3 {
             columns += [smaNZ(c.formantFrequency[f]), smaNZ(c.formantBandwidth[f]), smaNZ(c.formantAmplitude[f])]
         }
-        let rows = columns.map(\.count).min() ?? 0
+        let rows = ProcessInfo.processInfo.environment["EGEMAPS_DEBUG_MAXROWS"] != nil ? (columns.map(\.count).max() ?? 0) : (columns.map(\.count).min() ?? 0)
         rowCount = rows
         var values = [Double](repeating: 0, count: rows * columns.count)
         for (j, column) in columns.enumerated() {
-            for t in 0..<rows { values[t * columns.count + j] = column[t] }
+            for t in 0..<min(rows, column.count) { values[t * columns.count + j] = column[t] }
         }
         self.values = values
     }

@@ -13,7 +13,8 @@ import Foundation
 struct EGeMAPSFunctionals {
     let values: [Double]
 
-    init(_ c: EGeMAPSContours) {
+    init(_ contours: EGeMAPSContours) {
+        let c = Self.truncated(contours)
         let period = EGeMAPSExtractor.framePeriod
         let sma = { (x: [Double]) in ContourSmoothing.movingAverage3(x, skippingZeros: false) }
         let smaNZ = { (x: [Double]) in ContourSmoothing.movingAverage3(x, skippingZeros: true) }
@@ -79,5 +80,25 @@ struct EGeMAPSFunctionals {
         let energy = ContourStatistics.mean(c.frameEnergy)
         out.append(10 * log10(max(energy, 1e-12)))
         values = out.map { $0.isFinite ? $0 : 0 }
+    }
+
+    /// The contours cut to the frames openSMILE's functionals see (``EGeMAPSContours/spectralFunctionalFrames``,
+    /// ``EGeMAPSContours/pitchFunctionalFrames``).
+    static func truncated(_ c: EGeMAPSContours) -> EGeMAPSContours {
+        var t = c
+        let s = c.spectralFunctionalFrames, p = c.pitchFunctionalFrames
+        func cut(_ x: [Double], _ n: Int) -> [Double] { Array(x.prefix(n)) }
+        t.loudness = cut(c.loudness, s); t.alphaRatio = cut(c.alphaRatio, s)
+        t.hammarbergIndex = cut(c.hammarbergIndex, s); t.slope0to500 = cut(c.slope0to500, s)
+        t.slope500to1500 = cut(c.slope500to1500, s); t.spectralFlux = cut(c.spectralFlux, s)
+        t.mfcc = c.mfcc.map { cut($0, s) }
+        t.frameEnergy = cut(c.frameEnergy, s)
+        t.formantFrequency = c.formantFrequency.map { cut($0, p) }
+        t.formantBandwidth = c.formantBandwidth.map { cut($0, p) }
+        t.f0Semitones = cut(c.f0Semitones, p); t.jitterLocal = cut(c.jitterLocal, p)
+        t.shimmerLocalDB = cut(c.shimmerLocalDB, p); t.hnrDB = cut(c.hnrDB, p)
+        t.h1MinusH2 = cut(c.h1MinusH2, p); t.h1MinusA3 = cut(c.h1MinusA3, p)
+        t.formantAmplitude = c.formantAmplitude.map { cut($0, p) }
+        return t
     }
 }

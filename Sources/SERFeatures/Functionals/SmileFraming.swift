@@ -1,8 +1,11 @@
 import Foundation
 
 /// openSMILE's `cFramer` with `frameCenterSpecial = left`: frame `t` holds samples
-/// `[t·hop, t·hop + length)`; only complete frames are made (`noPostEOIprocessing`), so a signal shorter
-/// than one frame has none. Lengths are `round(seconds · sampleRate)` samples, as openSMILE rounds them.
+/// `[t·hop, t·hop + length)`. Lengths are `round(seconds · sampleRate)` samples, as openSMILE rounds them.
+///
+/// At the end of the input openSMILE (as run by opensmile-python) still emits the frames that start at
+/// least `length − hop` samples before the end, zero-padded: the frame count is
+/// `⌊(n − (length − hop)) / hop⌋ + 1` for `n ≥ length − hop` samples, else 0.
 struct SmileFraming: Sendable {
     /// Frame length (samples).
     let length: Int
@@ -16,7 +19,19 @@ struct SmileFraming: Sendable {
 
     /// Number of complete frames in `sampleCount` samples.
     func frameCount(sampleCount: Int) -> Int {
+        let minimum = max(length - hop, 1)
+        return sampleCount < minimum ? 0 : (sampleCount - minimum) / hop + 1
+    }
+
+    /// Number of frames lying entirely inside `sampleCount` samples.
+    func completeFrameCount(sampleCount: Int) -> Int {
         sampleCount < length ? 0 : (sampleCount - length) / hop + 1
+    }
+
+    /// Sample `i` of frame `t`, 0 past the end of the input.
+    @inline(__always) func sample(_ samples: [Float], frame t: Int, offset i: Int) -> Float {
+        let j = t * hop + i
+        return j < samples.count ? samples[j] : 0
     }
 }
 
@@ -90,9 +105,8 @@ struct SmileSpectra: Sendable {
             var output = [Float](repeating: 0, count: 2 * bins)
             let pad = (size - n) / 2
             for t in 0..<count {
-                let start = t * framing.hop
                 for i in 0..<n {
-                    let v = Double(samples[start + i]) * w[i]
+                    let v = Double(framing.sample(samples, frame: t, offset: i)) * w[i]
                     frames[t * n + i] = v
                     input[pad + i] = Float(v)
                 }

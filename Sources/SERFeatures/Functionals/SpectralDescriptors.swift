@@ -12,6 +12,7 @@ enum SpectralDescriptors {
         let mfcc = SmileMFCC(binCount: spectra.binCount, binHz: spectra.binHz)
         let shape = SmileSpectralShape(binCount: spectra.binCount, binHz: spectra.binHz)
         let n = spectra.frameCount
+        contours.spectralFunctionalFrames = framing.completeFrameCount(sampleCount: audio.count)
         contours.loudness.reserveCapacity(n)
         for t in 0..<n {
             let frame = spectra.frame(t)
@@ -25,9 +26,8 @@ enum SpectralDescriptors {
             let c = mfcc.mfcc(frame)
             for i in 0..<4 { contours.mfcc[i].append(c[i]) }
             var energy = 0.0
-            let start = t * framing.hop
-            for i in start..<(start + framing.length) {
-                let v = Double(audio.samples[i])
+            for i in 0..<framing.length {
+                let v = Double(framing.sample(audio.samples, frame: t, offset: i))
                 energy += v * v
             }
             contours.frameEnergy.append(energy / Double(framing.length))
