@@ -25,7 +25,7 @@ public struct FunctionalsTraining {
     public static func provider(for settings: FunctionalsSettings, cache: FeatureCache?) throws -> FunctionalsProvider {
         switch settings.features {
         case .table: return try FunctionalsTable(file: settings.featuresTable ?? "")
-        case .egemaps: throw TrainingError.invalidConfiguration("functionals: features egemaps need the eGeMAPS extractor, not in this build yet; give precomputed functionals with --features-csv")
+        case .egemaps: return try EGeMAPSFunctionalsProvider(cache: cache)
         }
     }
 

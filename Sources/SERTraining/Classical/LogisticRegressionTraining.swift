@@ -68,7 +68,9 @@ public enum LogisticRegressionTraining {
         }
         let scale = Swift.max(1, c * s.reduce(0, +))
         var value = objective(theta)
-        let design = rows.flatMap { $0 + [1] }      // X̃ = [X, 1], [n, width] row-major
+        var design = [Double]()                     // X̃ = [X, 1], [n, width] row-major
+        design.reserveCapacity(n * width)
+        for r in rows { design += r; design.append(1) }
         for _ in 0..<maxIterations {
             // Gradient, and the Hessian blocks H_ml = X̃ᵀ diag(a_ml) X̃ (X̃ = [X, 1], a_ml,i = C s_i (δ_ml p_im − p_im p_il))
             // by BLAS; the L2 penalty adds the identity on the weights, v vᵀ is added along the intercept shift.
@@ -89,7 +91,8 @@ public enum LogisticRegressionTraining {
             for m in 0..<k {
                 for l in 0...m {
                     for i in 0..<n {
-                        let a = c * s[i] * ((m == l ? prob[i][m] : 0) - prob[i][m] * prob[i][l])
+                        let pm = prob[i][m], pl = prob[i][l]
+                        let a: Double = c * s[i] * ((m == l ? pm : 0) - pm * pl)
                         for j in 0..<width { scaled[i * width + j] = a * design[i * width + j] }
                     }
                     cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(width), Int32(width), Int32(n), 1,
