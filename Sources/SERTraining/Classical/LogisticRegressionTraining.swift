@@ -15,8 +15,8 @@ import SERModels
 /// zero over classes, keeps the same). Each Newton step solves `(H + v vᵀ) δ = g` with Cholesky
 /// (`dposv`), `v` the unit vector along the common intercept shift (H's null direction, orthogonal
 /// to g), then halves δ until the objective decreases (to rounding). It stops when the largest
-/// gradient entry is below `tolerance` (relative to `max(1, C Σ s_i)`) or a step changes the
-/// parameters only at the level of rounding, which the quadratic convergence reaches in a few steps,
+/// gradient entry is below `tolerance` (relative to `max(1, C Σ s_i)`), or after a full step whose
+/// Newton decrement `gᵀδ` was at the objective's rounding level; quadratic convergence gets there in a few steps,
 /// far closer to the optimum than scikit-learn's default lbfgs (`tol=1e-4`).
 ///
 /// LIBLINEAR (Debian's `liblinear-dev`) is not used: its logistic regression is one-vs-rest for more
@@ -122,9 +122,10 @@ public enum LogisticRegressionTraining {
             if t < 1e-10 { throw Failure.notConverged("no decrease along the Newton direction (objective \(value))") }
             theta = next
             value = nextValue
-            // A step at the level of rounding: the optimum is reached.
-            let largest = theta.map(abs).max() ?? 0
-            if (step.map(abs).max() ?? 0) * t <= 1e-14 * (1 + largest) { break }
+            // The Newton decrement gᵀH⁻¹g (twice the predicted decrease) at the level of the objective's
+            // rounding: after this full step, quadratic convergence leaves an error at rounding level.
+            let decrement = zip(gradient, step).reduce(0) { $0 + $1.0 * $1.1 }
+            if t == 1 && decrement <= 1e-13 * Swift.max(1, abs(value)) { break }
         }
         // Centre the intercepts (they are defined up to a common shift).
         let shift = (0..<k).map { theta[$0 * width + d] }.reduce(0, +) / Double(k)
