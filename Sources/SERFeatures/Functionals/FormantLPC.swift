@@ -68,30 +68,37 @@ struct FormantLPC {
         return Self.formants(lpc: a, samplePeriod: samplePeriod)
     }
 
-    /// LPC coefficients `a₁ … a_p` of `A(z) = 1 + Σ a_i z^{−i}` by the autocorrelation method; zeros for
-    /// a silent frame.
+    /// LPC coefficients `a₁ … a_p` of `A(z) = 1 + Σ a_i z^{−i}` by the autocorrelation method
+    /// (Levinson–Durbin); zeros for a silent frame. Computed in single precision like openSMILE, because
+    /// formant roots of weak or noisy frames are ill-conditioned and follow the reference's rounding.
     static func lpc(_ x: [Double], order p: Int) -> [Double] {
-        var r = [Double](repeating: 0, count: p + 1)
-        for lag in 0...p where lag < x.count {
-            var sum = 0.0
-            for i in lag..<x.count { sum += x[i] * x[i - lag] }
+        let xf = x.map { Float($0) }
+        var r = [Float](repeating: 0, count: p + 1)
+        for lag in 0...p where lag < xf.count {
+            var sum: Float = 0
+            for i in lag..<xf.count { sum += xf[i] * xf[i - lag] }
             r[lag] = sum
         }
-        var a = [Double](repeating: 0, count: p)
-        guard r[0] != 0 else { return a }
+        var a = [Float](repeating: 0, count: p)
+        guard r[0] != 0 else { return [Double](repeating: 0, count: p) }
         var e = r[0]
         for m in 1...p {
             var sum = r[m]
             for i in 1..<m { sum += a[i - 1] * r[m - i] }
-            let k = -sum / e
-            var next = a
-            next[m - 1] = k
-            for i in 1..<m { next[i - 1] = a[i - 1] + k * a[m - i - 1] }
-            a = next
+            let k = (-1 / e) * sum
+            a[m - 1] = k
+            for i in stride(from: 1, through: m / 2, by: 1) {
+                let t = a[i - 1]
+                a[i - 1] += k * a[m - i - 1]
+                if i < m / 2 || m % 2 == 1 { a[m - i - 1] += k * t }
+            }
             e *= 1 - k * k
-            if e == 0 { break }
+            if e == 0 {
+                for i in m..<p { a[i] = 0 }
+                break
+            }
         }
-        return a
+        return a.map(Double.init)
     }
 
     /// Formants from the roots of openSMILE's polynomial `z^p − Σ a_j z^{p−j}`.
