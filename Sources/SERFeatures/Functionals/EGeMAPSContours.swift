@@ -22,6 +22,8 @@ struct EGeMAPSContours {
     /// Formant frequency / bandwidth (Hz) of F1–F3, spectral grid.
     var formantFrequency: [[Double]] = [[], [], []]
     var formantBandwidth: [[Double]] = [[], [], []]
+    /// All 5 LPC formant frequencies per spectral frame (Hz, 0 = none), for the formant amplitudes.
+    var allFormants: [[Double]] = []
 
     /// Pitch grid: F0 in semitones above 27.5 Hz, 0 when unvoiced.
     var f0Semitones: [Double] = []

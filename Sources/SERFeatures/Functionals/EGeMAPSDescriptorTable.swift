@@ -9,9 +9,8 @@ struct EGeMAPSDescriptorTable {
     let values: [Double]
 
     init(_ c: EGeMAPSContours) {
-        let raw = ProcessInfo.processInfo.environment["EGEMAPS_DEBUG_RAW"] != nil
-        let sma = { (x: [Double]) in raw ? x : ContourSmoothing.movingAverage3(x, skippingZeros: false) }
-        let smaNZ = { (x: [Double]) in raw ? x : ContourSmoothing.movingAverage3(x, skippingZeros: true) }
+        let sma = { (x: [Double]) in ContourSmoothing.movingAverage3(x, skippingZeros: false) }
+        let smaNZ = { (x: [Double]) in ContourSmoothing.movingAverage3(x, skippingZeros: true) }
         var columns: [[Double]] = [
             sma(c.loudness), sma(c.alphaRatio), sma(c.hammarbergIndex), sma(c.slope0to500), sma(c.slope500to1500),
             sma(c.spectralFlux),
@@ -21,7 +20,7 @@ struct EGeMAPSDescriptorTable {
         for f in 0..<3 {
             columns += [smaNZ(c.formantFrequency[f]), smaNZ(c.formantBandwidth[f]), smaNZ(c.formantAmplitude[f])]
         }
-        let rows = ProcessInfo.processInfo.environment["EGEMAPS_DEBUG_MAXROWS"] != nil ? (columns.map(\.count).max() ?? 0) : (columns.map(\.count).min() ?? 0)
+        let rows = columns.map(\.count).min() ?? 0
         rowCount = rows
         var values = [Double](repeating: 0, count: rows * columns.count)
         for (j, column) in columns.enumerated() {

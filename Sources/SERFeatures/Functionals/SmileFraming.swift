@@ -74,6 +74,10 @@ struct SmileSpectra: Sendable {
     let binHz: Double
     /// Row-major `[frameCount, binCount]` magnitudes.
     let magnitudes: [Double]
+    /// Real and imaginary parts of the bins in numpy's sign convention (`X[k] = Σ x[j]·e^{−2πijk/N}`),
+    /// row-major `[frameCount, binCount]`, of the zero-padded frame as openSMILE places it.
+    let real: [Double]
+    let imaginary: [Double]
     /// The windowed frames, row-major `[frameCount, frameLength]` (kept for descriptors that need the
     /// time signal of the same frame).
     let windowedFrames: [Double]
@@ -99,6 +103,7 @@ struct SmileSpectra: Sendable {
         let w = window.values(length: n)
         var mags = [Double](repeating: 0, count: count * bins)
         var frames = [Double](repeating: 0, count: count * n)
+        var re = [Double](repeating: 0, count: count * bins), im = re
         RealFFTPlanCache.shared.withPlan(size: size) { plan in
         if count > 0, let fft = plan {
             var input = [Float](repeating: 0, count: size)
@@ -114,13 +119,17 @@ struct SmileSpectra: Sendable {
                     output.withUnsafeMutableBufferPointer { dst in fft.forward(src.baseAddress!, dst.baseAddress!) }
                 }
                 for k in 0..<bins {
-                    let re = Double(output[2 * k]), im = Double(output[2 * k + 1])
-                    mags[t * bins + k] = (re * re + im * im).squareRoot()
+                    let r = Double(output[2 * k]), i = Double(output[2 * k + 1])
+                    re[t * bins + k] = r
+                    im[t * bins + k] = i
+                    mags[t * bins + k] = (r * r + i * i).squareRoot()
                 }
             }
         }
         }
         magnitudes = mags
+        real = re
+        imaginary = im
         windowedFrames = frames
     }
 }

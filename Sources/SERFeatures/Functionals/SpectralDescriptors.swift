@@ -2,7 +2,7 @@ import Foundation
 import SERAudio
 
 /// The descriptors of the 20 ms spectral grid: loudness, alpha ratio, Hammarberg index, the two spectral
-/// slopes, spectral flux, MFCC 1–4 and the frame energy for the equivalent sound level.
+/// slopes, spectral flux, MFCC 1–4, the LPC formants and the frame energy for the equivalent sound level.
 enum SpectralDescriptors {
     static func compute(_ audio: AudioBuffer, into contours: inout EGeMAPSContours) {
         let framing = SmileFraming(seconds: 0.020, hopSeconds: 0.010, sampleRate: audio.sampleRate)
@@ -11,6 +11,7 @@ enum SpectralDescriptors {
         let loudness = SmileLoudness(binCount: spectra.binCount, binHz: spectra.binHz)
         let mfcc = SmileMFCC(binCount: spectra.binCount, binHz: spectra.binHz)
         let shape = SmileSpectralShape(binCount: spectra.binCount, binHz: spectra.binHz)
+        let formants = FormantLPC(fftSize: spectra.fftSize, frameLength: framing.length, sampleRate: audio.sampleRate)
         let n = spectra.frameCount
         contours.spectralFunctionalFrames = framing.completeFrameCount(sampleCount: audio.count)
         contours.loudness.reserveCapacity(n)
@@ -25,6 +26,13 @@ enum SpectralDescriptors {
             contours.spectralFlux.append(t == 0 ? 0 : shape.flux(frame, previous: spectra.frame(t - 1)))
             let c = mfcc.mfcc(frame)
             for i in 0..<4 { contours.mfcc[i].append(c[i]) }
+            let row = (t * spectra.binCount)..<((t + 1) * spectra.binCount)
+            let lpc = formants.formants(real: spectra.real[row], imaginary: spectra.imaginary[row])
+            contours.allFormants.append(lpc.frequency)
+            for f in 0..<3 {
+                contours.formantFrequency[f].append(lpc.frequency[f])
+                contours.formantBandwidth[f].append(lpc.bandwidth[f])
+            }
             var energy = 0.0
             for i in 0..<framing.length {
                 let v = Double(framing.sample(audio.samples, frame: t, offset: i))

@@ -16,15 +16,24 @@ enum VoiceDescriptors {
         let f0 = fundamentalFrequency(spectra)
         contours.f0Semitones = f0.map(semitonesAbove27_5)
         let zeros = [Double](repeating: 0, count: n)
-        contours.jitterLocal = zeros
-        contours.shimmerLocalDB = zeros
-        contours.hnrDB = zeros
-        contours.h1MinusH2 = zeros
-        contours.h1MinusA3 = zeros
-        contours.formantAmplitude = [zeros, zeros, zeros]
-        let spectralZeros = [Double](repeating: 0, count: contours.spectralFrameCount)
-        contours.formantFrequency = [spectralZeros, spectralZeros, spectralZeros]
-        contours.formantBandwidth = [spectralZeros, spectralZeros, spectralZeros]
+        let hz = f0
+        let periods = JitterShimmer.analyse(samples: audio.samples, sampleRate: audio.sampleRate, f0: hz,
+                                            hop: framing.hop, frameLength: framing.length)
+        contours.jitterLocal = periods.jitter
+        contours.shimmerLocalDB = periods.shimmerDB
+        let harmonics = HarmonicAnalysis(binCount: spectra.binCount, binHz: spectra.binHz)
+        var hnr = zeros, h1h2 = zeros, h1a3 = zeros
+        var amplitude = [zeros, zeros, zeros]
+        for t in 0..<n {
+            let formants = t < contours.allFormants.count ? contours.allFormants[t] : [Double](repeating: 0, count: 5)
+            let r = harmonics.analyse(magnitudes: spectra.frame(t), f0: f0[t], formants: formants)
+            hnr[t] = r.hnrDB; h1h2[t] = r.h1h2; h1a3[t] = r.h1a3
+            for f in 0..<3 { amplitude[f][t] = r.formantAmplitude[f] }
+        }
+        contours.hnrDB = hnr
+        contours.h1MinusH2 = h1h2
+        contours.h1MinusA3 = h1a3
+        contours.formantAmplitude = amplitude
     }
 
     /// F0 (Hz, 0 = unvoiced) per 60 ms frame: SHS candidates, Viterbi smoothing, then frames whose
