@@ -82,7 +82,7 @@ struct TrainingOptions: ParsableArguments {
         r.classifierInput = try choice(input, option: "--input")
         r.fineTuning = try choice(fineTuning, option: "--fine-tuning")
         r.wav2vecModel = wav2vecModel
-        r.featuresTable = featuresCSV
+        r.featuresTable = featuresCSV.map { URL(fileURLWithPath: $0).standardizedFileURL.path }   // runs are evaluated from anywhere
         if let classes { r.classes = try ClassSelection.parse(classes: classes, mappings: []).classes }
         r.maxEpochs = epochs
         r.patience = patience
