@@ -6,9 +6,9 @@ import SERTensor
 /// The classifier's CNN block needs at least `minimumFrames` frames
 /// (``Wav2VecClassifierConfiguration/minimumInputFrames``, 26 = 0.26 s for the paper's block); shorter
 /// items are zero-padded to it and the padding counts as real frames.
-enum FrameBatch {
+package enum FrameBatch {
     /// `[B, T, F]` from `sequences` `[T_i, F]` (zero-padded, T = max(T_i, minimumFrames)) and the lengths.
-    static func pad(_ sequences: [Tensor], minimumFrames: Int) -> (frames: Tensor, lengths: [Int]) {
+    package static func pad(_ sequences: [Tensor], minimumFrames: Int) -> (frames: Tensor, lengths: [Int]) {
         let f = sequences.first?.shape[1] ?? 0
         let t = Swift.max(minimumFrames, sequences.map { $0.shape[0] }.max() ?? 0)
         var out = [Float](repeating: 0, count: sequences.count * t * f)
@@ -23,37 +23,21 @@ enum FrameBatch {
         return (Tensor(shape: [sequences.count, t, f], data: out), lengths)
     }
 
-    /// `[B, frames, F]` holding frames `start ..< start + count` of `sequences[crop.utterance]` for each
-    /// crop (zero after `count`), with lengths raised to `minimumFrames`.
-    static func crops(_ crops: [SegmentCrop], of sequences: [Tensor], frames: Int, minimumFrames: Int) -> (frames: Tensor, lengths: [Int]) {
-        let t = Swift.max(frames, minimumFrames)
-        let f = sequences.first?.shape[1] ?? 0
-        var out = [Float](repeating: 0, count: crops.count * t * f)
-        out.withUnsafeMutableBufferPointer { dst in
-            for (i, c) in crops.enumerated() {
-                sequences[c.utterance].withUnsafeBuffer(Float.self) { src in
-                    for k in 0..<(Swift.min(c.count, t) * f) { dst[i * t * f + k] = src[c.start * f + k] }
-                }
-            }
-        }
-        return (Tensor(shape: [crops.count, t, f], data: out), crops.map { Swift.max(minimumFrames, Swift.min($0.count, t)) })
-    }
-
     /// `x` `[B, T, F]` zero-padded in time to at least `minimumFrames`, lengths raised to it.
-    static func atLeast(_ x: Tensor, lengths: [Int], minimumFrames: Int) -> (frames: Tensor, lengths: [Int]) {
+    package static func atLeast(_ x: Tensor, lengths: [Int], minimumFrames: Int) -> (frames: Tensor, lengths: [Int]) {
         let (b, t, f) = (x.shape[0], x.shape[1], x.shape[2])
         let padded = t >= minimumFrames ? x : Tensor.concat([x, Tensor.zeros([b, minimumFrames - t, f], dtype: x.dtype)], axis: 1)
         return (padded, lengths.map { Swift.max(minimumFrames, $0) })
     }
 
     /// Real frames per item of a frame mask `[B, T]` (1 real, 0 padding).
-    static func lengths(mask: Tensor) -> [Int] {
+    package static func lengths(mask: Tensor) -> [Int] {
         mask.sum(axes: [1]).scalars.map { Int($0.rounded()) }
     }
 
     /// Each item normalised to zero mean and unit variance per feature over its real frames (as
     /// ``FeatureStack``'s per-utterance normalisation); padding frames stay 0. Differentiable.
-    static func normalized(_ x: Tensor, lengths: [Int]) -> Tensor {
+    package static func normalized(_ x: Tensor, lengths: [Int]) -> Tensor {
         let (b, t) = (x.shape[0], x.shape[1])
         let w = Tensor.fromFunction([b, t, 1], dtype: x.dtype) { i in i % t < lengths[i / t] ? 1 : 0 }
         let n = Tensor.maximum(w.sum(axes: [1], keepDims: true), Tensor(scalar: 1, dtype: x.dtype))

@@ -58,4 +58,8 @@ final class STRFNetNetwork: TrainableNetwork {
     var predictor: UtterancePredictor { Predictor(model: model, features: features, speakerNormalization: configuration.speakerNormalization) }
 
     var weightsMetadata: [String: String] { [:] }
+
+    var modelFileNetwork: Module { model }
+
+    var wav2vecConfiguration: Wav2VecConfig? { nil }
 }

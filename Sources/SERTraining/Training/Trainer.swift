@@ -14,7 +14,9 @@ import SERTensor
 /// and checkpoints are shared.
 ///
 /// Files in `runDirectory`: `config.json` (the ``TrainingConfiguration``), `checkpoint/` (latest
-/// state), `best.safetensors` (best model by validation UA, with `best.json`), `history.json`.
+/// state), `best.safetensors` (best model by validation UA), `model.safetensors` (the same weights as a
+/// self-describing model file, ``EmotionModelFile``, loadable with ``EmotionRecognizer/init(contentsOf:)``;
+/// rewritten with every new best), `history.json`.
 public final class Trainer {
     public let configuration: TrainingConfiguration
     public let runDirectory: URL
@@ -64,6 +66,14 @@ public final class Trainer {
 
     var checkpointURL: URL { runDirectory.appendingPathComponent("checkpoint") }
     public var bestModelURL: URL { runDirectory.appendingPathComponent("best.safetensors") }
+    /// The model file (``EmotionModelFile``) of the best weights.
+    public var modelFileURL: URL { runDirectory.appendingPathComponent(EmotionModelFile.fileName) }
+
+    /// Writes the network's current weights as the model file, with `provenance` (epoch, validation UA).
+    func writeModelFile(provenance: [String: String]) throws {
+        let description = try configuration.modelDescription(wav2vec: network.wav2vecConfiguration, provenance: provenance)
+        try EmotionModelFile.write(description, members: [try network.modelFileNetwork], to: modelFileURL)
+    }
 
     /// Runs (or, with `resume`, continues) training; returns the history. Afterwards the model holds
     /// the best weights by validation UA.
@@ -117,6 +127,7 @@ public final class Trainer {
                 state.epochsWithoutImprovement = 0
                 let metadata = network.weightsMetadata.merging(["epoch": "\(epoch)", "validation_ua": "\(report.unweightedAccuracy)"]) { $1 }
                 try model.save(to: bestModelURL, metadata: metadata)
+                try writeModelFile(provenance: metadata)
             } else {
                 state.epochsWithoutImprovement += 1
             }
@@ -127,7 +138,11 @@ public final class Trainer {
             progress(.epochFinished(record, improved: improved))
         }
         if state.epochsWithoutImprovement >= c.patience { progress(.earlyStop(epoch: state.epoch, bestEpoch: state.bestEpoch)) }
-        _ = try model.load(from: bestModelURL)
+        let bestMetadata = try model.load(from: bestModelURL)
+        if !FileManager.default.fileExists(atPath: modelFileURL.path) {
+            // A folder trained before model files existed, resumed: its best weights get one now.
+            try writeModelFile(provenance: bestMetadata)
+        }
         return state.history
     }
 

@@ -144,6 +144,26 @@ final class Wav2VecClassifierNetwork: TrainableNetwork {
     }
 }
 
+extension Wav2VecClassifierNetwork {
+    var modelFileNetwork: Module {
+        get throws {
+            switch source {
+            case .logMel: return classifier
+            case .frozen(let store): return try Wav2VecEmotionModel(wav2vec: store.model, classifier: classifier, strategy: .none)
+            case .fineTuned(let model, _): return model
+            }
+        }
+    }
+
+    var wav2vecConfiguration: Wav2VecConfig? {
+        switch source {
+        case .logMel: return nil
+        case .frozen(let store): return store.model.config
+        case .fineTuned(let model, _): return model.wav2vec.config
+        }
+    }
+}
+
 /// Keys of the metadata stored with a wav2vec-feature run's weights (`best.safetensors`).
 enum Wav2VecRunMetadata {
     /// The frozen model's file and ``Wav2VecModel/fingerprint()`` (its weights are not in the run).
