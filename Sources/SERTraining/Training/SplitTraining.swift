@@ -100,8 +100,7 @@ public struct SplitTraining {
     public func run(resume: Bool = false) throws -> SplitTrainingResult {
         try configuration.validate()
         let checkpoint = runDirectory.appendingPathComponent("checkpoint")
-        let fm = FileManager.default
-        let hasCheckpoint = fm.fileExists(atPath: checkpoint.path) || fm.fileExists(atPath: checkpoint.path + ".previous")
+        let hasCheckpoint = RunFolder.checkpoint(in: runDirectory) != nil
         if !resume && hasCheckpoint {
             throw ReportingError.invalidArgument("\(runDirectory.path) already holds a training run (checkpoint/); continue it with --resume or choose another folder")
         }

@@ -76,10 +76,13 @@ public final class Trainer {
     }
 
     /// Runs (or, with `resume`, continues) training; returns the history. Afterwards the model holds
-    /// the best weights by validation UA.
+    /// the best weights by validation UA. The run folder is locked meanwhile (``RunFolder``): a second run in
+    /// the same folder is refused.
     @discardableResult
     public func run(resume: Bool = false) throws -> [EpochRecord] {
         let c = configuration
+        let folder = try RunFolder(runDirectory)
+        defer { folder.release() }
         try writeJSON(c, to: runDirectory.appendingPathComponent("config.json"))
         var state = TrainingState(rng: RandomGenerator(seed: c.seed ^ 0x5EED))
         var sampler = try BatchSampler(utterances: train, batchSize: c.batchSize, segmentSeconds: c.segmentSeconds,
