@@ -4,5 +4,5 @@ import SERTensor
 /// (registered in `Sources/ser-cli/BenchSections.swift`).
 public enum FeatureBenchmarks {
     /// Log-mel extraction (section `features`); Praat-compatible pitch and pulses (section `pulses`).
-    public static var sections: [any BenchSection] { [LogMelBenchmark(), PitchPulseBenchmark()] }
+    public static var sections: [any BenchSection] { [LogMelBenchmark(), PitchPulseBenchmark(), EGeMAPSBenchmark()] }
 }
