@@ -93,7 +93,7 @@ final class EndToEndTrainingTests: XCTestCase {
         }
         // A folder holding a run is not overwritten without resume.
         XCTAssertThrowsError(try SplitTraining(configuration: config, manifest: manifest, runDirectory: dir("resumed")).run()) { e in
-            XCTAssertTrue("\(e)".contains("--resume"), "\(e)")
+            XCTAssertTrue("\(e)".contains("resume it"), "\(e)")
         }
 
         // evaluate: the loaded run gives the training run's test report.
@@ -107,7 +107,7 @@ final class EndToEndTrainingTests: XCTestCase {
 
         // predict with one window per file: the same decisions as evaluate, posteriors that sum to 1.
         let testRows = manifest.entries.filter { $0.split == .test }
-        let whole = FilePredictor(run: run, windows: try AnalysisWindows(windowSeconds: 30, hopSeconds: 10))
+        let whole = try FilePredictor(run: run, windows: try AnalysisWindows(windowSeconds: 30, hopSeconds: 10))
         let report = whole.predict(testRows.map { manifest.url(of: $0) })
         XCTAssertEqual(report.files.count, 8)
         XCTAssertTrue(report.files.allSatisfy { $0.error == nil && $0.timeline?.points.count == 1 })
@@ -118,7 +118,7 @@ final class EndToEndTrainingTests: XCTestCase {
 
         // Short windows: the file posterior is the mean of the window posteriors of the timeline.
         let windows = try AnalysisWindows(windowSeconds: 1, hopSeconds: 0.5)
-        let sliced = FilePredictor(run: run, windows: windows)
+        let sliced = try FilePredictor(run: run, windows: windows)
         let one = try sliced.predict(manifest.url(of: testRows[0]))
         let duration = try XCTUnwrap(one.duration)
         let points = try XCTUnwrap(one.timeline?.points)

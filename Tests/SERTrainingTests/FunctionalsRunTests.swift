@@ -85,7 +85,7 @@ final class FunctionalsRunTests: XCTestCase {
         // The fold's saved classifier, evaluated on its test speaker, gives the fold's result.
         let run = try TrainedRun.load(from: fold)
         XCTAssertNil(run.model)
-        XCTAssertEqual(run.functionals?.speakerStandardization, true)
+        XCTAssertEqual(run.functionals?.classifier.speakerStandardization, true)
         let testRows = manifest.keeping(manifest.entries.indices.filter { manifest.entries[$0].speaker == "spk0" })
         let evaluation = try RunEvaluation.evaluate(run: run, manifest: testRows)
         XCTAssertEqual(evaluation.report.confusion, result.test.confusion)

@@ -1,4 +1,5 @@
 import Foundation
+import SERModels
 import SERFeatures
 
 extension CrossValidationRunner {

@@ -1,4 +1,5 @@
 import Foundation
+import SERModels
 import SERFeatures
 
 /// What ``FunctionalsSplitTraining`` produced, saved as `report.json` (and `report.md`).
