@@ -148,7 +148,7 @@ struct FeaturesCommand: ParsableCommand {
         case .logmel, .pitchpulseLogmel:
             let duration = try AudioFileInfo(contentsOf: source).duration
             let start = DispatchTime.now().uptimeNanoseconds
-            try extractLogMelFeature(input: source, output: destination, kind: kind.rawValue, config: logMel,
+            try LogMelFeatureFile.extract(input: source, output: destination, kind: kind.rawValue, config: logMel,
                                      warpAlpha: warpAlpha)
             return (Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9, duration)
         case .egemapsLLD:

@@ -8,17 +8,17 @@ import SERTensor
 /// Reported as seconds of compute per hour of audio (lower is better). openSMILE itself is timed on EmoDB by
 /// `scripts/egemaps_parity.py`, which runs opensmile-python and `ser-cli features --kind egemaps` on the same
 /// files in one session.
-public struct EGeMAPSBenchmark: BenchSection {
-    public var seed: UInt64
+package struct EGeMAPSBenchmark: BenchSection {
+    package var seed: UInt64
 
-    public init(seed: UInt64 = 1) { self.seed = seed }
+    package init(seed: UInt64 = 1) { self.seed = seed }
 
-    public var name: String { "egemaps" }
-    public var summary: String {
+    package var name: String { "egemaps" }
+    package var summary: String {
         "eGeMAPS v02 functionals (all 25 LLDs + 88 functionals), 3 s of speech-like audio at 16 kHz, s of compute per hour of audio, lower is better (compare openSMILE: scripts/egemaps_parity.py)"
     }
 
-    public func run(timer: BenchmarkTimer, progress: (String) -> Void) -> BenchSectionResult {
+    package func run(timer: BenchmarkTimer, progress: (String) -> Void) -> BenchSectionResult {
         let sampleRate = 16000
         let x = PitchPulseBenchmark.speechLikeSignal(seconds: 3, sampleRate: Double(sampleRate), seed: seed)
         let caseName = "functionals_3s_16k"
