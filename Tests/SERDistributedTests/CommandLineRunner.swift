@@ -65,12 +65,12 @@ enum CommandLineRunner {
     }
 
     /// Starts `executable arguments` and returns the process (output to `log`), for tests that act on it while it runs.
-    static func start(_ executable: URL, _ arguments: [String], log: URL) throws -> Process {
+    static func start(_ executable: URL, _ arguments: [String], log: URL, environment: [String: String]? = nil) throws -> Process {
         FileManager.default.createFile(atPath: log.path, contents: nil)
         let p = Process()
         p.executableURL = executable
         p.arguments = arguments
-        p.environment = environment
+        p.environment = environment ?? Self.environment
         let handle = try FileHandle(forWritingTo: log)
         p.standardOutput = handle
         p.standardError = handle
