@@ -8,8 +8,8 @@ import XCTest
 ///
 /// STRFNet has batch norm, whose batch statistics are those of each rank's share (as PyTorch DDP
 /// without SyncBatchNorm), so its exact one-process counterpart computes the same two shares one after
-/// the other (`--micro-batches 2`); the plain one-process run differs by what per-share statistics change,
-/// which the test prints. wav2vec 1.0 normalises per item, so 2 ranks equal the plain one-process run.
+/// the other (`--micro-batches 2`); the plain one-process run differs by what per-share statistics change
+/// (Docs/Scaling.md gives the measured difference). wav2vec 1.0 normalises per item, so 2 ranks equal the plain one-process run.
 final class DataParallelTrainingTests: XCTestCase {
     static let root = FileManager.default.temporaryDirectory.appendingPathComponent("ser-mpi-\(UUID().uuidString)")
     static var manifest: URL { root.appendingPathComponent("corpus/split.csv") }
@@ -35,20 +35,15 @@ final class DataParallelTrainingTests: XCTestCase {
         }
         DistributedTestSupport.check(try CommandLineRunner.mpi(ranks: 2, train("ranks2", ["--distributed"])), "2-rank training")
         DistributedTestSupport.check(try CommandLineRunner.cli(train("shares2", ["--micro-batches", "2"])), "1-process training in 2 shares")
-        DistributedTestSupport.check(try CommandLineRunner.cli(train("plain", [])), "1-process training")
 
         let ranks = try DistributedTestSupport.trainLosses(run: dir("ranks2"))
         let shares = try DistributedTestSupport.trainLosses(run: dir("shares2"))
-        let plain = try DistributedTestSupport.trainLosses(run: dir("plain"))
         XCTAssertEqual(ranks.count, 20)
         let lossDiff = DistributedTestSupport.curveDifference(ranks, shares)
         let weights = try DistributedTestSupport.weightDifference(dir("ranks2").appendingPathComponent("checkpoint/model.safetensors"),
                                                                   dir("shares2").appendingPathComponent("checkpoint/model.safetensors"))
-        let plainWeights = try DistributedTestSupport.weightDifference(dir("ranks2").appendingPathComponent("checkpoint/model.safetensors"),
-                                                                       dir("plain").appendingPathComponent("checkpoint/model.safetensors"))
         print("STRFNet, 20 steps of 8 items: 2 ranks vs 1 process in 2 shares: worst loss difference \(lossDiff), worst weight "
-              + "difference \(weights.worst) (\(weights.name), \(weights.tensors) tensors); vs the plain 1-process run (batch norm "
-              + "over the whole batch): loss \(DistributedTestSupport.curveDifference(ranks, plain)), weights \(plainWeights.worst)")
+              + "difference \(weights.worst) (\(weights.name), \(weights.tensors) tensors)")
         // Float32 summation order only: the same shares, gradients summed in another order.
         XCTAssertLessThanOrEqual(lossDiff, 1e-5)
         XCTAssertLessThanOrEqual(weights.worst, 1e-5)
