@@ -8,16 +8,18 @@ k the number of 25 MiB buckets reduced one after another, alpha the per-message 
     T_compute = (global batch / N) * t_item
 with t_item the compute time per batch item (forward + backward) on one rank. Efficiency is
 T_compute(N) / (T_compute(N) + T_comm(N)) relative to perfect scaling of T_compute(1) over N ranks.
+With --weak the batch per rank is fixed instead (8 segments, or 10 crops for wav2vec large: fairseq's
+per-GPU batch), so the global batch grows with N beyond the paper's recipe.
 Prints a Markdown table. Standard library only.
 """
 import argparse
 import math
 
 MODELS = {
-    # name: (trainable parameters, global batch of the paper's recipe, t_item seconds on one rank, where t_item comes from)
-    "STRFNet (paper, spectrogram)": (1_169_540, 64, None, "strfnet"),
-    "wav2vec classifier (paper, frozen wav2vec features)": (12_350_988, 64, None, "classifier"),
-    "wav2vec large pretraining": (32_537_088, 80, None, "large"),
+    # name: (trainable parameters, global batch of the paper's recipe, batch per rank with --weak, t_item key)
+    "STRFNet (paper, spectrogram)": (1_169_540, 64, 8, "strfnet"),
+    "wav2vec classifier (paper, frozen wav2vec features)": (12_350_988, 64, 8, "classifier"),
+    "wav2vec large pretraining": (32_537_088, 80, 10, "large"),
 }
 
 
@@ -35,25 +37,26 @@ def main():
     p.add_argument("--large-item", type=float, required=True, help="seconds per 9.375 s crop, one rank")
     p.add_argument("--alpha", type=float, default=20e-6, help="latency per message, seconds (default 20 us: TCP over Ethernet)")
     p.add_argument("--speedup", type=float, default=1.0, help="divide every t_item by this (faster ranks)")
+    p.add_argument("--weak", action="store_true", help="fixed batch per rank (the global batch grows with N)")
     args = p.parse_args()
     items = {"strfnet": args.strfnet_item, "classifier": args.classifier_item, "large": args.large_item}
     ranks = [8, 32, 128]
     links = [10, 25, 100]
-    print("| model | gradient MB / step | global batch | t_item (s) | " +
+    print("| model | gradient MB / step | " + ("batch per rank" if args.weak else "global batch") + " | t_item (s) | " +
           " | ".join(f"{g} Gb/s, N={n}" for g in links for n in ranks) + " |")
     print("| --- | ---: | ---: | ---: | " + " | ".join("---:" for _ in links for _ in ranks) + " |")
-    for name, (params, batch, _, key) in MODELS.items():
+    for name, (params, global_batch, per_rank, key) in MODELS.items():
         t_item = items[key] / args.speedup
         cells = []
         for g in links:
             for n in ranks:
-                if n > batch:
+                if not args.weak and n > global_batch:
                     cells.append("n/a (N > batch)")
                     continue
-                compute = batch / n * t_item
+                compute = (per_rank if args.weak else global_batch / n) * t_item
                 comm = comm_seconds(params, n, g, args.alpha)
                 cells.append(f"{100 * compute / (compute + comm):.0f}%")
-        print(f"| {name} | {4 * params / 1e6:.1f} | {batch} | {t_item:.3g} | " + " | ".join(cells) + " |")
+        print(f"| {name} | {4 * params / 1e6:.1f} | {per_rank if args.weak else global_batch} | {t_item:.3g} | " + " | ".join(cells) + " |")
 
 
 if __name__ == "__main__":
