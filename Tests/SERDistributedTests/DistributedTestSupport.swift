@@ -5,15 +5,24 @@ import XCTest
 
 /// The tiny corpus, configurations and comparisons shared by the distributed tests.
 enum DistributedTestSupport {
-    /// A demo corpus of 3 speakers × 4 classes × 2 utterances with a split column: speaker 1 trains,
-    /// 2 validates, 3 tests. Returns the split manifest.
+    /// A demo corpus of 3 speakers × 4 classes × 2 utterances with a split column: speaker 1 trains (8
+    /// utterances), the first utterance of each class of speaker 2 validates (4, so that validating after
+    /// every step stays cheap), the rest tests. Returns the split manifest.
     static func corpus(in root: URL) throws -> URL {
         let corpus = root.appendingPathComponent("corpus")
         let url = try DemoCorpus.generate(to: corpus, speakers: 3, utterancesPerSpeakerPerClass: 2, seed: 7)
         var m = try Manifest.read(from: url)
         let speakers = m.speakers
+        var validated = Set<String>()
         for i in m.entries.indices {
-            m.entries[i].split = [DataSplit.train, .validation, .test][speakers.firstIndex(of: m.entries[i].speaker) ?? 0]
+            let e = m.entries[i]
+            switch speakers.firstIndex(of: e.speaker) ?? 0 {
+            case 0: m.entries[i].split = .train
+            case 1 where !validated.contains(e.label):
+                m.entries[i].split = .validation
+                validated.insert(e.label)
+            default: m.entries[i].split = .test
+            }
         }
         let split = corpus.appendingPathComponent("split.csv")
         try m.write(to: split)
@@ -56,7 +65,7 @@ enum DistributedTestSupport {
         c.totalUpdates = updates
         c.batchSize = 4
         c.cropSeconds = 0.5
-        c.validationFraction = 0.25
+        c.validationFraction = 0.1
         c.validationInterval = 1
         c.checkpointInterval = 5
         c.seed = 4
