@@ -1,7 +1,7 @@
 # SwiftSER: the two set-up commands (README.md) and helpers.
 #
 #   make demo    install missing Debian packages, release build, run the main job end to end
-#   make test    install missing Debian packages, build and run the test suite, build the example package
+#   make test    install missing Debian packages, build and run the test suite, build and run the example packages
 #   make bench   release build, run `ser-cli bench` (BENCH_ARGS="--json" etc. passes options)
 #
 # SWIFT_FLAGS is passed to every swift build/test/run of this package, e.g.
@@ -35,12 +35,16 @@ test: deps
 	$(SWIFT) build --build-tests $(SWIFT_FLAGS)
 	$(SWIFT) test --disable-swift-testing $(SWIFT_FLAGS) $(TEST_FLAGS)
 
-# A separate package that depends on SwiftSER by path and imports only SERTensor.
+# Separate packages that depend on SwiftSER by path: Examples/TensorOnly imports only SERTensor,
+# Examples/ClassifyFile only SERModels (it classifies a generated sound with a committed tiny model).
 example:
 	@start=$$(date +%s); \
 	$(SWIFT) run --package-path Examples/TensorOnly TensorOnly && \
 	echo "example package Examples/TensorOnly: built and ran in $$(( $$(date +%s) - start )) s"
+	@start=$$(date +%s); \
+	$(SWIFT) run --package-path Examples/ClassifyFile ClassifyFile && \
+	echo "example package Examples/ClassifyFile: built and ran in $$(( $$(date +%s) - start )) s"
 
 clean:
 	$(SWIFT) package clean $(SWIFT_FLAGS)
-	rm -rf Examples/TensorOnly/.build
+	rm -rf Examples/TensorOnly/.build Examples/ClassifyFile/.build

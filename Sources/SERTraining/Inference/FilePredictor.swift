@@ -1,6 +1,7 @@
 import Foundation
 import SERAudio
 import SERFeatures
+import SERModels
 
 /// The prediction for one audio file (or why there is none).
 public struct FilePrediction: Codable, Equatable, Sendable {
@@ -17,21 +18,25 @@ public struct FilePrediction: Codable, Equatable, Sendable {
     /// Per-frame posteriors of the whole file from the model's segment classifiers (source `frames`;
     /// wav2vec classifiers with `N_s > 0` only, else nil).
     public var frameTimeline: EmotionTimeline?
+    /// Why the prediction may not mean much (silence, very short input); nil when the file failed.
+    public var warnings: [String]?
     /// What went wrong, for a file that could not be processed.
     public var error: String?
 
     public init(file: String, duration: Double? = nil, predicted: String? = nil, posteriors: [Double]? = nil,
-                timeline: EmotionTimeline? = nil, frameTimeline: EmotionTimeline? = nil, error: String? = nil) {
+                timeline: EmotionTimeline? = nil, frameTimeline: EmotionTimeline? = nil, warnings: [String]? = nil,
+                error: String? = nil) {
         self.file = file
         self.duration = duration
         self.predicted = predicted
         self.posteriors = posteriors
         self.timeline = timeline
         self.frameTimeline = frameTimeline
+        self.warnings = warnings
         self.error = error
     }
 
-    private enum CodingKeys: String, CodingKey { case file, duration, predicted, posteriors, timeline, frameTimeline, error }
+    private enum CodingKeys: String, CodingKey { case file, duration, predicted, posteriors, timeline, frameTimeline, warnings, error }
 
     /// Writes absent values as explicit `null`s so every object has the same keys.
     public func encode(to encoder: Encoder) throws {
@@ -42,12 +47,14 @@ public struct FilePrediction: Codable, Equatable, Sendable {
         try c.encode(posteriors, forKey: .posteriors)
         try c.encode(timeline, forKey: .timeline)
         try c.encode(frameTimeline, forKey: .frameTimeline)
+        try c.encode(warnings, forKey: .warnings)
         try c.encode(error, forKey: .error)
     }
 }
 
 /// What `ser-cli predict --json` prints: the run, the settings and one ``FilePrediction`` per file.
 public struct PredictionReport: Codable, Equatable, Sendable {
+    /// The run folder or model file.
     public var run: String
     public var classes: [String]
     public var windowSeconds: Double
@@ -57,53 +64,40 @@ public struct PredictionReport: Codable, Equatable, Sendable {
     public var files: [FilePrediction]
 }
 
-/// Class posteriors of audio files with a trained run.
+/// Class posteriors of audio files with a trained model, through its ``EmotionRecognizer``.
 ///
-/// Each file is read (any format libsndfile decodes, channels averaged to mono), resampled to 16 kHz,
-/// and cut into overlapping windows by ``AnalysisWindows`` (default 3 s windows every 1 s, the length
-/// the models were trained on). The pitch-pulse signal, when the model needs it, is computed once on
-/// the whole recording and cut like the audio. Each window is classified as a whole utterance; the
-/// file's posteriors are the **arithmetic mean of the window posteriors**, every window weighing the
-/// same. The window posteriors form the file's ``EmotionTimeline`` (source `windows`). Models with
-/// segment classifiers (the wav2vec classifier with `N_s > 0`) also classify the whole file in one
-/// pass for its per-frame ``FilePrediction/frameTimeline`` (source `frames`).
+/// Each file is read (any format libsndfile decodes, channels averaged to mono), resampled to the model's
+/// rate, and cut into overlapping windows by ``AnalysisWindows`` (default 3 s windows every 1 s, the length
+/// the models were trained on); see ``EmotionRecognizer`` for the rest. The file's posteriors are the
+/// **arithmetic mean of the window posteriors**, every window weighing the same; the window posteriors form
+/// the file's ``EmotionTimeline`` (source `windows`). Models with segment classifiers (the wav2vec
+/// classifier with `N_s > 0`) also classify the whole file in one pass for its per-frame
+/// ``FilePrediction/frameTimeline`` (source `frames`).
 public struct FilePredictor {
-    public let run: TrainedRun
+    public let recognizer: EmotionRecognizer
     public var windows: AnalysisWindows
+    /// The model file or run folder, as reported in ``PredictionReport/run``.
+    public let source: String
 
+    /// Predicts with the model of a run folder.
     public init(run: TrainedRun, windows: AnalysisWindows) {
-        self.run = run
+        self.init(recognizer: run.recognizer, windows: windows, source: run.directory.path)
+    }
+
+    /// Predicts with a recogniser (e.g. loaded from a model file).
+    public init(recognizer: EmotionRecognizer, windows: AnalysisWindows, source: String? = nil) {
+        self.recognizer = recognizer
         self.windows = windows
+        self.source = source ?? recognizer.source
     }
 
     /// Predicts one file.
     /// - Throws: the reading, resampling or feature error, naming the file.
     public func predict(_ url: URL) throws -> FilePrediction {
-        var buffer = try AudioFile.read(url).buffer
-        if buffer.sampleRate != UtteranceStore.sampleRate { try buffer.resample(to: UtteranceStore.sampleRate) }
-        let samples = buffer.samples
-        let rate = UtteranceStore.sampleRate
-        let pulses = run.needsPitchPulses ? try PitchPulseExtraction.signal(samples: samples, sampleRate: Double(rate)) : nil
-        let ranges = windows.ranges(samples: samples.count, sampleRate: rate)
-        guard !ranges.isEmpty else { throw TrainingError.audio(path: url.path, reason: "holds no samples") }
-        let pieces = ranges.map { r in
-            Utterance(path: url.path, label: 0, speaker: "", samples: Array(samples[r]), pitchPulses: pulses.map { Array($0[r]) })
-        }
-        let posteriors = try run.predictor.posteriors(pieces)
-        let k = run.configuration.classes.count
-        var mean = [Double](repeating: 0, count: k)
-        for p in posteriors { for c in 0..<k { mean[c] += p[c] } }
-        for c in 0..<k { mean[c] /= Double(posteriors.count) }
-        let points = zip(ranges, posteriors).map { r, p in
-            EmotionTimeline.Point(start: Double(r.lowerBound) / Double(rate), end: Double(r.upperBound) / Double(rate), posteriors: p)
-        }
-        let best = mean.indices.max { mean[$0] < mean[$1] } ?? 0
-        let whole = Utterance(path: url.path, label: 0, speaker: "", samples: samples, pitchPulses: pulses)
-        let frames = try run.predictor.frameTimeline(whole, classes: run.configuration.classes)
-        return FilePrediction(file: url.path, duration: Double(samples.count) / Double(rate),
-                              predicted: run.configuration.classes[best], posteriors: mean,
-                              timeline: EmotionTimeline(classes: run.configuration.classes, source: .windows, points: points),
-                              frameTimeline: frames)
+        let p = try recognizer.classify(contentsOf: url, windows: windows)
+        return FilePrediction(file: url.path, duration: p.duration, predicted: p.label, posteriors: p.posteriors,
+                              timeline: p.timeline, frameTimeline: p.frameTimeline,
+                              warnings: p.warnings.map(\.description))
     }
 
     /// Predicts every file; a file that fails gets an entry with its ``FilePrediction/error`` and the
@@ -118,7 +112,7 @@ public struct FilePredictor {
             files.append(result)
             progress(i, result)
         }
-        return PredictionReport(run: run.directory.path, classes: run.configuration.classes,
+        return PredictionReport(run: source, classes: recognizer.classes,
                                 windowSeconds: windows.windowSeconds, hopSeconds: windows.hopSeconds, averaging: "mean",
                                 files: files)
     }
@@ -137,6 +131,7 @@ extension PredictionReport {
                 s += zip(classes, p).map { pad(String(format: "%.1f%%", $1 * 100), Swift.max(7, $0.count)) }.joined(separator: " ")
                 s += "  \(f.file)" + (f.duration.map { String(format: " (%.2f s, %d window%@)", $0, f.timeline?.points.count ?? 0,
                                                              f.timeline?.points.count == 1 ? "" : "s") } ?? "") + "\n"
+                for w in f.warnings ?? [] { s += pad("warning", width) + "  \(w)\n" }
                 if timelines, let t = f.timeline, t.points.count > 1 {
                     for pt in t.points {
                         s += pad(String(format: "%.2f–%.2f s", pt.start, pt.end), width) + " "

@@ -73,7 +73,7 @@ public struct CrossValidationRunner {
                                       validation: fold.validation.compactMap { byIndex[$0] }, runDirectory: dir,
                                       progress: { progress(fold.name, $0) }, wav2vecFeatures: wav2vecFeatures, cache: cache)
             trainer.parallel = parallel
-            let resume = try parallel.context.rootDecides(FileManager.default.fileExists(atPath: dir.appendingPathComponent("checkpoint").path))
+            let resume = try parallel.context.rootDecides(RunFolder.checkpoint(in: dir) != nil)
             let history = try trainer.run(resume: resume)
             let test = try trainer.evaluate(fold.test.compactMap { byIndex[$0] })
             let validation = try trainer.evaluate(fold.validation.compactMap { byIndex[$0] })

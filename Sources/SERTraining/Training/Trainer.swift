@@ -14,7 +14,9 @@ import SERTensor
 /// and checkpoints are shared.
 ///
 /// Files in `runDirectory`: `config.json` (the ``TrainingConfiguration``), `checkpoint/` (latest
-/// state), `best.safetensors` (best model by validation UA, with `best.json`), `history.json`.
+/// state), `best.safetensors` (best model by validation UA), `model.safetensors` (the same weights as a
+/// self-describing model file, ``EmotionModelFile``, loadable with ``EmotionRecognizer/init(contentsOf:)``;
+/// rewritten with every new best), `history.json`.
 public final class Trainer {
     public let configuration: TrainingConfiguration
     public let runDirectory: URL
@@ -22,7 +24,7 @@ public final class Trainer {
     let train: [Utterance]
     let validation: [Utterance]
     let network: TrainableNetwork
-    let optimizer: Adam
+    let optimizer: Optimizer
     let classWeights: Tensor?
     /// How each step's batch is divided over ranks and micro-batches (default: one process, whole batches).
     /// Under several ranks only rank 0 writes files; the run folder must be on a file system every rank sees.
@@ -52,7 +54,7 @@ public final class Trainer {
         } else {
             network = try STRFNetNetwork(configuration: configuration)
         }
-        optimizer = try network.makeOptimizer()
+        optimizer = try (configuration.optimizer ?? .adam).make(groups: network.parameterGroups())
         if configuration.classWeighting {
             // w_c = N / (C · N_c): inversely proportional to the class counts, mean weight 1 over the data.
             var counts = [Double](repeating: 0, count: configuration.classes.count)
@@ -67,14 +69,26 @@ public final class Trainer {
 
     var checkpointURL: URL { runDirectory.appendingPathComponent("checkpoint") }
     public var bestModelURL: URL { runDirectory.appendingPathComponent("best.safetensors") }
+    /// The model file (``EmotionModelFile``) of the best weights.
+    public var modelFileURL: URL { runDirectory.appendingPathComponent(EmotionModelFile.fileName) }
+
+    /// Writes the network's current weights as the model file, with `provenance` (epoch, validation UA).
+    func writeModelFile(provenance: [String: String]) throws {
+        let description = try configuration.modelDescription(wav2vec: network.wav2vecConfiguration, provenance: provenance)
+        try EmotionModelFile.write(description, members: [try network.modelFileNetwork], to: modelFileURL)
+    }
 
     /// Runs (or, with `resume`, continues) training; returns the history. Afterwards the model holds
-    /// the best weights by validation UA.
+    /// the best weights by validation UA. The run folder is locked meanwhile (``RunFolder``): a second run in
+    /// the same folder is refused.
     @discardableResult
     public func run(resume: Bool = false) throws -> [EpochRecord] {
         let c = configuration
         let writer = parallel.context.isWriter
         try parallel.check(batchSize: Swift.min(c.batchSize, train.count))
+        // Rank 0 alone owns (locks) the run folder and writes into it.
+        let folder = writer ? try RunFolder(runDirectory) : nil
+        defer { folder?.release() }
         if writer { try writeJSON(c, to: runDirectory.appendingPathComponent("config.json")) }
         var state = TrainingState(rng: RandomGenerator(seed: c.seed ^ 0x5EED))
         var sampler = try BatchSampler(utterances: train, batchSize: c.batchSize, segmentSeconds: c.segmentSeconds,
@@ -105,6 +119,7 @@ public final class Trainer {
                 let value = try trainingStep(sampler: &sampler, rng: &state.rng)
                 guard value.isFinite else { throw TrainingError.nonFiniteLoss(epoch: epoch, step: step) }
                 if let clip = c.gradientClipNorm { _ = optimizer.clipGradNorm(maxNorm: clip) }
+                if let schedule = c.schedule { schedule.apply(to: optimizer, atStep: (epoch - 1) * steps + step - 1) }
                 optimizer.step()
                 lossSum += value
                 progress(.step(epoch: epoch, step: step, steps: steps, loss: value))
@@ -120,7 +135,10 @@ public final class Trainer {
                 state.bestEpoch = epoch
                 state.epochsWithoutImprovement = 0
                 let metadata = network.weightsMetadata.merging(["epoch": "\(epoch)", "validation_ua": "\(ua)"]) { $1 }
-                if writer { try model.save(to: bestModelURL, metadata: metadata) }
+                if writer {
+                    try model.save(to: bestModelURL, metadata: metadata)
+                    try writeModelFile(provenance: metadata)
+                }
             } else {
                 state.epochsWithoutImprovement += 1
             }
@@ -134,7 +152,11 @@ public final class Trainer {
         }
         if state.epochsWithoutImprovement >= c.patience { progress(.earlyStop(epoch: state.epoch, bestEpoch: state.bestEpoch)) }
         try parallel.context.barrier()   // rank 0 has written the best weights
-        _ = try model.load(from: bestModelURL)
+        let bestMetadata = try model.load(from: bestModelURL)
+        if writer && !FileManager.default.fileExists(atPath: modelFileURL.path) {
+            // A folder trained before model files existed, resumed: its best weights get one now.
+            try writeModelFile(provenance: bestMetadata)
+        }
         return state.history
     }
 
@@ -159,5 +181,5 @@ public final class Trainer {
 func writeJSON<T: Encodable>(_ value: T, to url: URL) throws {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    try encoder.encode(value).write(to: url, options: .atomic)
+    try AtomicFile.write(try encoder.encode(value), to: url)
 }

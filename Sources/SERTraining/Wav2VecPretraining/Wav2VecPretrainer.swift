@@ -72,6 +72,12 @@ public final class Wav2VecPretrainer {
     /// - Throws: ``Wav2VecPretrainingError`` (checkpoint, non-finite loss, output), ``Wav2VecObjectiveError``.
     @discardableResult
     public func run(resume: Bool = false, stopAfter: Int? = nil) throws -> Wav2VecPretrainingResult {
+        // The checkpoint folder is swapped as a whole, so its lock lives beside it. Under data parallelism rank 0,
+        // the only writer, holds it.
+        let name = checkpointDirectory.lastPathComponent
+        let folder = parallel.context.isWriter
+            ? try RunFolder(checkpointDirectory.deletingLastPathComponent(), lockName: ".\(name).lock", temporaryNames: [name]) : nil
+        defer { folder?.release() }
         let c = configuration
         let schedule = try c.schedule()
         var state: Wav2VecPretrainingState
