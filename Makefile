@@ -3,6 +3,7 @@
 #   make demo    install missing Debian packages, release build, run the main job end to end
 #   make test    install missing Debian packages, build and run the test suite, build and run the example packages
 #   make bench   release build, run `ser-cli bench` (BENCH_ARGS="--json" etc. passes options)
+#   make docs    build the DocC catalogs of the five libraries (swift-docc-plugin; archives under .build/plugins)
 #
 # SWIFT_FLAGS is passed to every swift build/test/run of this package, e.g.
 #   make test SWIFT_FLAGS="--scratch-path .build-mine"
@@ -13,7 +14,7 @@ TEST_FLAGS  ?=
 BENCH_ARGS  ?=
 DEMO_ARGS   ?=
 
-.PHONY: demo test bench deps release example clean
+.PHONY: demo test bench deps release example docs clean
 
 deps:
 	@scripts/ensure-deps.sh
@@ -44,6 +45,13 @@ example:
 	@start=$$(date +%s); \
 	$(SWIFT) run --package-path Examples/ClassifyFile ClassifyFile && \
 	echo "example package Examples/ClassifyFile: built and ran in $$(( $$(date +%s) - start )) s"
+
+DOC_TARGETS = SERTensor SERAudio SERFeatures SERModels SERTraining
+
+docs:
+	$(SWIFT) package $(SWIFT_FLAGS) generate-documentation $(foreach t,$(DOC_TARGETS),--target $(t)) \
+		--warnings-as-errors
+	@echo "DocC archives: $$(ls -d .build/plugins/Swift-DocC/outputs/*.doccarchive | tr '\n' ' ')"
 
 clean:
 	$(SWIFT) package clean $(SWIFT_FLAGS)

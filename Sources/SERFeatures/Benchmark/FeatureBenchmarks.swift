@@ -2,7 +2,7 @@ import SERTensor
 
 /// The SERFeatures benchmark sections, in the order `ser-cli bench` runs them
 /// (registered in `Sources/ser-cli/BenchSections.swift`).
-public enum FeatureBenchmarks {
+package enum FeatureBenchmarks {
     /// Log-mel extraction (section `features`); Praat-compatible pitch and pulses (section `pulses`).
-    public static var sections: [any BenchSection] { [LogMelBenchmark(), PitchPulseBenchmark()] }
+    package static var sections: [any BenchSection] { [LogMelBenchmark(), PitchPulseBenchmark()] }
 }
