@@ -7,8 +7,9 @@ import SERTraining
 /// `ser-cli features --kind egemaps`: the 88 eGeMAPS v02 functionals of one file or of every `.wav` file in
 /// a folder (not recursive), one CSV row per file: first column `file` (the file name), then the 88 columns
 /// named as opensmile-python names them. A file that cannot be read or analysed is reported on stderr and
-/// skipped; the table of the others is still written (atomically). Returns the files written, the failures,
-/// the seconds spent (reading + extraction) and the audio duration.
+/// skipped; the table of the others is still written (atomically). Files are processed in parallel on all
+/// cores. Returns the files written, the failures, the wall seconds spent (reading + extraction) and the audio
+/// duration.
 func extractEGeMAPSTable(input: URL, isDirectory: Bool, output: URL) throws
     -> (files: Int, failures: Int, seconds: Double, audioSeconds: Double) {
     let sources: [URL]
@@ -20,24 +21,36 @@ func extractEGeMAPSTable(input: URL, isDirectory: Bool, output: URL) throws
         sources = [input]
     }
     let extractor = EGeMAPSExtractor()
-    var rows: [[String]] = [["file"] + EGeMAPS.functionalNames]
-    var failures = 0, seconds = 0.0, audioSeconds = 0.0
-    for source in sources {
-        let start = DispatchTime.now().uptimeNanoseconds
-        do {
-            let audio = try AudioFile.read(source).buffer
-            let values: [Float]
-            do { values = try extractor.functionals(audio) } catch {
-                throw FeaturesCommandError.extractionFailed(path: source.path, reason: "\(error)")
+    // Files are independent: extract them on all cores, then report in file order.
+    var outcomes = [Result<(values: [Float], duration: Double), Error>?](repeating: nil, count: sources.count)
+    let start = DispatchTime.now().uptimeNanoseconds
+    outcomes.withUnsafeMutableBufferPointer { slots in
+        let slots = slots
+        DispatchQueue.concurrentPerform(iterations: sources.count) { i in
+            let source = sources[i]
+            slots[i] = Result {
+                let audio = try AudioFile.read(source).buffer
+                do { return (try extractor.functionals(audio), audio.duration) } catch {
+                    throw FeaturesCommandError.extractionFailed(path: source.path, reason: "\(error)")
+                }
             }
-            rows.append([source.lastPathComponent] + values.map { "\($0)" })
-            audioSeconds += audio.duration
-        } catch {
+        }
+    }
+    let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+    var rows: [[String]] = [["file"] + EGeMAPS.functionalNames]
+    var failures = 0, audioSeconds = 0.0
+    for (source, outcome) in zip(sources, outcomes) {
+        switch outcome {
+        case .success(let result)?:
+            rows.append([source.lastPathComponent] + result.values.map { "\($0)" })
+            audioSeconds += result.duration
+        case .failure(let error)?:
             guard isDirectory else { throw error }
             failures += 1
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+        case nil:
+            break
         }
-        seconds += Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
     }
     try FeatureOutput.writeAtomically(CSV.render(rows), to: output)
     return (rows.count - 1, failures, seconds, audioSeconds)

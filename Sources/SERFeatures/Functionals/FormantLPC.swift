@@ -53,16 +53,23 @@ struct FormantLPC {
     /// Formant frequencies and bandwidths (Hz) of one frame from its complex spectrum (`binCount` values of
     /// each part, numpy's sign convention).
     func formants(real: ArraySlice<Double>, imaginary: ArraySlice<Double>) -> (frequency: [Double], bandwidth: [Double]) {
-        let r0 = real.startIndex, i0 = imaginary.startIndex
         var signal = [Double](repeating: 0, count: outputCount)
         let scale = Double(fftSize / 2)
-        for i in 0..<outputCount {
-            var v = real[r0]
-            for k in 1..<max(keptBins, 1) {
-                // openSMILE's FFT stores −Im in numpy's convention
-                v += real[r0 + k] * cosTable[i * keptBins + k] - imaginary[i0 + k] * sinTable[i * keptBins + k]
+        let kept = max(keptBins, 1)
+        real.withUnsafeBufferPointer { re in
+            imaginary.withUnsafeBufferPointer { im in
+                cosTable.withUnsafeBufferPointer { c in
+                    sinTable.withUnsafeBufferPointer { s in
+                        for i in 0..<outputCount {
+                            var v = re[0]
+                            let row = i * keptBins
+                            // openSMILE's FFT stores −Im in numpy's convention
+                            for k in 1..<kept { v += re[k] * c[row + k] - im[k] * s[row + k] }
+                            signal[i] = Double(Float(v / scale))
+                        }
+                    }
+                }
             }
-            signal[i] = Double(Float(v / scale))
         }
         let a = Self.lpc(signal, order: Self.order)
         return Self.formants(lpc: a, samplePeriod: samplePeriod)

@@ -113,15 +113,16 @@ struct HarmonicAnalysis {
         return index
     }
 
+    /// openSMILE's `freqToBin`: from `start` on, the first bin above `frequency`, or the one before it
+    /// when that is nearer; 0 when no bin lies above. The bins are uniform, so the first bin above is found
+    /// directly rather than by scanning.
     private func bin(for frequency: Float, from start: Int) -> Int {
-        var b = start
-        while b < binCount {
-            if Float(frequencies[b]) > frequency {
-                return Float(frequencies[b]) - frequency > frequency - Float(frequencies[b - 1]) ? b - 1 : b
-            }
-            b += 1
-        }
-        return 0
+        var b = max(Int((Double(frequency) / binHz).rounded(.down)), 0)
+        while b > 0 && Float(frequencies[min(b - 1, binCount - 1)]) > frequency { b -= 1 }
+        while b < binCount && !(Float(frequencies[b]) > frequency) { b += 1 }
+        b = max(b, start)
+        guard b < binCount, b > 0 else { return 0 }
+        return Float(frequencies[b]) - frequency > frequency - Float(frequencies[b - 1]) ? b - 1 : b
     }
 
     struct Harmonic { var bin = -1; var frequency = 0.0; var magnitude = 0.0; var interpolated = 0.0; var logRel = -201.0 }

@@ -75,12 +75,12 @@ struct SmileSpectra: Sendable {
     /// Row-major `[frameCount, binCount]` magnitudes.
     let magnitudes: [Double]
     /// Real and imaginary parts of the bins in numpy's sign convention (`X[k] = Σ x[j]·e^{−2πijk/N}`),
-    /// row-major `[frameCount, binCount]`, of the zero-padded frame as openSMILE places it.
+    /// row-major `[frameCount, binCount]`, of the zero-padded frame as openSMILE places it; empty unless
+    /// requested with `keepingPhase`.
     let real: [Double]
     let imaginary: [Double]
-    /// The windowed frames, row-major `[frameCount, frameLength]` (kept for descriptors that need the
-    /// time signal of the same frame).
-    let windowedFrames: [Double]
+    /// Mean square of each windowed frame (`Σ (w·x)² / length`).
+    let windowedMeanSquare: [Double]
     let frameLength: Int
 
     @inline(__always) func magnitude(frame t: Int, bin k: Int) -> Double { magnitudes[t * binCount + k] }
@@ -88,7 +88,7 @@ struct SmileSpectra: Sendable {
     /// The magnitudes of frame `t`.
     func frame(_ t: Int) -> ArraySlice<Double> { magnitudes[(t * binCount)..<((t + 1) * binCount)] }
 
-    init(samples: [Float], sampleRate: Int, framing: SmileFraming, window: SmileWindow) {
+    init(samples: [Float], sampleRate: Int, framing: SmileFraming, window: SmileWindow, keepingPhase: Bool = false) {
         let n = framing.length
         var size = 1
         while size < n { size <<= 1 }
@@ -102,26 +102,30 @@ struct SmileSpectra: Sendable {
         frameCount = count
         let w = window.values(length: n)
         var mags = [Double](repeating: 0, count: count * bins)
-        var frames = [Double](repeating: 0, count: count * n)
-        var re = [Double](repeating: 0, count: count * bins), im = re
+        var meanSquare = [Double](repeating: 0, count: count)
+        var re = [Double](repeating: 0, count: keepingPhase ? count * bins : 0), im = re
         RealFFTPlanCache.shared.withPlan(size: size) { plan in
         if count > 0, let fft = plan {
             var input = [Float](repeating: 0, count: size)
             var output = [Float](repeating: 0, count: 2 * bins)
             let pad = (size - n) / 2
             for t in 0..<count {
+                var energy = 0.0
                 for i in 0..<n {
                     let v = Double(framing.sample(samples, frame: t, offset: i)) * w[i]
-                    frames[t * n + i] = v
+                    energy += v * v
                     input[pad + i] = Float(v)
                 }
+                meanSquare[t] = energy / Double(n)
                 input.withUnsafeBufferPointer { src in
                     output.withUnsafeMutableBufferPointer { dst in fft.forward(src.baseAddress!, dst.baseAddress!) }
                 }
                 for k in 0..<bins {
                     let r = Double(output[2 * k]), i = Double(output[2 * k + 1])
-                    re[t * bins + k] = r
-                    im[t * bins + k] = i
+                    if keepingPhase {
+                        re[t * bins + k] = r
+                        im[t * bins + k] = i
+                    }
                     mags[t * bins + k] = (r * r + i * i).squareRoot()
                 }
             }
@@ -130,6 +134,6 @@ struct SmileSpectra: Sendable {
         magnitudes = mags
         real = re
         imaginary = im
-        windowedFrames = frames
+        windowedMeanSquare = meanSquare
     }
 }

@@ -20,6 +20,8 @@ struct SmileSpectralShape: Sendable {
     private struct SlopeBand { let lowIndex: Int; let lowWeight: Double; let highIndex: Int; let highWeight: Double
         let span: Double }
     private let slopeBands: [SlopeBand]
+    /// Highest bin any slope reads (the dB spectrum is only needed up to it).
+    private let slopeUpperBin: Int
 
     init(binCount: Int, binHz: Double) {
         self.binCount = binCount
@@ -47,6 +49,7 @@ struct SmileSpectralShape: Sendable {
             iL = max(iL, 0); iR = max(iR, 0)
             return SlopeBand(lowIndex: iL, lowWeight: wL, highIndex: iR, highWeight: wR, span: idxR - idxL)
         }
+        slopeUpperBin = slopeBands.map(\.highIndex).max() ?? 0
     }
 
     /// `[alphaRatio, hammarbergIndex, slope0-500, slope500-1500]` of one magnitude spectrum.
@@ -57,7 +60,7 @@ struct SmileSpectralShape: Sendable {
         for k in 0..<binCount {
             let m = magnitudes[base + k]
             let p = m * m
-            db[k] = p <= Self.powerFloor ? Self.powerFloorDB : 10 * log10(p)
+            if k <= slopeUpperBin { db[k] = p <= Self.powerFloor ? Self.powerFloorDB : 10 * log10(p) }
             let f = Double(k) * binHz
             if f <= 5000 {
                 if f < 1000 { sum01 += p } else { sum15 += p }

@@ -7,7 +7,7 @@ enum SpectralDescriptors {
     static func compute(_ audio: AudioBuffer, into contours: inout EGeMAPSContours) {
         let framing = SmileFraming(seconds: 0.020, hopSeconds: 0.010, sampleRate: audio.sampleRate)
         let spectra = SmileSpectra(samples: audio.samples, sampleRate: audio.sampleRate, framing: framing,
-                                   window: .hamming)
+                                   window: .hamming, keepingPhase: true)
         let loudness = SmileLoudness(binCount: spectra.binCount, binHz: spectra.binHz)
         let mfcc = SmileMFCC(binCount: spectra.binCount, binHz: spectra.binHz)
         let shape = SmileSpectralShape(binCount: spectra.binCount, binHz: spectra.binHz)

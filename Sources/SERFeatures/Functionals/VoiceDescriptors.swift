@@ -45,15 +45,7 @@ enum VoiceDescriptors {
         let shs = SubharmonicSummation(scale: scale)
         let candidates = (0..<n).map { shs.candidates(octaveSpectrum: scale.transform(spectra.frame($0))) }
         var f0 = PitchViterbiSmoother.smooth(candidates)
-        let length = spectra.frameLength
-        for t in 0..<n {
-            var energy = 0.0
-            for i in 0..<length {
-                let v = spectra.windowedFrames[t * length + i]
-                energy += v * v
-            }
-            if !((energy / Double(length)).squareRoot() > silenceRMS) { f0[t] = 0 }
-        }
+        for t in 0..<n where !(spectra.windowedMeanSquare[t].squareRoot() > silenceRMS) { f0[t] = 0 }
         return f0
     }
 
