@@ -4,6 +4,6 @@ import SERTensor
 /// (registered in `Sources/ser-cli/BenchSections.swift`).
 package enum FeatureBenchmarks {
     /// Log-mel extraction (section `features`); Praat-compatible pitch and pulses (section `pulses`);
-    /// eGeMAPS v02 (section `egemaps`).
+    /// eGeMAPS v02 functionals (section `egemaps`).
     package static var sections: [any BenchSection] { [LogMelBenchmark(), PitchPulseBenchmark(), EGeMAPSBenchmark()] }
 }
