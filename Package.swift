@@ -18,11 +18,14 @@ let package = Package(
         .library(name: "SERFeatures", targets: ["SERFeatures"]),
         .library(name: "SERModels", targets: ["SERModels"]),
         .library(name: "SERTraining", targets: ["SERTraining"]),
+        .library(name: "SERExport", targets: ["SERExport"]),
         .executable(name: "ser-cli", targets: ["ser-cli"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
+        // ONNX export only (SERExport): the ONNX protobuf messages, generated once into onnx.pb.swift.
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // Implementation details: system-library shims (Debian packages, found with pkg-config).
@@ -44,8 +47,12 @@ let package = Package(
         .target(name: "SERFeatures", dependencies: ["SERTensor", "SERAudio", "CKissFFT"]),
         .target(name: "SERModels", dependencies: ["SERTensor", "SERFeatures"]),
         .target(name: "SERTraining", dependencies: ["SERTensor", "SERAudio", "SERFeatures", "SERModels"]),
+        // Beside the layers, on top of SERModels: ONNX export of trained models (Docs/Export.md).
+        .target(name: "SERExport",
+                dependencies: ["SERTensor", "SERFeatures", "SERModels",
+                               .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .executableTarget(name: "ser-cli",
-                          dependencies: ["SERTensor", "SERAudio", "SERFeatures", "SERModels", "SERTraining",
+                          dependencies: ["SERTensor", "SERAudio", "SERFeatures", "SERModels", "SERTraining", "SERExport",
                                          "CBLAS",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
@@ -58,6 +65,7 @@ let package = Package(
         .testTarget(name: "SERFeaturesTests", dependencies: ["SERFeatures", "SERTestSupport"]),
         .testTarget(name: "SERModelsTests", dependencies: ["SERModels", "SERTestSupport"]),
         .testTarget(name: "SERTrainingTests", dependencies: ["SERTraining", "SERTestSupport"]),
+        .testTarget(name: "SERExportTests", dependencies: ["SERExport", "SERModels", "SERTestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

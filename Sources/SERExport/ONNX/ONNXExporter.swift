@@ -1,0 +1,141 @@
+import Foundation
+import SERFeatures
+import SERModels
+import SERTensor
+
+/// What an exported ONNX model reads.
+public enum ONNXInputForm: String, CaseIterable, Sendable {
+    /// Model-ready features `features` `[batch, channels, frames, bands]`: the member's log-mel channels after
+    /// all of its normalisations (what ``FeatureStack`` and, for a speaker-normalised model, ``SpeakerNormalization``
+    /// give). Any model whose network is exportable.
+    case features
+    /// Raw mono audio `audio` `[batch, samples]` at the model's sample rate (16 kHz), in `[-1, 1]`, with the
+    /// log-mel front end and the normalisations in the graph. Each batch item is one whole recording of the same
+    /// length (no padding mask); a per-recording speaker normalisation takes its statistics over that item.
+    case audio
+
+    /// The graph input's name.
+    public var inputName: String { rawValue }
+}
+
+/// An exported model: the serialised ONNX `ModelProto` and what it holds.
+public struct ONNXExport: Sendable {
+    /// The `.onnx` bytes.
+    public let data: Data
+    public let input: ONNXInputForm
+    /// Graph output names: `logits` `[batch, classes]` and `posteriors` `[batch, classes]` (softmax).
+    public let outputNames: [String]
+    /// ONNX op types in the graph, sorted.
+    public let opTypes: [String]
+    /// `metadata_props` of the model, in order.
+    public let metadata: [(key: String, value: String)]
+}
+
+/// Exports trained SwiftSER models to ONNX (opset 17), for ONNX Runtime and other ONNX engines.
+///
+/// ```swift
+/// let recognizer = try EmotionRecognizer(contentsOf: URL(fileURLWithPath: "model.safetensors"))
+/// let export = try ONNXExporter.export(recognizer, input: .audio)
+/// try ONNXExporter.write(export, to: URL(fileURLWithPath: "model.onnx"))
+/// ```
+///
+/// **Exportable.** Single-member model files whose member is an ``STRFNet`` (Table 1 rows spectrogram,
+/// modulation and spectrogram+modulation for either input form; the pitch-pulse rows with
+/// ``ONNXInputForm/features`` only, since Praat's pitch tracking and pulse search are not ONNX ops).
+/// Not (yet) exportable: the wav2vec classifier and wav2vec 1.0 (refused with ``ONNXExportError/unsupported(file:what:why:)``).
+///
+/// **Outputs.** `logits` and `posteriors` `[batch, classes]`; the batch and time axes are dynamic. Class names,
+/// input and output names, the input layout and the log-mel and normalisation settings are in `metadata_props`.
+public enum ONNXExporter {
+    /// Exports the single member of `recognizer`'s model.
+    /// - Throws: ``ONNXExportError`` for a model that cannot be expressed in ONNX, naming what and why.
+    public static func export(_ recognizer: EmotionRecognizer, input: ONNXInputForm) throws -> ONNXExport {
+        try export(recognizer.modelDescription, networks: recognizer.networks, input: input, source: recognizer.source)
+    }
+
+    /// Exports the single member of a model described by `description` with its `networks`.
+    public static func export(_ description: EmotionModelDescription, networks: [Module], input: ONNXInputForm,
+                              source: String) throws -> ONNXExport {
+        guard description.members.count == 1, networks.count == 1 else {
+            throw ONNXExportError.multipleMembers(file: source, count: description.members.count)
+        }
+        let member = description.members[0]
+        guard member.knownKind == .strfnet, let net = networks[0] as? STRFNet, let logMel = member.input.logMel else {
+            throw ONNXExportError.unsupported(file: source, what: "a '\(member.kind)' member",
+                                              why: "this version exports STRFNet members only (the wav2vec classifier and wav2vec 1.0 are not written yet)")
+        }
+        net.eval()
+        let channels = member.input.channels
+        var graph = ONNXGraphBuilder()
+        let prefix = EmotionModelDescription.tensorPrefix(member: 0)
+        let features: String
+        let inputPort: ONNXGraphBuilder.Port
+        switch input {
+        case .features:
+            features = input.inputName
+            inputPort = .init(name: input.inputName, dimensions: [.dynamic("batch"), .fixed(channels.count), .dynamic("frames"), .fixed(logMel.bandCount)])
+        case .audio:
+            guard channels == [.spectrogram] else {
+                throw ONNXExportError.unsupported(file: source, what: "raw-audio input for channels \(channels.map(\.rawValue))",
+                    why: "the pitch-pulse channel needs Praat's pitch tracking (a Viterbi path over candidates) and pulse search, which ONNX ops cannot express; export with --input features and compute the features with SwiftSER")
+            }
+            inputPort = .init(name: input.inputName, dimensions: [.dynamic("batch"), .dynamic("samples")])
+            let logMelFrames = try graph.logMel(input.inputName, config: logMel, prefix: "\(prefix).log_mel")
+            var x = graph.node("Unsqueeze", [logMelFrames, graph.int64s([1], name: "\(prefix).feature_channel_axis")])
+            x = graph.featureNormalization(x, member.input.normalization, prefix: prefix)
+            if member.input.speakerNormalization == .perRecording {
+                x = graph.perRecordingSpeakerNormalization(x, prefix: prefix)
+            }
+            features = x
+        }
+        let logits = try graph.strfnet(features, net, prefix: prefix)
+        graph.node("Identity", [logits], output: "logits")
+        graph.node("Softmax", [logits], [ONNXAttribute.int("axis", 1)], output: "posteriors")
+        let outputs = ["logits", "posteriors"]
+        let metadata = try Self.metadata(description, member: member, input: input, outputs: outputs)
+        let classes = description.classes.count
+        let data = try graph.model(name: "swiftser_strfnet", inputs: [inputPort],
+                                   outputs: outputs.map { .init(name: $0, dimensions: [.dynamic("batch"), .fixed(classes)]) },
+                                   metadata: metadata, docString: "SwiftSER STRFNet exported from \(URL(fileURLWithPath: source).lastPathComponent)")
+        return ONNXExport(data: data, input: input, outputNames: outputs, opTypes: graph.opTypes,
+                          metadata: metadata.map { (key: $0.0, value: $0.1) })
+    }
+
+    /// Writes `export` to `url` atomically.
+    public static func write(_ export: ONNXExport, to url: URL) throws {
+        try AtomicFileWriter.write(export.data, to: url)
+    }
+
+    private static func metadata(_ d: EmotionModelDescription, member: EmotionModelMember, input: ONNXInputForm,
+                                 outputs: [String]) throws -> [(String, String)] {
+        func json<T: Encodable>(_ value: T) throws -> String {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            return String(decoding: try encoder.encode(value), as: UTF8.self)
+        }
+        let speakerNote: String
+        switch (member.input.speakerNormalization, input) {
+        case (.none, _): speakerNote = "none"
+        case (.perRecording, .audio):
+            speakerNote = "per-recording: each batch item is standardised per band with statistics over its own frames (pass whole recordings)"
+        case (.perRecording, .features):
+            speakerNote = "per-recording: the input features must already be speaker-normalised (SwiftSER's SpeakerNormalization)"
+        }
+        let layout = input == .audio ? "[batch, samples] mono float32 at \(d.sampleRate) Hz in [-1, 1]"
+                                     : "[batch, channels, frames, bands] float32, model-ready (after all normalisations)"
+        return [
+            ("swiftser.kind", member.kind),
+            ("classes", try json(d.classes)),
+            ("input_name", input.inputName),
+            ("input_form", input.rawValue),
+            ("input_layout", layout),
+            ("output_names", try json(outputs)),
+            ("channels", try json(member.input.channels.map(\.rawValue))),
+            ("sample_rate", "\(d.sampleRate)"),
+            ("log_mel", try json(member.input.logMel)),
+            ("normalization", member.input.normalization.rawValue),
+            ("speaker_normalization", speakerNote),
+            ("provenance", try json(d.provenance)),
+        ]
+    }
+}
