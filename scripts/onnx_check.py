@@ -51,7 +51,7 @@ def check(model_path, tolerance):
     errors = {}
     for name in outputs:
         expected = np.load(f"{stem}.expected.{name}.npy")
-        if results[name].shape != expected.shape or expected.shape[1] != len(classes):
+        if results[name].shape != expected.shape or expected.shape[-1] != len(classes):
             raise AssertionError(f"{name}: ONNX {results[name].shape}, SwiftSER {expected.shape}, {len(classes)} classes")
         errors[name] = relative_error(results[name], expected)
     # The check input must move the outputs: a model whose logits hardly depend on its input would hide errors

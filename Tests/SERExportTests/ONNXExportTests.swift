@@ -8,7 +8,7 @@ import SERTestSupport
 
 /// ``ONNXExporter`` on small STRFNets of the exportable Table 1 rows: the graph decodes as an ONNX model with
 /// dynamic batch and time axes, the classes and names in its metadata, inference-form layers only; models that
-/// cannot be exported are refused naming why. The numeric check against ONNX Runtime is `scripts/onnx_check.py`
+/// cannot be exported are refused naming why; the wav2vec classifier gets its per-frame posteriors as a third output. The numeric check against ONNX Runtime is `scripts/onnx_check.py`
 /// (`make onnx-check`, part of `make test`): with `SWIFTSER_ONNX_CHECK_DIR` set, ``testExportEveryCheckModel``
 /// leaves the model files, exported models and check data there.
 final class ONNXExportTests: XCTestCase {
@@ -43,7 +43,8 @@ final class ONNXExportTests: XCTestCase {
         var rng = RandomGenerator(seed: seed)
         let net = try STRFNet(c, rng: &rng)
         var state = net.stateDict()
-        for (name, t) in state {
+        for name in state.keys.sorted() {
+            guard let t = state[name] else { continue }
             let n = t.count
             if name.hasPrefix("conv.") || name.hasPrefix("res.") || name.hasPrefix("proj.") || name.hasPrefix("gru.")
                 || name.hasPrefix("attention.") || name.hasPrefix("mlp."), !name.contains("bn"), !name.contains("running"),
@@ -142,22 +143,66 @@ final class ONNXExportTests: XCTestCase {
         XCTAssertNoThrow(try ONNXExporter.export(recognizer, input: .features))
     }
 
-    func testWav2VecClassifierIsRefusedWithTheReason() throws {
-        var c = Wav2VecClassifierConfiguration(segmentClassifiers: 2, classes: Self.classes.count)
-        c.inputSize = 30
-        c.cnnChannels = 4
-        c.lstmLayers = 1
+    /// A small wav2vec classifier (2 segment classifiers) with weights large enough that its outputs follow the input.
+    static func tinyWav2VecClassifier(frames: EmotionModelInput.Frames) throws -> (EmotionModelDescription, Module) {
+        var c = Wav2VecClassifierConfiguration(segmentClassifiers: 2, classes: classes.count)
+        c.cnnChannels = 6
+        c.lstmLayers = 2
         c.lstmHidden = 4
-        c.headHidden = 4
-        var rng = RandomGenerator(seed: 1)
-        let net = try Wav2VecClassifier(c, rng: &rng)
-        let input = EmotionModelInput(frames: .logMel, channels: [.spectrogram], logMel: .paper(sampleRate: 16000))
-        let description = EmotionModelDescription(classes: Self.classes, sampleRate: 16000,
-                                                  members: [EmotionModelMember(kind: .wav2vecClassifier, input: input, wav2vecClassifier: c)])
-        let recognizer = try EmotionRecognizer(description: description, networks: [net], source: "w2v.safetensors")
-        XCTAssertThrowsError(try ONNXExporter.export(recognizer, input: .features)) { error in
-            XCTAssertEqual(error as? ONNXExportError, .unsupported(file: "w2v.safetensors", what: "a 'wav2vec-classifier' member",
-                why: "this version exports STRFNet members only (the wav2vec classifier and wav2vec 1.0 are not written yet)"))
+        c.headHidden = 5
+        var rng = RandomGenerator(seed: 5)
+        let input: EmotionModelInput
+        var wav2vec: Wav2VecConfig?
+        let network: Module
+        switch frames {
+        case .logMel:
+            c.inputSize = 30
+            input = EmotionModelInput(frames: .logMel, channels: [.spectrogram], logMel: .paper(sampleRate: 16000), normalization: .utterance)
+            network = try Wav2VecClassifier(c, rng: &rng)
+        case .wav2vec:
+            let w = Wav2VecConfig(featureExtractorLayers: [.init(8, 10, 5), .init(8, 4, 2)], aggregatorLayers: [.init(8, 2, 1)])
+            c.inputSize = w.contextChannels
+            wav2vec = w
+            input = EmotionModelInput(frames: .wav2vec, normalization: .utterance)
+            network = try Wav2VecEmotionModel(wav2vec: try Wav2VecModel(w, seed: 3), classifier: try Wav2VecClassifier(c, rng: &rng), strategy: .none)
+        }
+        var state = network.stateDict()
+        for name in state.keys.sorted() where !name.hasPrefix("wav2vec.") {
+            if let t = state[name] { state[name] = t * 2 }
+        }
+        try network.loadStateDict(state)
+        let description = EmotionModelDescription(classes: classes, sampleRate: 16000,
+                                                  members: [EmotionModelMember(kind: .wav2vecClassifier, input: input,
+                                                                               wav2vecClassifier: c, wav2vec: wav2vec)],
+                                                  provenance: ["note": "untrained, for the ONNX check"])
+        return (description, network)
+    }
+
+    /// The wav2vec classifier's exports (on log-mel: both forms; on wav2vec features: features only, raw audio
+    /// refused because wav2vec 1.0 is not exported) carry a third output, the per-frame posteriors.
+    func testWav2VecClassifierExports() throws {
+        let out = ProcessInfo.processInfo.environment["SWIFTSER_ONNX_CHECK_DIR"].map { URL(fileURLWithPath: $0, isDirectory: true) }
+            ?? directory!
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        for (name, frames) in [("w2v-classifier-logmel", EmotionModelInput.Frames.logMel), ("w2v-classifier-wav2vec", .wav2vec)] {
+            let (description, network) = try Self.tinyWav2VecClassifier(frames: frames)
+            let file = out.appendingPathComponent("\(name).safetensors")
+            try EmotionModelFile.write(description, members: [network], to: file)
+            let recognizer = try EmotionRecognizer(contentsOf: file)
+            let forms: [ONNXInputForm] = frames == .logMel ? [.features, .audio] : [.features]
+            for form in forms {
+                let export = try ONNXExporter.export(recognizer, input: form)
+                XCTAssertEqual(export.outputNames, ["logits", "posteriors", "frame_posteriors"])
+                let onnx = out.appendingPathComponent("\(name).\(form.rawValue).onnx")
+                try ONNXExporter.write(export, to: onnx)
+                XCTAssertEqual(try ONNXCheckData.write(for: recognizer, input: form, nextTo: onnx).count, 4)
+                print("ONNX export \(name) \(form.rawValue): \(export.data.count) bytes, ops \(export.opTypes.joined(separator: " "))")
+            }
+            if frames == .wav2vec {
+                XCTAssertThrowsError(try ONNXExporter.export(recognizer, input: .audio)) { error in
+                    XCTAssertTrue("\(error)".contains("wav2vec 1.0 itself is not exported"), "\(error)")
+                }
+            }
         }
     }
 }

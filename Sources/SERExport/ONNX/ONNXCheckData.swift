@@ -7,10 +7,12 @@ import SERTensor
 /// (`scripts/onnx_check.py`), written as `.npy` files next to the `.onnx` file:
 ///
 /// - `<name>.input.npy`: a fixed test input of the model's input form, batch 2 (features: standard-normal
-///   `[2, channels, 23, bands]`; audio: two different 1.2 s synthetic voiced signals, `[2, 19200]` at 16 kHz);
-/// - `<name>.expected.logits.npy` and `<name>.expected.posteriors.npy` `[2, classes]`: what SwiftSER computes
-///   on that input. For audio the posteriors come from ``Predictor``, the path `ser-cli predict` takes for a
-///   recording classified as one window (each item its own speaker), and the logits from the same steps.
+///   `[2, channels, frames, width]`, 23 frames for STRFNet, 23 more than the CNN block's minimum for a wav2vec
+///   classifier; audio: two different 1.2 s synthetic voiced signals, `[2, 19200]` at 16 kHz);
+/// - `<name>.expected.<output>.npy` for each output (`logits`, `posteriors` `[2, classes]`, `frame_posteriors`
+///   `[2, frames', classes]`): what SwiftSER computes on that input. For audio the posteriors come from the
+///   recogniser's predictors (``Predictor``, ``Wav2VecClassifierPredictor``), the path `ser-cli predict` takes
+///   for a recording classified as one window (each item its own speaker).
 ///
 /// `<name>` is the `.onnx` file name without its extension.
 public enum ONNXCheckData {
@@ -23,36 +25,50 @@ public enum ONNXCheckData {
     /// - Throws: ``ONNXExportError`` for a model ``ONNXExporter`` cannot export; feature or file errors.
     public static func write(for recognizer: EmotionRecognizer, input: ONNXInputForm, nextTo onnxFile: URL,
                              seed: UInt64 = 17) throws -> [URL] {
-        let (x, logits, posteriors) = try compute(recognizer, input: input, seed: seed)
+        let (x, outputs) = try compute(recognizer, input: input, seed: seed)
         let stem = onnxFile.deletingPathExtension().lastPathComponent
         let dir = onnxFile.deletingLastPathComponent()
-        let files = [(x, "input"), (logits, "expected.logits"), (posteriors, "expected.posteriors")].map { tensor, suffix in
-            (tensor, dir.appendingPathComponent("\(stem).\(suffix).npy"))
+        var files = [(x, dir.appendingPathComponent("\(stem).input.npy"))]
+        for name in outputs.keys.sorted() {
+            files.append((outputs[name]!, dir.appendingPathComponent("\(stem).expected.\(name).npy")))
         }
         for (tensor, url) in files { try Npy.write(tensor, to: url) }
         return files.map(\.1)
     }
 
-    /// The test input and SwiftSER's logits and posteriors `[2, classes]` on it.
+    /// The test input and SwiftSER's outputs on it, by output name (`logits`, `posteriors`, and for a wav2vec
+    /// classifier with segment classifiers `frame_posteriors`).
     public static func compute(_ recognizer: EmotionRecognizer, input: ONNXInputForm, seed: UInt64 = 17)
-        throws -> (input: Tensor, logits: Tensor, posteriors: Tensor) {
+        throws -> (input: Tensor, outputs: [String: Tensor]) {
         let description = recognizer.modelDescription
-        guard description.members.count == 1, let net = recognizer.networks.first as? STRFNet,
-              let logMel = description.members[0].input.logMel else {
-            throw ONNXExportError.unsupported(file: recognizer.source, what: "check data for this model",
-                                              why: "check data is written for single-member STRFNet models")
-        }
+        guard description.members.count == 1 else { throw ONNXExportError.multipleMembers(file: recognizer.source, count: description.members.count) }
         let member = description.members[0]
+        let network = recognizer.networks[0]
         var rng = RandomGenerator(seed: seed)
-        net.eval()
-        return try withNoGrad {
+        network.eval()
+        func unsupported() -> ONNXExportError {
+            .unsupported(file: recognizer.source, what: "check data for \(type(of: network))", why: "no reference is written for it")
+        }
+        return try withNoGrad { () throws -> (input: Tensor, outputs: [String: Tensor]) in
             switch input {
             case .features:
-                let shape = [2, member.input.channels.count, featureFrames, logMel.bandCount]
+                let channels: Int, width: Int, frames: Int
+                switch network {
+                case let net as STRFNet:
+                    (channels, width, frames) = (net.configuration.inputChannels.count, net.configuration.frequencyBins, featureFrames)
+                case let net as Wav2VecClassifier:
+                    (channels, width, frames) = (1, net.configuration.inputSize, net.configuration.minimumInputFrames + featureFrames)
+                case let model as Wav2VecEmotionModel:
+                    let c = model.classifier.configuration
+                    (channels, width, frames) = (1, c.inputSize, c.minimumInputFrames + featureFrames)
+                default:
+                    throw unsupported()
+                }
+                let shape = [2, channels, frames, width]
                 let x = Tensor(shape: shape, data: (0..<shape.reduce(1, *)).map { _ in Float(rng.nextNormal()) })
-                let logits = try net(x)
-                return (x, logits, logits.softmax(axis: 1))
+                return (x, try networkOutputs(network, features: x, mask: nil))
             case .audio:
+                guard let logMel = member.input.logMel, member.input.frames == .logMel else { throw unsupported() }
                 let items = (0..<2).map { voicedSignal(samples: audioSamples, sampleRate: Double(description.sampleRate), item: $0, rng: &rng) }
                 let stack = try FeatureStack(channels: member.input.channels, logMel: logMel, normalization: member.input.normalization)
                 let audio = Tensor(shape: [2, audioSamples], data: items.flatMap { $0 })
@@ -64,14 +80,41 @@ public enum ONNXCheckData {
                     accumulator.add(features, mask: mask, speakers: speakers)
                     features = try accumulator.statistics().apply(features, mask: mask, speakers: speakers)
                 }
-                let logits = try net(features, mask: mask)
-                let predictor = Predictor(model: net, features: stack, speakerNormalization: perRecording)
-                let rows = try predictor.posteriors(zip(items, speakers).map { samples, speaker in
-                    Utterance(path: speaker, label: 0, speaker: speaker, samples: samples)
-                })
-                let posteriors = Tensor(shape: [2, description.classes.count], data: rows.flatMap { $0.map { Float($0) } })
-                return (audio, logits, posteriors)
+                var outputs = try networkOutputs(network, features: features, mask: mask)
+                // The posteriors through the recogniser's own predictors: what `ser-cli predict` computes for a
+                // recording classified as one window (each item its own speaker).
+                let utterances = zip(items, speakers).map { Utterance(path: $1, label: 0, speaker: $1, samples: $0) }
+                let rows: [[Double]]
+                switch network {
+                case let net as STRFNet:
+                    rows = try Predictor(model: net, features: stack, speakerNormalization: perRecording).posteriors(utterances)
+                case let net as Wav2VecClassifier:
+                    rows = try Wav2VecClassifierPredictor(classifier: net, frames: .logMel(stack)).posteriors(utterances)
+                default:
+                    throw unsupported()
+                }
+                outputs["posteriors"] = Tensor(shape: [2, description.classes.count], data: rows.flatMap { $0.map { Float($0) } })
+                return (audio, outputs)
             }
+        }
+    }
+
+    /// The network's outputs on model-ready features `[batch, channels, frames, width]`.
+    private static func networkOutputs(_ network: Module, features x: Tensor, mask: Tensor?) throws -> [String: Tensor] {
+        func classifier(_ net: Wav2VecClassifier) throws -> [String: Tensor] {
+            let output = try net(x.reshaped([x.shape[0], x.shape[2], x.shape[3]]))
+            var out = ["logits": output.logits, "posteriors": output.logits.softmax(axis: 1)]
+            if let frames = Wav2VecClassifier.framePosteriors(output) { out["frame_posteriors"] = frames }
+            return out
+        }
+        switch network {
+        case let net as STRFNet:
+            let logits = try net(x, mask: mask)
+            return ["logits": logits, "posteriors": logits.softmax(axis: 1)]
+        case let net as Wav2VecClassifier: return try classifier(net)
+        case let model as Wav2VecEmotionModel: return try classifier(model.classifier)
+        default:
+            throw ONNXExportError.unsupported(file: "\(type(of: network))", what: "check data", why: "no reference is written for it")
         }
     }
 

@@ -41,10 +41,14 @@ public struct ONNXExport: Sendable {
 ///
 /// **Exportable.** Single-member model files whose member is an ``STRFNet`` (Table 1 rows spectrogram,
 /// modulation and spectrogram+modulation for either input form; the pitch-pulse rows with
-/// ``ONNXInputForm/features`` only, since Praat's pitch tracking and pulse search are not ONNX ops).
-/// Not (yet) exportable: the wav2vec classifier and wav2vec 1.0 (refused with ``ONNXExportError/unsupported(file:what:why:)``).
+/// ``ONNXInputForm/features`` only, since Praat's pitch tracking and pulse search are not ONNX ops) or a
+/// ``Wav2VecClassifier`` (on log-mel: either form; on wav2vec features: ``ONNXInputForm/features`` only, the
+/// wav2vec features `[batch, 1, frames, 512]`). Not (yet) exportable: wav2vec 1.0 itself (refused with
+/// ``ONNXExportError/unsupported(file:what:why:)``).
 ///
-/// **Outputs.** `logits` and `posteriors` `[batch, classes]`; the batch and time axes are dynamic. Class names,
+/// **Outputs.** `logits` and `posteriors` `[batch, classes]`; a wav2vec classifier with segment classifiers also
+/// `frame_posteriors` `[batch, outputFrames, classes]` (one per CNN output frame, the segment classifiers' softmax
+/// averaged). The batch and time axes are dynamic. Class names,
 /// input and output names, the input layout and the log-mel and normalisation settings are in `metadata_props`.
 public enum ONNXExporter {
     /// Exports the single member of `recognizer`'s model.
@@ -60,45 +64,89 @@ public enum ONNXExporter {
             throw ONNXExportError.multipleMembers(file: source, count: description.members.count)
         }
         let member = description.members[0]
-        guard member.knownKind == .strfnet, let net = networks[0] as? STRFNet, let logMel = member.input.logMel else {
-            throw ONNXExportError.unsupported(file: source, what: "a '\(member.kind)' member",
-                                              why: "this version exports STRFNet members only (the wav2vec classifier and wav2vec 1.0 are not written yet)")
-        }
-        net.eval()
-        let channels = member.input.channels
-        var graph = ONNXGraphBuilder()
         let prefix = EmotionModelDescription.tensorPrefix(member: 0)
-        let features: String
-        let inputPort: ONNXGraphBuilder.Port
+        var graph = ONNXGraphBuilder()
+        let (features, inputPort) = try frontEnd(&graph, member: member, input: input, source: source, prefix: prefix)
+        let classes = description.classes.count
+        let logits: String
+        var outputs: [ONNXGraphBuilder.Port] = []
+        switch networks[0] {
+        case let net as STRFNet where member.knownKind == .strfnet:
+            net.eval()
+            logits = try graph.strfnet(features, net, prefix: prefix)
+        case let net as Wav2VecClassifier where member.knownKind == .wav2vecClassifier:
+            net.eval()
+            let frames = graph.node("Squeeze", [features, graph.int64s([1], name: "\(prefix).channel_axis")])   // [B, T, F]
+            let out = try graph.wav2vecClassifier(frames, net, prefix: prefix)
+            logits = out.logits
+            if let frame = out.framePosteriors {
+                graph.node("Identity", [frame], output: "frame_posteriors")
+                outputs.append(.init(name: "frame_posteriors", dimensions: [.dynamic("batch"), .dynamic("output_frames"), .fixed(classes)]))
+            }
+        case let model as Wav2VecEmotionModel where member.knownKind == .wav2vecClassifier:
+            // Only reached with --input features (frontEnd refuses audio for wav2vec input).
+            model.eval()
+            let frames = graph.node("Squeeze", [features, graph.int64s([1], name: "\(prefix).channel_axis")])
+            let out = try graph.wav2vecClassifier(frames, model.classifier, prefix: "\(prefix).classifier")
+            logits = out.logits
+            if let frame = out.framePosteriors {
+                graph.node("Identity", [frame], output: "frame_posteriors")
+                outputs.append(.init(name: "frame_posteriors", dimensions: [.dynamic("batch"), .dynamic("output_frames"), .fixed(classes)]))
+            }
+        default:
+            throw ONNXExportError.unsupported(file: source, what: "a '\(member.kind)' member (\(type(of: networks[0])))",
+                                              why: "this version exports STRFNet and wav2vec-classifier members")
+        }
+        graph.node("Identity", [logits], output: "logits")
+        graph.node("Softmax", [logits], [ONNXAttribute.int("axis", 1)], output: "posteriors")
+        outputs = [.init(name: "logits", dimensions: [.dynamic("batch"), .fixed(classes)]),
+                   .init(name: "posteriors", dimensions: [.dynamic("batch"), .fixed(classes)])] + outputs
+        let names = outputs.map(\.name)
+        let metadata = try Self.metadata(description, member: member, input: input, outputs: names)
+        let data = try graph.model(name: "swiftser_\(member.kind.replacingOccurrences(of: "-", with: "_"))", inputs: [inputPort],
+                                   outputs: outputs, metadata: metadata,
+                                   docString: "SwiftSER \(member.kind) exported from \(URL(fileURLWithPath: source).lastPathComponent)")
+        return ONNXExport(data: data, input: input, outputNames: names, opTypes: graph.opTypes,
+                          metadata: metadata.map { (key: $0.0, value: $0.1) })
+    }
+
+    /// The graph input and the model-ready features `[batch, channels, frames, bands]` computed from it.
+    private static func frontEnd(_ graph: inout ONNXGraphBuilder, member: EmotionModelMember, input: ONNXInputForm,
+                                 source: String, prefix: String) throws -> (features: String, port: ONNXGraphBuilder.Port) {
+        let width: Int, channels: Int
+        switch member.input.frames {
+        case .logMel:
+            guard let logMel = member.input.logMel else {
+                throw ONNXExportError.unsupported(file: source, what: "a log-mel member without log-mel settings", why: "the model file is incomplete")
+            }
+            (width, channels) = (logMel.bandCount, member.input.channels.count)
+        case .wav2vec:
+            guard let w = member.wav2vec else {
+                throw ONNXExportError.unsupported(file: source, what: "a wav2vec-feature member without its wav2vec model", why: "the model file is incomplete")
+            }
+            (width, channels) = (w.contextChannels, 1)
+        }
         switch input {
         case .features:
-            features = input.inputName
-            inputPort = .init(name: input.inputName, dimensions: [.dynamic("batch"), .fixed(channels.count), .dynamic("frames"), .fixed(logMel.bandCount)])
+            return (input.inputName, .init(name: input.inputName, dimensions: [.dynamic("batch"), .fixed(channels), .dynamic("frames"), .fixed(width)]))
         case .audio:
-            guard channels == [.spectrogram] else {
-                throw ONNXExportError.unsupported(file: source, what: "raw-audio input for channels \(channels.map(\.rawValue))",
+            guard member.input.frames == .logMel, let logMel = member.input.logMel else {
+                throw ONNXExportError.unsupported(file: source, what: "raw-audio input for a classifier on wav2vec features",
+                    why: "wav2vec 1.0 itself is not exported yet; export with --input features and compute the wav2vec features with SwiftSER (ser-cli wav2vec features)")
+            }
+            guard member.input.channels == [.spectrogram] else {
+                throw ONNXExportError.unsupported(file: source, what: "raw-audio input for channels \(member.input.channels.map(\.rawValue))",
                     why: "the pitch-pulse channel needs Praat's pitch tracking (a Viterbi path over candidates) and pulse search, which ONNX ops cannot express; export with --input features and compute the features with SwiftSER")
             }
-            inputPort = .init(name: input.inputName, dimensions: [.dynamic("batch"), .dynamic("samples")])
-            let logMelFrames = try graph.logMel(input.inputName, config: logMel, prefix: "\(prefix).log_mel")
-            var x = graph.node("Unsqueeze", [logMelFrames, graph.int64s([1], name: "\(prefix).feature_channel_axis")])
+            let port = ONNXGraphBuilder.Port(name: input.inputName, dimensions: [.dynamic("batch"), .dynamic("samples")])
+            let frames = try graph.logMel(input.inputName, config: logMel, prefix: "\(prefix).log_mel")
+            var x = graph.node("Unsqueeze", [frames, graph.int64s([1], name: "\(prefix).feature_channel_axis")])
             x = graph.featureNormalization(x, member.input.normalization, prefix: prefix)
             if member.input.speakerNormalization == .perRecording {
                 x = graph.perRecordingSpeakerNormalization(x, prefix: prefix)
             }
-            features = x
+            return (x, port)
         }
-        let logits = try graph.strfnet(features, net, prefix: prefix)
-        graph.node("Identity", [logits], output: "logits")
-        graph.node("Softmax", [logits], [ONNXAttribute.int("axis", 1)], output: "posteriors")
-        let outputs = ["logits", "posteriors"]
-        let metadata = try Self.metadata(description, member: member, input: input, outputs: outputs)
-        let classes = description.classes.count
-        let data = try graph.model(name: "swiftser_strfnet", inputs: [inputPort],
-                                   outputs: outputs.map { .init(name: $0, dimensions: [.dynamic("batch"), .fixed(classes)]) },
-                                   metadata: metadata, docString: "SwiftSER STRFNet exported from \(URL(fileURLWithPath: source).lastPathComponent)")
-        return ONNXExport(data: data, input: input, outputNames: outputs, opTypes: graph.opTypes,
-                          metadata: metadata.map { (key: $0.0, value: $0.1) })
     }
 
     /// Writes `export` to `url` atomically.

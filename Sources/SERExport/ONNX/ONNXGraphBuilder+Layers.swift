@@ -145,3 +145,56 @@ extension ONNXGraphBuilder {
         return node("Transpose", [seq], [ONNXAttribute.ints("perm", [1, 0, 2])])       // [B, T, dirs·H]
     }
 }
+
+extension ONNXGraphBuilder {
+    /// ``Conv1d`` with zero padding: `Conv` on `[batch, in, time]` → `[batch, out, time']`.
+    mutating func conv1d(_ x: String, _ layer: Conv1d, prefix: String) throws -> String {
+        guard case .zeros(let left, let right) = layer.padding else {
+            throw ONNXExportError.unsupported(file: prefix, what: "Conv1d with \(layer.padding) padding", why: "only zero padding is exported")
+        }
+        var inputs = [x, constant(layer.weight, name: "\(prefix).weight")]
+        if let b = layer.bias { inputs.append(constant(b, name: "\(prefix).bias")) }
+        return node("Conv", inputs, [
+            ONNXAttribute.ints("kernel_shape", [layer.kernelSize]), ONNXAttribute.ints("strides", [layer.stride]),
+            ONNXAttribute.ints("dilations", [layer.dilation]), ONNXAttribute.ints("pads", [left, right]),
+        ])
+    }
+
+    /// ``LSTM`` (batch first, PyTorch gate order i, f, g, o) as ONNX `LSTM` ops, one per layer (gate order
+    /// i, o, f, c): `[batch, time, in]` → `[batch, time, directions·hidden]`, directions concatenated.
+    mutating func lstm(_ x: String, _ layer: LSTM, prefix: String) throws -> String {
+        let params = Dictionary(uniqueKeysWithValues: layer.namedParameters().map { ($0.name, $0.tensor) })
+        let h = layer.hiddenSize, dirs = layer.bidirectional ? 2 : 1
+        /// PyTorch rows (i, f, g, o) → ONNX rows (i, o, f, c).
+        func reorder(_ t: Tensor) -> Tensor {
+            Tensor.concat([0, 3, 1, 2].map { t.narrowed(axis: 0, start: $0 * h, length: h) }, axis: 0)
+        }
+        func param(_ name: String) throws -> Tensor {
+            guard let t = params[name] else {
+                throw ONNXExportError.unsupported(file: prefix, what: "LSTM without '\(name)'", why: "the weights are incomplete")
+            }
+            return t
+        }
+        var seq = node("Transpose", [x], [ONNXAttribute.ints("perm", [1, 0, 2])])   // [T, B, in]
+        for l in 0..<layer.layers {
+            let suffixes = dirs == 2 ? ["_l\(l)", "_l\(l)_reverse"] : ["_l\(l)"]
+            var w = [Tensor](), r = [Tensor](), b = [Tensor]()
+            for s in suffixes {
+                w.append(reorder(try param("weight_ih" + s)).unsqueezed(0))
+                r.append(reorder(try param("weight_hh" + s)).unsqueezed(0))
+                b.append(layer.hasBias
+                    ? Tensor.concat([reorder(try param("bias_ih" + s)), reorder(try param("bias_hh" + s))], axis: 0).unsqueezed(0)
+                    : Tensor.zeros([1, 8 * h]))
+            }
+            let y = node("LSTM", [seq, constant(Tensor.concat(w, axis: 0), name: "\(prefix).l\(l).W"),
+                                  constant(Tensor.concat(r, axis: 0), name: "\(prefix).l\(l).R"),
+                                  constant(Tensor.concat(b, axis: 0), name: "\(prefix).l\(l).B")],
+                         [ONNXAttribute.int("hidden_size", h),
+                          ONNXAttribute.string("direction", dirs == 2 ? "bidirectional" : "forward")])
+            // Y [T, dirs, B, H] → [T, B, dirs, H] → [T, B, dirs·H]
+            let t = node("Transpose", [y], [ONNXAttribute.ints("perm", [0, 2, 1, 3])])
+            seq = node("Reshape", [t, int64s([0, 0, -1], name: "\(prefix).l\(l).shape")])
+        }
+        return node("Transpose", [seq], [ONNXAttribute.ints("perm", [1, 0, 2])])       // [B, T, dirs·H]
+    }
+}
