@@ -205,4 +205,24 @@ final class ONNXExportTests: XCTestCase {
             }
         }
     }
+
+    /// wav2vec 1.0 itself (a small model with both residual kinds: a 1×1 projection where the width changes,
+    /// identity elsewhere; replicate and zero causal padding) exports with outputs `z` and `c`.
+    func testWav2VecExport() throws {
+        let out = ProcessInfo.processInfo.environment["SWIFTSER_ONNX_CHECK_DIR"].map { URL(fileURLWithPath: $0, isDirectory: true) }
+            ?? directory!
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        for (name, zeroPadding) in [("wav2vec-replicate", false), ("wav2vec-zeros", true)] {
+            var config = Wav2VecConfig(featureExtractorLayers: [.init(8, 10, 5), .init(8, 8, 4), .init(8, 4, 2), .init(8, 1, 1)],
+                                       aggregatorLayers: [.init(6, 2, 1), .init(6, 3, 1), .init(6, 4, 1)])
+            config.aggregatorZeroPadding = zeroPadding
+            let model = try Wav2VecModel(config, seed: 9)
+            let export = try ONNXExporter.export(wav2vec: model, source: "\(name).safetensors")
+            XCTAssertEqual(export.outputNames, ["z", "c"])
+            let onnx = out.appendingPathComponent("\(name).audio.onnx")
+            try ONNXExporter.write(export, to: onnx)
+            XCTAssertEqual(try ONNXCheckData.write(wav2vec: model, nextTo: onnx).count, 3)
+            print("ONNX export \(name): \(export.data.count) bytes, ops \(export.opTypes.joined(separator: " "))")
+        }
+    }
 }

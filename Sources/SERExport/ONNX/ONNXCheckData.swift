@@ -99,6 +99,21 @@ public enum ONNXCheckData {
         }
     }
 
+    /// The check data of an exported wav2vec 1.0 (``ONNXExporter/export(wav2vec:source:)``): the two audio test
+    /// items, and SwiftSER's `z` and `c` on them; returns the files written.
+    public static func write(wav2vec model: Wav2VecModel, nextTo onnxFile: URL, seed: UInt64 = 17) throws -> [URL] {
+        var rng = RandomGenerator(seed: seed)
+        let items = (0..<2).map { voicedSignal(samples: audioSamples, sampleRate: Double(Wav2VecModel.sampleRate), item: $0, rng: &rng) }
+        let audio = Tensor(shape: [2, audioSamples], data: items.flatMap { $0 })
+        model.eval()
+        let (z, c) = try withNoGrad { try model.features(audio) }
+        let stem = onnxFile.deletingPathExtension().lastPathComponent
+        let dir = onnxFile.deletingLastPathComponent()
+        let files = [(audio, "input"), (z, "expected.z"), (c, "expected.c")].map { ($0.0, dir.appendingPathComponent("\(stem).\($0.1).npy")) }
+        for (tensor, url) in files { try Npy.write(tensor, to: url) }
+        return files.map(\.1)
+    }
+
     /// The network's outputs on model-ready features `[batch, channels, frames, width]`.
     private static func networkOutputs(_ network: Module, features x: Tensor, mask: Tensor?) throws -> [String: Tensor] {
         func classifier(_ net: Wav2VecClassifier) throws -> [String: Tensor] {

@@ -43,8 +43,8 @@ public struct ONNXExport: Sendable {
 /// modulation and spectrogram+modulation for either input form; the pitch-pulse rows with
 /// ``ONNXInputForm/features`` only, since Praat's pitch tracking and pulse search are not ONNX ops) or a
 /// ``Wav2VecClassifier`` (on log-mel: either form; on wav2vec features: ``ONNXInputForm/features`` only, the
-/// wav2vec features `[batch, 1, frames, 512]`). Not (yet) exportable: wav2vec 1.0 itself (refused with
-/// ``ONNXExportError/unsupported(file:what:why:)``).
+/// wav2vec features `[batch, 1, frames, 512]`); and wav2vec 1.0 itself (``export(wav2vec:source:)``, outputs
+/// `z` and `c`).
 ///
 /// **Outputs.** `logits` and `posteriors` `[batch, classes]`; a wav2vec classifier with segment classifiers also
 /// `frame_posteriors` `[batch, outputFrames, classes]` (one per CNN output frame, the segment classifiers' softmax
@@ -147,6 +147,38 @@ public enum ONNXExporter {
             }
             return (x, port)
         }
+    }
+
+    /// Exports wav2vec 1.0 itself (encoder and context network): input `audio` `[batch, samples]` (16 kHz mono),
+    /// outputs `z` (encoder features) and `c` (context features), both `[batch, channels, frames]` at 100 frames/s.
+    public static func export(wav2vec model: Wav2VecModel, source: String) throws -> ONNXExport {
+        model.eval()
+        var graph = ONNXGraphBuilder()
+        let (z, c) = try graph.wav2vec("audio", model, prefix: "wav2vec")
+        graph.node("Identity", [z], output: "z")
+        graph.node("Identity", [c], output: "c")
+        let config = model.config
+        let outputs: [ONNXGraphBuilder.Port] = [
+            .init(name: "z", dimensions: [.dynamic("batch"), .fixed(config.featureChannels), .dynamic("frames")]),
+            .init(name: "c", dimensions: [.dynamic("batch"), .fixed(config.contextChannels), .dynamic("frames")]),
+        ]
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let metadata: [(String, String)] = [
+            ("swiftser.kind", "wav2vec"),
+            ("input_name", "audio"),
+            ("input_form", ONNXInputForm.audio.rawValue),
+            ("input_layout", "[batch, samples] mono float32 at \(Wav2VecModel.sampleRate) Hz in [-1, 1]"),
+            ("output_names", "[\"z\",\"c\"]"),
+            ("output_layout", "[batch, channels, frames]"),
+            ("sample_rate", "\(Wav2VecModel.sampleRate)"),
+            ("wav2vec_config", String(decoding: try encoder.encode(config), as: UTF8.self)),
+        ]
+        let data = try graph.model(name: "swiftser_wav2vec", inputs: [.init(name: "audio", dimensions: [.dynamic("batch"), .dynamic("samples")])],
+                                   outputs: outputs, metadata: metadata,
+                                   docString: "wav2vec 1.0 exported by SwiftSER from \(URL(fileURLWithPath: source).lastPathComponent)")
+        return ONNXExport(data: data, input: .audio, outputNames: ["z", "c"], opTypes: graph.opTypes,
+                          metadata: metadata.map { (key: $0.0, value: $0.1) })
     }
 
     /// Writes `export` to `url` atomically.
