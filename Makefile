@@ -5,6 +5,7 @@
 #   make onnx-check  export small models to ONNX and compare ONNX Runtime with SwiftSER (scripts/onnx-check.sh;
 #                makes .venv-onnx with scripts/onnx-requirements.txt when missing); part of make test
 #   make bench   release build, run `ser-cli bench` (BENCH_ARGS="--json" etc. passes options)
+#   make docs    build the DocC catalogs of the five libraries (swift-docc-plugin; archives under .build/plugins)
 #
 # SWIFT_FLAGS is passed to every swift build/test/run of this package, e.g.
 #   make test SWIFT_FLAGS="--scratch-path .build-mine"
@@ -15,7 +16,7 @@ TEST_FLAGS  ?=
 BENCH_ARGS  ?=
 DEMO_ARGS   ?=
 
-.PHONY: demo test bench deps release example onnx-check clean
+.PHONY: demo test bench deps release example onnx-check docs clean
 
 deps:
 	@scripts/ensure-deps.sh
@@ -52,6 +53,13 @@ example:
 	@start=$$(date +%s); \
 	$(SWIFT) run --package-path Examples/ClassifyFile ClassifyFile && \
 	echo "example package Examples/ClassifyFile: built and ran in $$(( $$(date +%s) - start )) s"
+
+DOC_TARGETS = SERTensor SERAudio SERFeatures SERModels SERTraining
+
+docs:
+	$(SWIFT) package $(SWIFT_FLAGS) generate-documentation $(foreach t,$(DOC_TARGETS),--target $(t)) \
+		--warnings-as-errors
+	@echo "DocC archives: $$(ls -d .build/plugins/Swift-DocC/outputs/*.doccarchive | tr '\n' ' ')"
 
 clean:
 	$(SWIFT) package clean $(SWIFT_FLAGS)

@@ -26,6 +26,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
         // ONNX export only (SERExport): the ONNX protobuf messages, generated once into onnx.pb.swift.
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        // `make docs` only (swift package generate-documentation); no target depends on it.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         // Implementation details: system-library shims (Debian packages, found with pkg-config).
@@ -44,7 +46,7 @@ let package = Package(
         .target(name: "SERTensor",
                 dependencies: ["CBLAS", "CLAPACKE", .product(name: "RealModule", package: "swift-numerics")]),
         .target(name: "SERAudio", dependencies: ["SERTensor", "CSndFile", "CSampleRate"]),
-        .target(name: "SERFeatures", dependencies: ["SERTensor", "SERAudio", "CKissFFT"]),
+        .target(name: "SERFeatures", dependencies: ["SERTensor", "SERAudio", "CKissFFT", "CLAPACKE"]),
         .target(name: "SERModels", dependencies: ["SERTensor", "SERFeatures"]),
         .target(name: "SERTraining", dependencies: ["SERTensor", "SERAudio", "SERFeatures", "SERModels"]),
         // Beside the layers, on top of SERModels: ONNX export of trained models (Docs/Export.md).

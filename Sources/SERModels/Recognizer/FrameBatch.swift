@@ -35,15 +35,12 @@ package enum FrameBatch {
         mask.sum(axes: [1]).scalars.map { Int($0.rounded()) }
     }
 
-    /// Each item normalised to zero mean and unit variance per feature over its real frames (as
-    /// ``FeatureStack``'s per-utterance normalisation); padding frames stay 0. Differentiable.
+    /// Each item normalised to zero mean and unit variance per feature over its real frames: the one
+    /// per-utterance normalisation, ``FeatureNormalization/utterance``, on `[B, 1, T, F]`; padding frames
+    /// stay 0. Differentiable.
     package static func normalized(_ x: Tensor, lengths: [Int]) -> Tensor {
-        let (b, t) = (x.shape[0], x.shape[1])
-        let w = Tensor.fromFunction([b, t, 1], dtype: x.dtype) { i in i % t < lengths[i / t] ? 1 : 0 }
-        let n = Tensor.maximum(w.sum(axes: [1], keepDims: true), Tensor(scalar: 1, dtype: x.dtype))
-        let mean = (x * w).sum(axes: [1], keepDims: true) / n
-        let centred = (x - mean) * w
-        let std = ((centred * centred).sum(axes: [1], keepDims: true) / n).sqrt() + 1e-5
-        return centred / std
+        let (b, t, f) = (x.shape[0], x.shape[1], x.shape[2])
+        let mask = Tensor.fromFunction([b, t], dtype: x.dtype) { i in i % t < lengths[i / t] ? 1 : 0 }
+        return FeatureNormalization.utterance.apply(x.reshaped([b, 1, t, f]), mask: mask).reshaped([b, t, f])
     }
 }

@@ -66,7 +66,7 @@ public struct TrainedRun {
         }
         guard fm.fileExists(atPath: weightsURL.path) else {
             throw ReportingError.missingRunFile(run: directory.path, file: weightsFile,
-                                                hint: "training has not finished an epoch yet (resume it with --resume)")
+                                                hint: "training has not finished an epoch yet (resume the run)")
         }
         let (network, wav2vec, metadata) = try convert(configuration, weights: weightsURL, run: directory)
         let description = try configuration.modelDescription(wav2vec: wav2vec, provenance: metadata)

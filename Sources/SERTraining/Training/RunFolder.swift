@@ -1,4 +1,5 @@
 import Foundation
+import SERTensor
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -88,9 +89,9 @@ public final class RunFolder {
         CheckpointFolder.readable(folder.appendingPathComponent(name))
     }
 
-    /// Writes `data` to `name` in the folder atomically (see ``AtomicFileWrite``).
+    /// Writes `data` to `name` in the folder atomically (see ``AtomicFile``).
     public func write(_ data: Data, to name: String) throws {
-        do { try AtomicFileWrite.write(data, to: url.appendingPathComponent(name)) } catch {
+        do { try AtomicFile.write(data, to: url.appendingPathComponent(name)) } catch {
             throw RunFolderError.unusable(folder: url.path, reason: "cannot write \(name): \(error)")
         }
     }

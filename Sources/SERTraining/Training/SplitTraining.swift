@@ -90,7 +90,7 @@ public struct SplitTraining {
         let untrained = configuration.classes.filter { !trained.contains($0) }
         if !untrained.isEmpty {
             throw TrainingError.emptySplit("no train rows of class\(untrained.count == 1 ? "" : "es") \(untrained.joined(separator: ", ")); "
-                                           + "choose the classes with --classes")
+                                           + "train only classes that have train rows")
         }
         return (train, validation, test, excluded)
     }
@@ -102,7 +102,7 @@ public struct SplitTraining {
         let checkpoint = runDirectory.appendingPathComponent("checkpoint")
         let hasCheckpoint = RunFolder.checkpoint(in: runDirectory) != nil
         if !resume && hasCheckpoint {
-            throw ReportingError.invalidArgument("\(runDirectory.path) already holds a training run (checkpoint/); continue it with --resume or choose another folder")
+            throw ReportingError.invalidArgument("\(runDirectory.path) already holds a training run (checkpoint/); resume it or choose another folder")
         }
         if resume && !hasCheckpoint {
             throw TrainingError.checkpoint(path: checkpoint.path, reason: "no checkpoint to resume from")

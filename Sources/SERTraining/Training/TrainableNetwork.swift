@@ -7,8 +7,8 @@ import SERTensor
 protocol TrainableNetwork: AnyObject {
     /// What the optimiser trains: checkpointed every epoch and saved as `best.safetensors`.
     var module: Module { get }
-    /// Adam over ``module``'s parameters (groups with their learning rates).
-    func makeOptimizer() throws -> Adam
+    /// ``module``'s trained parameters in groups with their learning rates (the configured optimiser runs over them).
+    func parameterGroups() throws -> [ParameterGroup]
     /// Work before the first epoch on the run's utterances (e.g. computing frozen features once).
     func prepare(_ utterances: [Utterance], progress: TrainingProgressHandler) throws
     /// The class-weighted training loss of the next batch, drawn from `sampler` with `rng` (the module

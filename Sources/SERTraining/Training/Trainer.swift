@@ -24,7 +24,7 @@ public final class Trainer {
     let train: [Utterance]
     let validation: [Utterance]
     let network: TrainableNetwork
-    let optimizer: Adam
+    let optimizer: Optimizer
     let classWeights: Tensor?
 
     /// Prepares a run on already-loaded utterances.
@@ -51,7 +51,7 @@ public final class Trainer {
         } else {
             network = try STRFNetNetwork(configuration: configuration)
         }
-        optimizer = try network.makeOptimizer()
+        optimizer = try (configuration.optimizer ?? .adam).make(groups: network.parameterGroups())
         if configuration.classWeighting {
             // w_c = N / (C · N_c): inversely proportional to the class counts, mean weight 1 over the data.
             var counts = [Double](repeating: 0, count: configuration.classes.count)
@@ -114,6 +114,7 @@ public final class Trainer {
                 guard value.isFinite else { throw TrainingError.nonFiniteLoss(epoch: epoch, step: step) }
                 loss.backward()
                 if let clip = c.gradientClipNorm { _ = optimizer.clipGradNorm(maxNorm: clip) }
+                if let schedule = c.schedule { schedule.apply(to: optimizer, atStep: (epoch - 1) * steps + step - 1) }
                 optimizer.step()
                 lossSum += value
                 progress(.step(epoch: epoch, step: step, steps: steps, loss: value))
@@ -170,5 +171,5 @@ public final class Trainer {
 func writeJSON<T: Encodable>(_ value: T, to url: URL) throws {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    try encoder.encode(value).write(to: url, options: .atomic)
+    try AtomicFile.write(try encoder.encode(value), to: url)
 }

@@ -8,12 +8,13 @@ import SERModels
 ///   classifier could be trained) with the STRFNet in `model`, or `"wav2vec-classifier"` with
 ///   ``Wav2VecClassifierSettings`` in `wav2vecClassifier` (and no `model`).
 /// - Every other key may be left out: settings with a default take it, optional ones (`specAugment`,
-///   `stepsPerEpoch`, `gradientClipNorm`) are then off. Optional settings that are off are not written.
+///   `stepsPerEpoch`, `gradientClipNorm`) are then off, and `optimizer` / `schedule` are Adam / constant
+///   (``OptimizerSettings``, ``LearningRateSchedule``). Optional settings that are off are not written.
 /// - An unknown key is an error (a misspelt setting must not silently fall back to its default).
 extension TrainingConfiguration: Codable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case formatVersion, classes, modelKind, model, wav2vecClassifier, logMel, utteranceNormalization, featureNormalization, speakerNormalization, segmentSeconds,
-             batchSize, gainSpanDB, frequencyWarping, warpRange, specAugment, learningRate, classWeighting, maxEpochs,
+             batchSize, gainSpanDB, frequencyWarping, warpRange, specAugment, learningRate, optimizer, schedule, classWeighting, maxEpochs,
              patience, stepsPerEpoch, gradientClipNorm, seed
     }
 
@@ -62,6 +63,8 @@ extension TrainingConfiguration: Codable {
         warpRange = try value(.warpRange, warpRange)
         specAugment = try c.decodeIfPresent(SpecAugmentConfig.self, forKey: .specAugment)
         learningRate = try value(.learningRate, learningRate)
+        optimizer = try c.decodeIfPresent(OptimizerSettings.self, forKey: .optimizer)
+        schedule = try c.decodeIfPresent(LearningRateSchedule.self, forKey: .schedule)
         classWeighting = try value(.classWeighting, classWeighting)
         maxEpochs = try value(.maxEpochs, maxEpochs)
         patience = try value(.patience, patience)
@@ -91,6 +94,8 @@ extension TrainingConfiguration: Codable {
         try c.encode(warpRange, forKey: .warpRange)
         try c.encodeIfPresent(specAugment, forKey: .specAugment)
         try c.encode(learningRate, forKey: .learningRate)
+        try c.encodeIfPresent(optimizer, forKey: .optimizer)
+        try c.encodeIfPresent(schedule, forKey: .schedule)
         try c.encode(classWeighting, forKey: .classWeighting)
         try c.encode(maxEpochs, forKey: .maxEpochs)
         try c.encode(patience, forKey: .patience)

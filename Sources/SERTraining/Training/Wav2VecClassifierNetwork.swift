@@ -69,14 +69,14 @@ final class Wav2VecClassifierNetwork: TrainableNetwork {
         }
     }
 
-    func makeOptimizer() throws -> Adam {
+    func parameterGroups() throws -> [ParameterGroup] {
         let lr = configuration.learningRate
         if case .fineTuned(let model, _) = source {
             let rule = ParameterGroupRule("wav2vec", prefix: Wav2VecEmotionModel.wav2vecPrefix,
                                           learningRate: settings.wav2vec?.learningRate ?? lr)
-            return try Adam(groups: ParameterGroup.groups(from: model, rules: [rule], defaultLearningRate: lr))
+            return try ParameterGroup.groups(from: model, rules: [rule], defaultLearningRate: lr)
         }
-        return try Adam(parameters: classifier.namedParameters(), learningRate: lr)
+        return [ParameterGroup(name: ParameterGroup.defaultGroupName, parameters: classifier.namedParameters(), learningRate: lr)]
     }
 
     func prepare(_ utterances: [Utterance], progress: TrainingProgressHandler) throws {

@@ -1,4 +1,5 @@
 import Foundation
+import SERTensor
 import SERFeatures
 import SERModels
 
@@ -45,7 +46,7 @@ public struct WholeCorpusTraining {
         do { data = try Data(contentsOf: trainer.modelFileURL) } catch {
             throw TrainingError.checkpoint(path: trainer.modelFileURL.path, reason: "cannot be read: \(error.localizedDescription)")
         }
-        do { try AtomicFileWrite.write(data, to: modelFile) } catch {
+        do { try AtomicFile.write(data, to: modelFile) } catch {
             throw TrainingError.checkpoint(path: modelFile.path, reason: "cannot be written: \(error)")
         }
         return history
