@@ -20,11 +20,14 @@ let package = Package(
         .library(name: "SERTraining", targets: ["SERTraining"]),
         // Data-parallel training over Open MPI (needs libopenmpi-dev; the layers above do not depend on it).
         .library(name: "SERDistributed", targets: ["SERDistributed"]),
+        .library(name: "SERExport", targets: ["SERExport"]),
         .executable(name: "ser-cli", targets: ["ser-cli"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
+        // ONNX export only (SERExport): the ONNX protobuf messages, generated once into onnx.pb.swift.
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
         // `make docs` only (swift package generate-documentation); no target depends on it.
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
@@ -51,8 +54,12 @@ let package = Package(
         .target(name: "SERTraining", dependencies: ["SERTensor", "SERAudio", "SERFeatures", "SERModels"]),
         // On top of the layers, not one of them: SERTraining's DataParallelContext implemented with MPI.
         .target(name: "SERDistributed", dependencies: ["SERTraining", "CMPI"]),
+        // Beside the layers, on top of SERModels: ONNX export of trained models (Docs/Export.md).
+        .target(name: "SERExport",
+                dependencies: ["SERTensor", "SERFeatures", "SERModels",
+                               .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .executableTarget(name: "ser-cli",
-                          dependencies: ["SERTensor", "SERAudio", "SERFeatures", "SERModels", "SERTraining", "SERDistributed",
+                          dependencies: ["SERTensor", "SERAudio", "SERFeatures", "SERModels", "SERTraining", "SERDistributed", "SERExport",
                                          "CBLAS",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
@@ -67,6 +74,7 @@ let package = Package(
         .testTarget(name: "SERTrainingTests", dependencies: ["SERTraining", "SERTestSupport"]),
         // Launches `mpirun … ser-cli … --distributed` and separate `ser-cli cv --fold` processes.
         .testTarget(name: "SERDistributedTests", dependencies: ["SERTraining", "SERTestSupport"]),
+        .testTarget(name: "SERExportTests", dependencies: ["SERExport", "SERModels", "SERTestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )
