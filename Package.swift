@@ -43,7 +43,7 @@ let package = Package(
         .target(name: "SERTensor",
                 dependencies: ["CBLAS", "CLAPACKE", .product(name: "RealModule", package: "swift-numerics")]),
         .target(name: "SERAudio", dependencies: ["SERTensor", "CSndFile", "CSampleRate"]),
-        .target(name: "SERFeatures", dependencies: ["SERTensor", "SERAudio", "CKissFFT"]),
+        .target(name: "SERFeatures", dependencies: ["SERTensor", "SERAudio", "CKissFFT", "CLAPACKE"]),
         .target(name: "SERModels", dependencies: ["SERTensor", "SERFeatures"]),
         .target(name: "SERTraining", dependencies: ["SERTensor", "SERAudio", "SERFeatures", "SERModels"]),
         .executableTarget(name: "ser-cli",
