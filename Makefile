@@ -2,6 +2,8 @@
 #
 #   make demo    install missing Debian packages, release build, run the main job end to end
 #   make test    install missing Debian packages, build and run the test suite, build and run the example packages
+#   make onnx-check  export small models to ONNX and compare ONNX Runtime with SwiftSER (scripts/onnx-check.sh;
+#                makes .venv-onnx with scripts/onnx-requirements.txt when missing); part of make test
 #   make bench   release build, run `ser-cli bench` (BENCH_ARGS="--json" etc. passes options)
 #   make docs    build the DocC catalogs of the five libraries (swift-docc-plugin; archives under .build/plugins)
 #
@@ -14,7 +16,7 @@ TEST_FLAGS  ?=
 BENCH_ARGS  ?=
 DEMO_ARGS   ?=
 
-.PHONY: demo test bench deps release example docs clean
+.PHONY: demo test bench deps release example onnx-check docs clean
 
 deps:
 	@scripts/ensure-deps.sh
@@ -34,7 +36,13 @@ bench: release
 test: deps
 	@$(MAKE) --no-print-directory example
 	$(SWIFT) build --build-tests $(SWIFT_FLAGS)
+	@SWIFT=$(SWIFT) scripts/onnx-check.sh $(SWIFT_FLAGS)
 	$(SWIFT) test --disable-swift-testing $(SWIFT_FLAGS) $(TEST_FLAGS)
+
+# Exported ONNX models against SwiftSER with ONNX Runtime (needs the debug build with tests).
+onnx-check:
+	$(SWIFT) build --build-tests $(SWIFT_FLAGS)
+	@SWIFT=$(SWIFT) scripts/onnx-check.sh $(SWIFT_FLAGS)
 
 # Separate packages that depend on SwiftSER by path: Examples/TensorOnly imports only SERTensor,
 # Examples/ClassifyFile only SERModels (it classifies a generated sound with a committed tiny model).

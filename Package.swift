@@ -18,11 +18,16 @@ let package = Package(
         .library(name: "SERFeatures", targets: ["SERFeatures"]),
         .library(name: "SERModels", targets: ["SERModels"]),
         .library(name: "SERTraining", targets: ["SERTraining"]),
+        // Data-parallel training over Open MPI (needs libopenmpi-dev; the layers above do not depend on it).
+        .library(name: "SERDistributed", targets: ["SERDistributed"]),
+        .library(name: "SERExport", targets: ["SERExport"]),
         .executable(name: "ser-cli", targets: ["ser-cli"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
+        // ONNX export only (SERExport): the ONNX protobuf messages, generated once into onnx.pb.swift.
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
         // `make docs` only (swift package generate-documentation); no target depends on it.
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
@@ -38,6 +43,7 @@ let package = Package(
                        providers: [.apt(["libsamplerate0-dev"])]),
         // No pkgConfig: its -D flags are prohibited by SwiftPM, and the headers' defaults are the same.
         .systemLibrary(name: "CKissFFT", path: "Sources/CKissFFT", providers: [.apt(["libkissfft-dev"])]),
+        .systemLibrary(name: "CMPI", path: "Sources/CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
         // LIBSVM (what scikit-learn's SVC wraps); no pkg-config file, `link "svm"` in its module map.
         .systemLibrary(name: "CLibSVM", path: "Sources/CLibSVM", providers: [.apt(["libsvm-dev"])]),
 
@@ -48,8 +54,14 @@ let package = Package(
         .target(name: "SERFeatures", dependencies: ["SERTensor", "SERAudio", "CKissFFT", "CLAPACKE"]),
         .target(name: "SERModels", dependencies: ["SERTensor", "SERFeatures"]),
         .target(name: "SERTraining", dependencies: ["SERTensor", "SERAudio", "SERFeatures", "SERModels", "CLibSVM", "CBLAS", "CLAPACKE"]),
+        // On top of the layers, not one of them: SERTraining's DataParallelContext implemented with MPI.
+        .target(name: "SERDistributed", dependencies: ["SERTraining", "CMPI"]),
+        // Beside the layers, on top of SERModels: ONNX export of trained models (Docs/Export.md).
+        .target(name: "SERExport",
+                dependencies: ["SERTensor", "SERFeatures", "SERModels",
+                               .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .executableTarget(name: "ser-cli",
-                          dependencies: ["SERTensor", "SERAudio", "SERFeatures", "SERModels", "SERTraining",
+                          dependencies: ["SERTensor", "SERAudio", "SERFeatures", "SERModels", "SERTraining", "SERDistributed", "SERExport",
                                          "CBLAS",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
@@ -61,7 +73,10 @@ let package = Package(
         .testTarget(name: "SERAudioTests", dependencies: ["SERAudio", "SERTestSupport"]),
         .testTarget(name: "SERFeaturesTests", dependencies: ["SERFeatures", "SERTestSupport"]),
         .testTarget(name: "SERModelsTests", dependencies: ["SERModels", "SERTestSupport"]),
-        .testTarget(name: "SERTrainingTests", dependencies: ["SERTraining", "SERTestSupport", "CLibSVM"]),
+        .testTarget(name: "SERTrainingTests", dependencies: ["SERTraining", "SERTestSupport"]),
+        // Launches `mpirun … ser-cli … --distributed` and separate `ser-cli cv --fold` processes.
+        .testTarget(name: "SERDistributedTests", dependencies: ["SERTraining", "SERTestSupport"]),
+        .testTarget(name: "SERExportTests", dependencies: ["SERExport", "SERModels", "SERTestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

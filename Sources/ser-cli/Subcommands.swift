@@ -14,6 +14,7 @@ extension SERCommand {
         InfoCommand.self,
         FeaturesCommand.self,
         Wav2VecCommand.self,
+        ExportCommand.self,
         BenchCommand.self,
     ]
 }

@@ -1,6 +1,5 @@
 import Foundation
 import SERAudio
-import SERFeatures
 import SERTensor
 
 /// Why a log-mel feature file could not be produced.

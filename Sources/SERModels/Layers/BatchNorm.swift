@@ -104,6 +104,8 @@ public final class BatchNorm2d: BatchNormLayer, UnaryLayer {
 public class BatchNormLayer: Module {
     let core: BatchNormCore
     public var numFeatures: Int { core.numFeatures }
+    /// Added to the variance before the square root.
+    public var eps: Double { core.eps }
     public var weight: Tensor? { core.weight }
     public var bias: Tensor? { core.bias }
     public var runningMean: Tensor? { core.runningMean }

@@ -1,5 +1,4 @@
 import Foundation
-import SERTensor
 
 /// A file written by `torch.save`, read without Python: the pickled object tree plus access to its tensors.
 ///

@@ -1,5 +1,3 @@
-import SERTensor
-
 /// The element type of a torch storage, from its pickled class name (`torch.FloatStorage` …).
 public enum TorchStorageType: String, Sendable, CaseIterable {
     case float = "FloatStorage", double = "DoubleStorage", half = "HalfStorage", bfloat16 = "BFloat16Storage"
