@@ -31,12 +31,16 @@ struct CrossValidateCommand: ParsableCommand {
     @Flag(name: .long, help: "List the folds (speakers in each part) and exit.")
     var list = false
 
+    @Flag(name: .long, help: "Leave out manifest rows whose audio cannot be used (listed, and counted) instead of stopping.")
+    var skipBadRows = false
+
     @OptionGroup var training: TrainingOptions
 
     func run() throws {
         let started = Date()
         let kind = try CrossValidationProtocolKind.named(protocolName)
         let dir = URL(fileURLWithPath: output, isDirectory: true)
+        if !list { try OutputFolder.prepare(dir) }  // before loading anything
         let config = try training.request().configuration(existing: list ? nil : TrainingConfiguration.saved(in: dir))
         var runner = CrossValidationRunner(configuration: config, manifest: try readManifest(manifest), protocolKind: kind,
                                            outputDirectory: dir, cache: try training.featureCache())
@@ -51,6 +55,7 @@ struct CrossValidateCommand: ParsableCommand {
         let printer = TrainingProgressPrinter()
         printer.line("cross-validation: \(kind.rawValue), \(all.count) folds\(folds.isEmpty ? "" : ", running \(folds.sorted().map(String.init).joined(separator: ", "))"); \(describe(config))")
         if left > 0 { printer.line("left out: \(left) manifest rows whose label is not one of \(config.classes.joined(separator: ","))") }
+        runner.skipBadRows = skipBadRows
         runner.progress = { label, event in
             if let event { printer.handle(event, label: label) } else { printer.line(label) }
         }

@@ -24,18 +24,23 @@ struct TrainCommand: ParsableCommand {
 
     @OptionGroup var training: TrainingOptions
 
+    @Flag(name: .long, help: "Leave out manifest rows whose audio cannot be used (listed, and counted) instead of stopping.")
+    var skipBadRows = false
+
     @Flag(name: .long, help: "Continue the run in --output from its last checkpoint.")
     var resume = false
 
     func run() throws {
         let started = Date()
         let runDir = URL(fileURLWithPath: output, isDirectory: true)
+        try OutputFolder.prepare(runDir)  // before loading anything
         let request = try training.request()
         let config = try resume ? request.configuration(existing: TrainingConfiguration.saved(in: runDir)) : request.configuration()
         let printer = TrainingProgressPrinter()
         printer.line("training: \(describe(config))")
         var job = SplitTraining(configuration: config, manifest: try readManifest(manifest), runDirectory: runDir,
                                 cache: try training.featureCache())
+        job.skipBadRows = skipBadRows
         job.progress = { printer.handle($0) }
         job.message = { printer.line($0) }
         let result = try job.run(resume: resume)

@@ -89,7 +89,7 @@ public struct FilePredictor {
         let pieces = ranges.map { r in
             Utterance(path: url.path, label: 0, speaker: "", samples: Array(samples[r]), pitchPulses: pulses.map { Array($0[r]) })
         }
-        let posteriors = try run.predictor.posteriors(pieces)
+        let posteriors = try run.predictor.checkedPosteriors(pieces)
         let k = run.configuration.classes.count
         var mean = [Double](repeating: 0, count: k)
         for p in posteriors { for c in 0..<k { mean[c] += p[c] } }
@@ -100,6 +100,9 @@ public struct FilePredictor {
         let best = mean.indices.max { mean[$0] < mean[$1] } ?? 0
         let whole = Utterance(path: url.path, label: 0, speaker: "", samples: samples, pitchPulses: pulses)
         let frames = try run.predictor.frameTimeline(whole, classes: run.configuration.classes)
+        if let frames, !frames.points.allSatisfy({ $0.posteriors.allSatisfy(\.isFinite) }) {
+            throw TrainingError.nonFinitePosteriors(path: url.path)
+        }
         return FilePrediction(file: url.path, duration: Double(samples.count) / Double(rate),
                               predicted: run.configuration.classes[best], posteriors: mean,
                               timeline: EmotionTimeline(classes: run.configuration.classes, source: .windows, points: points),

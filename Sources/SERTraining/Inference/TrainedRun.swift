@@ -45,12 +45,7 @@ public struct TrainedRun {
             throw ReportingError.missingRunFile(run: directory.path, file: weightsFile,
                                                 hint: "training has not finished an epoch yet (resume it with --resume)")
         }
-        let configuration: TrainingConfiguration
-        do {
-            configuration = try JSONDecoder().decode(TrainingConfiguration.self, from: Data(contentsOf: configURL))
-        } catch {
-            throw ReportingError.unreadableRunFile(file: configURL.path, reason: "not a training configuration: \(DecodingErrorText.describe(error))")
-        }
+        let configuration = try TrainingConfiguration.read(from: configURL)
         try configuration.validate()
         func loadWeights(into module: Module) throws -> [String: String] {
             do { return try module.load(from: weightsURL, strict: true) } catch {

@@ -16,6 +16,9 @@ public struct CrossValidationRunner {
     public var outputDirectory: URL
     /// Disk cache for fixed features (pitch pulses, frozen wav2vec features); nil disables it.
     public var cache: FeatureCache?
+    /// Leave out rows whose audio cannot be used (reported through ``progress``) instead of stopping
+    /// with ``ManifestProblems`` (see ``ManifestRowCheck``).
+    public var skipBadRows = false
     public var progress: (String, TrainingEvent?) -> Void = { _, _ in }
 
     public init(configuration: TrainingConfiguration, manifest: Manifest, protocolKind: CrossValidationProtocolKind,
@@ -41,12 +44,22 @@ public struct CrossValidationRunner {
     @discardableResult
     public func run(only: [Int]? = nil) throws -> CrossValidationSummary? {
         try configuration.validate()
-        let (kept, all) = try folds()
+        try OutputFolder.prepare(outputDirectory)
+        // Every problem of the rows used, before any audio is loaded for training; the folds are made
+        // from the usable rows.
+        var usable = self
+        let (labelled, _) = try folds()
+        let check = try ManifestRowCheck.usableRows(of: labelled, indices: Array(labelled.entries.indices), skipBadRows: skipBadRows)
+        if check.skippedRows > 0 {
+            progress("skipped \(check.skippedRows) row\(check.skippedRows == 1 ? "" : "s") with problems (--skip-bad-rows):", nil)
+            for issue in check.skipped { progress("  \(issue)", nil) }
+            usable.manifest = labelled.keeping(check.rows)
+        }
+        let (kept, all) = try usable.folds()
         let selected = only.map { want in all.filter { want.contains($0.number) } } ?? all
         if let only, selected.count != Set(only).count {
             throw TrainingError.invalidConfiguration("fold numbers \(only) are not all in 1...\(all.count)")
         }
-        try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
         try writeJSON(configuration, to: outputDirectory.appendingPathComponent("config.json"))
         let needsPulses = try configuration.featureChannels().contains(.pitchpulse)
         // Decode every utterance the selected folds use, once.

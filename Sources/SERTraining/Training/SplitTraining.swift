@@ -54,6 +54,9 @@ public struct SplitTraining {
     public var manifest: Manifest
     public var runDirectory: URL
     public var cache: FeatureCache?
+    /// Leave out rows whose audio cannot be used (listed through ``message``) instead of stopping
+    /// with ``ManifestProblems`` (see ``ManifestRowCheck``).
+    public var skipBadRows = false
     public var progress: TrainingProgressHandler = { _ in }
     /// Status lines (loading, files written).
     public var message: (String) -> Void = { _ in }
@@ -99,6 +102,7 @@ public struct SplitTraining {
     @discardableResult
     public func run(resume: Bool = false) throws -> SplitTrainingResult {
         try configuration.validate()
+        try OutputFolder.prepare(runDirectory)
         let checkpoint = runDirectory.appendingPathComponent("checkpoint")
         let fm = FileManager.default
         let hasCheckpoint = fm.fileExists(atPath: checkpoint.path) || fm.fileExists(atPath: checkpoint.path + ".previous")
@@ -108,7 +112,23 @@ public struct SplitTraining {
         if resume && !hasCheckpoint {
             throw TrainingError.checkpoint(path: checkpoint.path, reason: "no checkpoint to resume from")
         }
-        let (train, validation, test, excluded) = try parts()
+        var (train, validation, test, excluded) = try parts()
+        if !excluded.isEmpty {
+            message("left out \(excluded.values.reduce(0, +)) rows whose label is not one of \(configuration.classes.joined(separator: ",")): "
+                    + excluded.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))
+        }
+        // Every problem of the rows used, before any audio is loaded for training.
+        let check = try ManifestRowCheck.usableRows(of: manifest, indices: train + validation + test, skipBadRows: skipBadRows)
+        if check.skippedRows > 0 {
+            message("skipped \(check.skippedRows) row\(check.skippedRows == 1 ? "" : "s") with problems (--skip-bad-rows):")
+            for issue in check.skipped { message("  \(issue)") }
+            let usable = Set(check.rows)
+            train = train.filter(usable.contains)
+            validation = validation.filter(usable.contains)
+            test = test.filter(usable.contains)
+            if train.isEmpty { throw ProtocolError.emptySplit(part: DataSplit.train.rawValue) }
+            if validation.isEmpty { throw ProtocolError.emptySplit(part: DataSplit.validation.rawValue) }
+        }
         let needsPulses = try configuration.featureChannels().contains(.pitchpulse)
         message("loading \(train.count + validation.count + test.count) utterances\(needsPulses ? " and their pitch pulses" : "")")
         let all = train + validation + test

@@ -1,0 +1,22 @@
+import Foundation
+import SERAudio
+
+/// The audio reader (libsndfile behind SERAudio's RIFF integrity check): the input is written to a
+/// file, whose header is read (`AudioFileInfo`) and then every sample (`AudioFile.read`). Any input
+/// must give a buffer or a typed error, never a crash.
+private let scratch: URL = {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("swiftser-fuzz-audio-\(getpid())")
+    try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    return dir.appendingPathComponent("input.wav")
+}()
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzAudioReader(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt {
+    let data = Data(bytes: bytes, count: count)
+    guard (try? data.write(to: scratch)) != nil else { return 0 }
+    _ = try? AudioFileInfo(contentsOf: scratch)
+    if let (_, buffer) = try? AudioFile.read(scratch) {
+        precondition(buffer.samples.allSatisfy(\.isFinite), "the reader returned a non-finite sample")
+    }
+    return 0
+}
