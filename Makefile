@@ -3,6 +3,8 @@
 #   make demo    install missing Debian packages, release build, run the main job end to end
 #   make test    install missing Debian packages, build and run the test suite, build the example package
 #   make bench   release build, run `ser-cli bench` (BENCH_ARGS="--json" etc. passes options)
+#   make fuzz    build the libFuzzer targets in Fuzz/ and run each for FUZZ_SECONDS (default 60);
+#                not part of `make test` or CI (see Fuzz/README.md)
 #
 # SWIFT_FLAGS is passed to every swift build/test/run of this package, e.g.
 #   make test SWIFT_FLAGS="--scratch-path .build-mine"
@@ -12,8 +14,9 @@ SWIFT_FLAGS ?=
 TEST_FLAGS  ?=
 BENCH_ARGS  ?=
 DEMO_ARGS   ?=
+FUZZ_SECONDS ?= 60
 
-.PHONY: demo test bench deps release example clean
+.PHONY: demo test bench deps release example clean fuzz
 
 deps:
 	@scripts/ensure-deps.sh
@@ -41,6 +44,10 @@ example:
 	$(SWIFT) run --package-path Examples/TensorOnly TensorOnly && \
 	echo "example package Examples/TensorOnly: built and ran in $$(( $$(date +%s) - start )) s"
 
+# A separate package (Fuzz/) built with -sanitize=fuzzer,address; it never touches the main build.
+fuzz:
+	FUZZ_SECONDS=$(FUZZ_SECONDS) SWIFT=$(SWIFT) Fuzz/run.sh
+
 clean:
 	$(SWIFT) package clean $(SWIFT_FLAGS)
-	rm -rf Examples/TensorOnly/.build
+	rm -rf Examples/TensorOnly/.build Fuzz/.build

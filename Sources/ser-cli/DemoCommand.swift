@@ -9,26 +9,29 @@ struct DemoCommand: ParsableCommand {
         commandName: "demo",
         abstract: "Generate the demo corpus and cross-validate the spectrogram baseline on it (leave one speaker out).",
         discussion: """
-        Everything is written under --output-directory: the corpus (corpus/manifest.csv and WAVs), one folder per \
+        Everything is written under --output (also spelt --output-directory): the corpus (corpus/manifest.csv and WAVs), one folder per \
         fold with its checkpoint, best model and result.json, and summary.json / summary.md. Running the command \
         again resumes: finished folds are skipped and an interrupted fold continues from its last epoch.
         """
     )
 
-    @Option(name: .long, help: "Folder for the corpus, the runs and the results.")
+    @Option(name: [.customLong("output"), .customLong("output-directory")], help: "Folder for the corpus, the runs and the results.")
     var outputDirectory = "demo-output"
 
-    @Option(name: .long, help: "Speakers in the demo corpus (each one is a test fold).")
+    @Option(name: .long, parsing: .unconditional, help: "Speakers in the demo corpus (each one is a test fold).")
     var speakers = 8
 
-    @Option(name: .long, help: "Utterances per speaker and emotion.")
+    @Option(name: .long, parsing: .unconditional, help: "Utterances per speaker and emotion.")
     var utterances = 12
 
-    @Option(name: .long, help: "Maximum training epochs per fold.")
+    @Option(name: .long, parsing: .unconditional, help: "Maximum training epochs per fold.")
     var epochs: Int?
 
     @Option(name: .long, help: "Seed of the corpus and of training.")
     var seed: UInt64 = 1
+
+    @Flag(name: .shortAndLong, help: "No progress or status lines on standard error (results and errors only).")
+    var quiet = false
 
     @Flag(name: .long, help: "Only generate the corpus (e.g. as unlabelled audio for `ser-cli wav2vec pretrain`), then stop.")
     var corpusOnly = false
@@ -44,7 +47,7 @@ struct DemoCommand: ParsableCommand {
         let root = URL(fileURLWithPath: outputDirectory, isDirectory: true)
         let corpusDir = root.appendingPathComponent("corpus")
         let manifestURL = corpusDir.appendingPathComponent("manifest.csv")
-        let printer = TrainingProgressPrinter()
+        let printer = TrainingProgressPrinter(quiet: quiet)
         if FileManager.default.fileExists(atPath: manifestURL.path) {
             printer.line("demo corpus: \(manifestURL.path) (exists)")
         } else {

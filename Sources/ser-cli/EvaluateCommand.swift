@@ -25,6 +25,9 @@ struct EvaluateCommand: ParsableCommand {
     @Flag(name: .long, help: "Leave out manifest rows whose audio cannot be used (listed, and counted) instead of stopping.")
     var skipBadRows = false
 
+    @Flag(name: .shortAndLong, help: "No progress or status lines on standard error (results and errors only).")
+    var quiet = false
+
     @Flag(name: .long, help: "Print the result as JSON.")
     var json = false
 
@@ -55,14 +58,14 @@ struct EvaluateCommand: ParsableCommand {
             print(result.markdown, terminator: "")
         }
         if let plots, let (dir, isSubfolder) = plotsFolder {
-            if isSubfolder {
+            if isSubfolder && !quiet {
                 FileHandle.standardError.write(Data("note: \(plots) holds a run; its own reports are kept and the evaluation goes to \(dir.path)\n".utf8))
             }
             try ReportFiles.write(ConfusionMatrixPlot.svg(result.report, title: "Evaluation\(part.map { " (\($0.rawValue))" } ?? ""): \(trained.directory.lastPathComponent)"),
                                   to: dir.appendingPathComponent("confusion-matrix.svg"))
             try ReportFiles.write(try ReportFiles.json(result), to: dir.appendingPathComponent("report.json"))
             try ReportFiles.write(result.markdown, to: dir.appendingPathComponent("report.md"))
-            FileHandle.standardError.write(Data("wrote confusion-matrix.svg, report.json and report.md to \(dir.path)\n".utf8))
+            if !quiet { FileHandle.standardError.write(Data("wrote confusion-matrix.svg, report.json and report.md to \(dir.path)\n".utf8)) }
         }
     }
 }

@@ -27,6 +27,9 @@ struct TrainCommand: ParsableCommand {
     @Flag(name: .long, help: "Leave out manifest rows whose audio cannot be used (listed, and counted) instead of stopping.")
     var skipBadRows = false
 
+    @Flag(name: .shortAndLong, help: "No progress or status lines on standard error (results and errors only).")
+    var quiet = false
+
     @Flag(name: .long, help: "Continue the run in --output from its last checkpoint.")
     var resume = false
 
@@ -36,7 +39,7 @@ struct TrainCommand: ParsableCommand {
         try OutputFolder.prepare(runDir)  // before loading anything
         let request = try training.request()
         let config = try resume ? request.configuration(existing: TrainingConfiguration.saved(in: runDir)) : request.configuration()
-        let printer = TrainingProgressPrinter()
+        let printer = TrainingProgressPrinter(quiet: quiet)
         printer.line("training: \(describe(config))")
         var job = SplitTraining(configuration: config, manifest: try readManifest(manifest), runDirectory: runDir,
                                 cache: try training.featureCache())

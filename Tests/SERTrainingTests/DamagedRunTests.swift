@@ -21,13 +21,8 @@ final class DamagedRunTests: XCTestCase {
 
     /// A run folder with an untrained tiny STRFNet (`config.json` + `best.safetensors`) and a 1 s WAV.
     func untrainedRun() throws -> (run: URL, audio: URL) {
-        var c = EndToEndTrainingTests.tinyConfiguration(epochs: 1)
-        c.speakerNormalization = false
         let run = directory.appendingPathComponent("run")
-        try FileManager.default.createDirectory(at: run, withIntermediateDirectories: true)
-        try JSONEncoder().encode(c).write(to: run.appendingPathComponent(TrainedRun.configFile))
-        var rng = RandomGenerator(seed: c.seed)
-        try STRFNet(c.model, rng: &rng).save(to: run.appendingPathComponent(TrainedRun.weightsFile))
+        try UntrainedRunSupport.write(to: run)
         let audio = directory.appendingPathComponent("tone.wav")
         try CorpusTestSupport.writeWAV(audio, seconds: 1)
         return (run, audio)

@@ -19,9 +19,14 @@ public struct FilePrediction: Codable, Equatable, Sendable {
     public var frameTimeline: EmotionTimeline?
     /// What went wrong, for a file that could not be processed.
     public var error: String?
+    /// Why the prediction may not mean much (``FilePredictor/minimumSeconds``, silence); empty when none.
+    public var warnings: [String]
+    /// The emotion-timeline SVG written for this file (`predict --timeline-svg`), if any.
+    public var timelineSvg: String?
 
     public init(file: String, duration: Double? = nil, predicted: String? = nil, posteriors: [Double]? = nil,
-                timeline: EmotionTimeline? = nil, frameTimeline: EmotionTimeline? = nil, error: String? = nil) {
+                timeline: EmotionTimeline? = nil, frameTimeline: EmotionTimeline? = nil, error: String? = nil,
+                warnings: [String] = [], timelineSvg: String? = nil) {
         self.file = file
         self.duration = duration
         self.predicted = predicted
@@ -29,9 +34,26 @@ public struct FilePrediction: Codable, Equatable, Sendable {
         self.timeline = timeline
         self.frameTimeline = frameTimeline
         self.error = error
+        self.warnings = warnings
+        self.timelineSvg = timelineSvg
     }
 
-    private enum CodingKeys: String, CodingKey { case file, duration, predicted, posteriors, timeline, frameTimeline, error }
+    private enum CodingKeys: String, CodingKey {
+        case file, duration, predicted, posteriors, timeline, frameTimeline, error, warnings, timelineSvg
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        file = try c.decode(String.self, forKey: .file)
+        duration = try c.decodeIfPresent(Double.self, forKey: .duration)
+        predicted = try c.decodeIfPresent(String.self, forKey: .predicted)
+        posteriors = try c.decodeIfPresent([Double].self, forKey: .posteriors)
+        timeline = try c.decodeIfPresent(EmotionTimeline.self, forKey: .timeline)
+        frameTimeline = try c.decodeIfPresent(EmotionTimeline.self, forKey: .frameTimeline)
+        error = try c.decodeIfPresent(String.self, forKey: .error)
+        warnings = try c.decodeIfPresent([String].self, forKey: .warnings) ?? []
+        timelineSvg = try c.decodeIfPresent(String.self, forKey: .timelineSvg)
+    }
 
     /// Writes absent values as explicit `null`s so every object has the same keys.
     public func encode(to encoder: Encoder) throws {
@@ -43,6 +65,8 @@ public struct FilePrediction: Codable, Equatable, Sendable {
         try c.encode(timeline, forKey: .timeline)
         try c.encode(frameTimeline, forKey: .frameTimeline)
         try c.encode(error, forKey: .error)
+        try c.encode(warnings, forKey: .warnings)
+        try c.encode(timelineSvg, forKey: .timelineSvg)
     }
 }
 
@@ -70,6 +94,14 @@ public struct PredictionReport: Codable, Equatable, Sendable {
 public struct FilePredictor {
     public let run: TrainedRun
     public var windows: AnalysisWindows
+
+    /// Recordings shorter than this (seconds) are predicted but flagged in ``FilePrediction/warnings``:
+    /// the models were trained on 3 s segments, and below about a second of speech the posteriors say
+    /// little.
+    public static let minimumSeconds = 1.0
+    /// A recording whose peak level (of the 16 kHz mono signal) is below this (dBFS) is flagged as
+    /// silent: there is no speech to classify.
+    public static let silencePeakDBFS = -60.0
 
     public init(run: TrainedRun, windows: AnalysisWindows) {
         self.run = run
@@ -103,10 +135,26 @@ public struct FilePredictor {
         if let frames, !frames.points.allSatisfy({ $0.posteriors.allSatisfy(\.isFinite) }) {
             throw TrainingError.nonFinitePosteriors(path: url.path)
         }
-        return FilePrediction(file: url.path, duration: Double(samples.count) / Double(rate),
+        let duration = Double(samples.count) / Double(rate)
+        return FilePrediction(file: url.path, duration: duration,
                               predicted: run.configuration.classes[best], posteriors: mean,
                               timeline: EmotionTimeline(classes: run.configuration.classes, source: .windows, points: points),
-                              frameTimeline: frames)
+                              frameTimeline: frames, warnings: Self.warnings(samples: samples, duration: duration))
+    }
+
+    /// Warnings for a recording that is too short or silent to classify meaningfully.
+    static func warnings(samples: [Float], duration: Double) -> [String] {
+        var w = [String]()
+        if duration < minimumSeconds {
+            w.append(String(format: "short: %.2f s, under the %.1f s minimum; the prediction is unreliable", duration, minimumSeconds))
+        }
+        let peak = samples.reduce(Float(0)) { Swift.max($0, abs($1)) }
+        let peakDBFS = peak > 0 ? 20 * log10(Double(peak)) : -Double.infinity
+        if peakDBFS < silencePeakDBFS {
+            w.append(peak == 0 ? "silent: every sample is zero; there is no speech to classify"
+                     : String(format: "silent: peak %.1f dBFS, under %.0f dBFS; there is no speech to classify", peakDBFS, silencePeakDBFS))
+        }
+        return w
     }
 
     /// Predicts every file; a file that fails gets an entry with its ``FilePrediction/error`` and the
@@ -140,6 +188,7 @@ extension PredictionReport {
                 s += zip(classes, p).map { pad(String(format: "%.1f%%", $1 * 100), Swift.max(7, $0.count)) }.joined(separator: " ")
                 s += "  \(f.file)" + (f.duration.map { String(format: " (%.2f s, %d window%@)", $0, f.timeline?.points.count ?? 0,
                                                              f.timeline?.points.count == 1 ? "" : "s") } ?? "") + "\n"
+                for w in f.warnings { s += pad("warning", width) + "  \(w)\n" }
                 if timelines, let t = f.timeline, t.points.count > 1 {
                     for pt in t.points {
                         s += pad(String(format: "%.2f–%.2f s", pt.start, pt.end), width) + " "
@@ -152,5 +201,42 @@ extension PredictionReport {
             }
         }
         return s
+    }
+}
+
+extension PredictionReport {
+    /// One CSV row per file (`predict --csv`): `path`, `label` (the predicted class; empty on error), one
+    /// `posterior_<class>` column per class in the run's order, `duration` (s), `warnings` (joined with
+    /// `; `) and `error`. Written with ``CSV/render(_:)``.
+    public var csv: String {
+        var rows = [["path", "label"] + classes.map { "posterior_\($0)" } + ["duration", "warnings", "error"]]
+        for f in files {
+            let posteriors = f.posteriors.map { $0.map { String($0) } } ?? Array(repeating: "", count: classes.count)
+            rows.append([f.file, f.predicted ?? ""] + posteriors
+                        + [f.duration.map { String($0) } ?? "", f.warnings.joined(separator: "; "), f.error ?? ""])
+        }
+        return CSV.render(rows)
+    }
+}
+
+/// The audio files `predict` works on: files as given, folders searched recursively for audio files
+/// (``CorpusFiles/audioFiles(under:)``, sorted). A path that does not exist is kept, so its error is
+/// reported with the others.
+public enum PredictionInputs {
+    /// - Throws: ``CorpusImportError`` for a folder that cannot be listed or holds no audio files.
+    public static func expand(_ paths: [String]) throws -> [URL] {
+        var urls = [URL]()
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+                let root = URL(fileURLWithPath: path, isDirectory: true)
+                let found = try CorpusFiles.audioFiles(under: root)
+                guard !found.isEmpty else { throw CorpusImportError.nothingFound(root: root.path, expected: "audio files") }
+                urls += found.map { root.appendingPathComponent($0) }
+            } else {
+                urls.append(URL(fileURLWithPath: path))
+            }
+        }
+        return urls
     }
 }

@@ -42,6 +42,16 @@ public struct TrainedRun {
             throw ReportingError.missingRunFile(run: directory.path, file: configFile, hint: "is this a training run folder?")
         }
         guard fm.fileExists(atPath: weightsURL.path) else {
+            // A cross-validation folder holds one run per fold: name them rather than suggesting a resume.
+            let folds = ((try? fm.contentsOfDirectory(atPath: directory.path)) ?? []).filter { name in
+                fm.fileExists(atPath: directory.appendingPathComponent(name).appendingPathComponent(weightsFile).path)
+            }.sorted()
+            if !folds.isEmpty {
+                let shown = folds.prefix(4).map { directory.appendingPathComponent($0).path }.joined(separator: ", ")
+                throw ReportingError.missingRunFile(run: directory.path, file: weightsFile,
+                                                    hint: "it is a cross-validation folder with \(folds.count) fold run\(folds.count == 1 ? "" : "s"); "
+                                                        + "give one of them: \(shown)\(folds.count > 4 ? ", …" : "")")
+            }
             throw ReportingError.missingRunFile(run: directory.path, file: weightsFile,
                                                 hint: "training has not finished an epoch yet (resume it with --resume)")
         }

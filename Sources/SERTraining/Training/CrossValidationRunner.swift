@@ -58,7 +58,9 @@ public struct CrossValidationRunner {
         let (kept, all) = try usable.folds()
         let selected = only.map { want in all.filter { want.contains($0.number) } } ?? all
         if let only, selected.count != Set(only).count {
-            throw TrainingError.invalidConfiguration("fold numbers \(only) are not all in 1...\(all.count)")
+            let missing = only.filter { n in !all.contains { $0.number == n } }
+            throw ReportingError.invalidArgument("fold \(missing.map(String.init).joined(separator: ", ")) does not exist: protocol "
+                                                 + "\(protocolKind.rawValue) has \(all.count) fold\(all.count == 1 ? "" : "s") on this manifest (1...\(all.count))")
         }
         try writeJSON(configuration, to: outputDirectory.appendingPathComponent("config.json"))
         let needsPulses = try configuration.featureChannels().contains(.pitchpulse)
