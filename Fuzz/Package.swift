@@ -2,7 +2,8 @@
 //
 // libFuzzer targets for SwiftSER's readers of untrusted files (issue 14). A separate package that
 // depends on SwiftSER by path, so the fuzzing build (-sanitize=fuzzer,address) never touches the main
-// build or `make test`. Each target exports `LLVMFuzzerTestOneInput`; libFuzzer provides `main`.
+// build or `make test`. Each target exports `LLVMFuzzerTestOneInput` and an entry point that runs
+// libFuzzer's driver on it.
 // Build and run through `make fuzz` (see Fuzz/README.md).
 import PackageDescription
 
@@ -22,8 +23,11 @@ let package = Package(
     dependencies: [
         .package(name: "SwiftSER", path: ".."),
     ],
-    targets: fuzzTargets.map { t in
-        .executableTarget(name: t.name, dependencies: t.products.map { .product(name: $0, package: "SwiftSER") })
+    targets: [
+        // The declaration of libFuzzer's driver, which each target's entry point calls.
+        .target(name: "FuzzDriver"),
+    ] + fuzzTargets.map { t in
+        .executableTarget(name: t.name, dependencies: ["FuzzDriver"] + t.products.map { .product(name: $0, package: "SwiftSER") })
     },
     swiftLanguageModes: [.v5]
 )

@@ -51,10 +51,12 @@ final class CommandLineTests: XCTestCase {
     }
 
     func testUsageErrorsExit64WithAMessage() throws {
-        let window = try run(["predict", "--run", "r", "--window", "-1", "a.wav"])
-        print("bad --window: exit \(window.status): \(window.err)")
-        XCTAssertEqual(window.status, 64)
-        XCTAssertTrue(window.err.contains("window"), window.err)
+        for bad in ["0", "-1", "1000"] {
+            let window = try run(["predict", "--run", "r", "--window", bad, "a.wav"])
+            print("--window \(bad): exit \(window.status): \(window.err)")
+            XCTAssertEqual(window.status, 64, bad)
+            XCTAssertTrue(window.err.contains("window length"), window.err)
+        }
         let lr = try run(["train", "--manifest", "m.csv", "--output", "o", "--lr", "-0.001"])
         print("negative --lr: exit \(lr.status): \(lr.err)")
         XCTAssertEqual(lr.status, 64)

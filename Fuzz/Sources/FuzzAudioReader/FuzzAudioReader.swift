@@ -1,4 +1,5 @@
 import Foundation
+import FuzzDriver
 import SERAudio
 
 /// The audio reader (libsndfile behind SERAudio's RIFF integrity check): the input is written to a
@@ -19,4 +20,15 @@ public func fuzzAudioReader(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt
         precondition(buffer.samples.allSatisfy(\.isFinite), "the reader returned a non-finite sample")
     }
     return 0
+}
+
+/// The executable's entry point (SwiftPM aliases `main` to it): libFuzzer's driver on ``fuzzAudioReader(_:_:)``.
+@_cdecl("FuzzAudioReader_main")
+public func fuzzAudioReaderMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
+    var count = argc
+    var arguments: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = argv
+    return LLVMFuzzerRunDriver(&count, &arguments) { data, size in
+        guard let data else { return 0 }
+        return fuzzAudioReader(data, size)
+    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import FuzzDriver
 import SERTraining
 
 /// The manifest reader: CSV syntax (quotes, line endings, UTF-8) and the manifest's columns and values.
@@ -14,4 +15,15 @@ public func fuzzManifestCSV(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt
         _ = ManifestValidator(checkAudio: false).validate(manifest)
     }
     return 0
+}
+
+/// The executable's entry point (SwiftPM aliases `main` to it): libFuzzer's driver on ``fuzzManifestCSV(_:_:)``.
+@_cdecl("FuzzManifestCSV_main")
+public func fuzzManifestCSVMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
+    var count = argc
+    var arguments: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = argv
+    return LLVMFuzzerRunDriver(&count, &arguments) { data, size in
+        guard let data else { return 0 }
+        return fuzzManifestCSV(data, size)
+    }
 }

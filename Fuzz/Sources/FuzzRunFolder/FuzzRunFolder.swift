@@ -1,4 +1,5 @@
 import Foundation
+import FuzzDriver
 import SERModels
 import SERTensor
 import SERTraining
@@ -58,4 +59,15 @@ public func fuzzRunFolder(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt {
         }
     }
     return 0
+}
+
+/// The executable's entry point (SwiftPM aliases `main` to it): libFuzzer's driver on ``fuzzRunFolder(_:_:)``.
+@_cdecl("FuzzRunFolder_main")
+public func fuzzRunFolderMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
+    var count = argc
+    var arguments: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = argv
+    return LLVMFuzzerRunDriver(&count, &arguments) { data, size in
+        guard let data else { return 0 }
+        return fuzzRunFolder(data, size)
+    }
 }

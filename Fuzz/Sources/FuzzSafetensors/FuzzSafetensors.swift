@@ -1,4 +1,5 @@
 import Foundation
+import FuzzDriver
 import SERTensor
 
 /// The safetensors reader: header length, JSON header, dtypes, shapes and offsets.
@@ -14,4 +15,15 @@ public func fuzzSafetensors(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt
         }
     }
     return 0
+}
+
+/// The executable's entry point (SwiftPM aliases `main` to it): libFuzzer's driver on ``fuzzSafetensors(_:_:)``.
+@_cdecl("FuzzSafetensors_main")
+public func fuzzSafetensorsMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
+    var count = argc
+    var arguments: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = argv
+    return LLVMFuzzerRunDriver(&count, &arguments) { data, size in
+        guard let data else { return 0 }
+        return fuzzSafetensors(data, size)
+    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import FuzzDriver
 import SERTraining
 
 /// The strict configuration decoder (`config.json`, `--config`) and the configuration's validation.
@@ -14,4 +15,15 @@ public func fuzzTrainingConfiguration(_ bytes: UnsafePointer<UInt8>, _ count: In
         }
     }
     return 0
+}
+
+/// The executable's entry point (SwiftPM aliases `main` to it): libFuzzer's driver on ``fuzzTrainingConfiguration(_:_:)``.
+@_cdecl("FuzzTrainingConfiguration_main")
+public func fuzzTrainingConfigurationMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
+    var count = argc
+    var arguments: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = argv
+    return LLVMFuzzerRunDriver(&count, &arguments) { data, size in
+        guard let data else { return 0 }
+        return fuzzTrainingConfiguration(data, size)
+    }
 }
