@@ -1,4 +1,5 @@
 import Foundation
+import SERModels
 
 extension UtterancePredictor {
     /// ``posteriors(_:)``, refusing NaN or infinite values: a posterior that is not a probability is an
