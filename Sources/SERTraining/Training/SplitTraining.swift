@@ -112,13 +112,16 @@ public struct SplitTraining {
         if resume && !hasCheckpoint {
             throw TrainingError.checkpoint(path: checkpoint.path, reason: "no checkpoint to resume from")
         }
+        // Every problem of the rows with a configured class, before the split is checked and before
+        // any audio is loaded for training.
+        let known = Set(configuration.classes)
+        let labelled = manifest.entries.indices.filter { known.contains(manifest.entries[$0].label) }
+        let check = try ManifestRowCheck.usableRows(of: manifest, indices: labelled, skipBadRows: skipBadRows)
         var (train, validation, test, excluded) = try parts()
         if !excluded.isEmpty {
             message("left out \(excluded.values.reduce(0, +)) rows whose label is not one of \(configuration.classes.joined(separator: ",")): "
                     + excluded.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))
         }
-        // Every problem of the rows used, before any audio is loaded for training.
-        let check = try ManifestRowCheck.usableRows(of: manifest, indices: train + validation + test, skipBadRows: skipBadRows)
         if check.skippedRows > 0 {
             message("skipped \(check.skippedRows) row\(check.skippedRows == 1 ? "" : "s") with problems (--skip-bad-rows):")
             for issue in check.skipped { message("  \(issue)") }
@@ -128,6 +131,12 @@ public struct SplitTraining {
             test = test.filter(usable.contains)
             if train.isEmpty { throw ProtocolError.emptySplit(part: DataSplit.train.rawValue) }
             if validation.isEmpty { throw ProtocolError.emptySplit(part: DataSplit.validation.rawValue) }
+            let trained = Set(train.map { manifest.entries[$0].label })
+            let untrained = configuration.classes.filter { !trained.contains($0) }
+            if !untrained.isEmpty {
+                throw TrainingError.emptySplit("no usable train rows of class\(untrained.count == 1 ? "" : "es") \(untrained.joined(separator: ", ")) "
+                                               + "after skipping the rows with problems")
+            }
         }
         let needsPulses = try configuration.featureChannels().contains(.pitchpulse)
         message("loading \(train.count + validation.count + test.count) utterances\(needsPulses ? " and their pitch pulses" : "")")
