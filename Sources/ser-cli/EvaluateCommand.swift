@@ -47,7 +47,8 @@ struct EvaluateCommand: ParsableCommand {
         }
         // A run folder's own report.json / report.md are never replaced: write into a new subfolder.
         let plotsFolder = plots.map { EvaluationFolder.resolve(URL(fileURLWithPath: $0, isDirectory: true)) }
-        if let plotsFolder { try OutputFolder.prepare(plotsFolder.folder) }  // before any work
+        // Writable before any work (a new subfolder is only made when the files are written).
+        if let plotsFolder { try OutputFolder.prepare(plotsFolder.isSubfolder ? plotsFolder.folder.deletingLastPathComponent() : plotsFolder.folder) }
         let trained = try TrainedRun.load(from: URL(fileURLWithPath: runDirectory, isDirectory: true))
         let result = try RunEvaluation.evaluate(run: trained, manifest: try readManifest(manifest), split: part,
                                                 cache: try cache.map { try FeatureCache(directory: URL(fileURLWithPath: $0, isDirectory: true)) },
