@@ -73,7 +73,9 @@ public enum StrictJSONDecoding {
             for (key, value) in g {
                 let here = path.isEmpty ? key : path + "." + key
                 guard let counterpart = w.first(where: { $0.key == key })?.value else {
-                    if value == .null { continue }
+                    // null is "not given"; a known top-level setting that is not written back holds its
+                    // default (settings equal to their default may be left out when writing).
+                    if value == .null || (path.isEmpty && topLevelKeys?.contains(key) == true) { continue }
                     let known = path.isEmpty ? (topLevelKeys ?? w.map(\.key)) : w.map(\.key)
                     return .unknownKey(path: here, known: known.sorted())
                 }
