@@ -1,10 +1,11 @@
 # SwiftSER: the two set-up commands (README.md) and helpers.
 #
 #   make demo    install missing Debian packages, release build, run the main job end to end
-#   make test    install missing Debian packages, build and run the test suite, build the example package
+#   make test    install missing Debian packages, build and run the test suite, build and run the example packages
 #   make bench   release build, run `ser-cli bench` (BENCH_ARGS="--json" etc. passes options)
 #   make fuzz    build the libFuzzer targets in Fuzz/ and run each for FUZZ_SECONDS (default 60);
 #                not part of `make test` or CI (see Fuzz/README.md)
+#   make docs    build the DocC catalogs of the five libraries (swift-docc-plugin; archives under .build/plugins)
 #
 # SWIFT_FLAGS is passed to every swift build/test/run of this package, e.g.
 #   make test SWIFT_FLAGS="--scratch-path .build-mine"
@@ -16,7 +17,7 @@ BENCH_ARGS  ?=
 DEMO_ARGS   ?=
 FUZZ_SECONDS ?= 60
 
-.PHONY: demo test bench deps release example clean fuzz
+.PHONY: demo test bench deps release example docs clean fuzz
 
 deps:
 	@scripts/ensure-deps.sh
@@ -38,11 +39,22 @@ test: deps
 	$(SWIFT) build --build-tests $(SWIFT_FLAGS)
 	$(SWIFT) test --disable-swift-testing $(SWIFT_FLAGS) $(TEST_FLAGS)
 
-# A separate package that depends on SwiftSER by path and imports only SERTensor.
+# Separate packages that depend on SwiftSER by path: Examples/TensorOnly imports only SERTensor,
+# Examples/ClassifyFile only SERModels (it classifies a generated sound with a committed tiny model).
 example:
 	@start=$$(date +%s); \
 	$(SWIFT) run --package-path Examples/TensorOnly TensorOnly && \
 	echo "example package Examples/TensorOnly: built and ran in $$(( $$(date +%s) - start )) s"
+	@start=$$(date +%s); \
+	$(SWIFT) run --package-path Examples/ClassifyFile ClassifyFile && \
+	echo "example package Examples/ClassifyFile: built and ran in $$(( $$(date +%s) - start )) s"
+
+DOC_TARGETS = SERTensor SERAudio SERFeatures SERModels SERTraining
+
+docs:
+	$(SWIFT) package $(SWIFT_FLAGS) generate-documentation $(foreach t,$(DOC_TARGETS),--target $(t)) \
+		--warnings-as-errors
+	@echo "DocC archives: $$(ls -d .build/plugins/Swift-DocC/outputs/*.doccarchive | tr '\n' ' ')"
 
 # A separate package (Fuzz/) built with -sanitize=fuzzer,address; it never touches the main build.
 fuzz:
@@ -50,4 +62,4 @@ fuzz:
 
 clean:
 	$(SWIFT) package clean $(SWIFT_FLAGS)
-	rm -rf Examples/TensorOnly/.build Fuzz/.build
+	rm -rf Examples/TensorOnly/.build Examples/ClassifyFile/.build Fuzz/.build

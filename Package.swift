@@ -23,6 +23,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
+        // `make docs` only (swift package generate-documentation); no target depends on it.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         // Implementation details: system-library shims (Debian packages, found with pkg-config).
@@ -41,7 +43,7 @@ let package = Package(
         .target(name: "SERTensor",
                 dependencies: ["CBLAS", "CLAPACKE", .product(name: "RealModule", package: "swift-numerics")]),
         .target(name: "SERAudio", dependencies: ["SERTensor", "CSndFile", "CSampleRate"]),
-        .target(name: "SERFeatures", dependencies: ["SERTensor", "SERAudio", "CKissFFT"]),
+        .target(name: "SERFeatures", dependencies: ["SERTensor", "SERAudio", "CKissFFT", "CLAPACKE"]),
         .target(name: "SERModels", dependencies: ["SERTensor", "SERFeatures"]),
         .target(name: "SERTraining", dependencies: ["SERTensor", "SERAudio", "SERFeatures", "SERModels"]),
         .executableTarget(name: "ser-cli",

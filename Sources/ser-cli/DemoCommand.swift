@@ -3,15 +3,18 @@ import Foundation
 import SERTraining
 
 /// `ser-cli demo`: the main job end to end on the built-in demo corpus: generate it, run
-/// leave-one-speaker-out cross-validation with the spectrogram baseline, print the UA/WA table.
+/// leave-one-speaker-out cross-validation with the spectrogram baseline, print the UA/WA table, then
+/// train the same configuration on the whole corpus and write its model file (`model.safetensors`).
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract: "Generate the demo corpus and cross-validate the spectrogram baseline on it (leave one speaker out).",
         discussion: """
         Everything is written under --output (also spelt --output-directory): the corpus (corpus/manifest.csv and WAVs), one folder per \
-        fold with its checkpoint, best model and result.json, and summary.json / summary.md. Running the command \
-        again resumes: finished folds are skipped and an interrupted fold continues from its last epoch.
+        fold with its checkpoint, model file and result.json, and summary.json / summary.md. Finally the same \
+        configuration is trained on the whole corpus (folder final/) and its model file is written to \
+        model.safetensors, ready for `ser-cli predict --model`. Running the command again resumes: finished folds are \
+        skipped and an interrupted fold continues from its last epoch.
         """
     )
 
@@ -70,6 +73,14 @@ struct DemoCommand: ParsableCommand {
             throw ValidationError("some folds have no result; run the command again to finish them")
         }
         print(summary.markdown)
+        // One model on the whole corpus, to try on your own recordings.
+        let modelURL = root.appendingPathComponent("model.safetensors")
+        printer.line("final model: the same configuration trained on all \(speakers) speakers, in \(root.appendingPathComponent("final").path)")
+        var final = WholeCorpusTraining(configuration: config, manifest: manifest, runDirectory: root.appendingPathComponent("final"))
+        final.progress = { printer.handle($0, label: "final") }
+        try final.run(exportingTo: modelURL)
+        printer.line("wrote \(modelURL.path); classify your own recordings with:")
+        printer.line("  ser-cli predict --model \(modelURL.path) your-recording.wav")
         printer.line(String(format: "demo finished in %.1f s", Date().timeIntervalSince(started)))
     }
 }

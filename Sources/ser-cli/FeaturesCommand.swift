@@ -9,7 +9,7 @@ import SERFeatures
 struct FeaturesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "features",
-        abstract: "Extract fixed features (log-mel, pitch, glottal pulses) from audio.",
+        abstract: "Extract fixed features (log-mel, pitch, glottal pulses, eGeMAPS) from audio.",
         discussion: """
             logmel: the paper's log-mel spectrogram (16 kHz, 25 ms Hann window in a 512-point FFT, 10 ms hop, \
             30 Slaney mel bands, natural log with floor 1e-6), written as a float32 .npy of shape [frames, 30]. \
@@ -21,6 +21,10 @@ struct FeaturesCommand: ParsableCommand {
             given floor, ceiling, time step and accuracy and Praat's other defaults. \
             pulses: one glottal pulse time (s) per line, Praat's "Sound & Pitch: To PointProcess (cc)" on that \
             pitch. \
+            egemaps: the 88 eGeMAPS v02 functionals (openSMILE's algorithms, opensmile-python's column names) \
+            of the file, or of every .wav file in the folder, as ONE CSV table (--output is a .csv file): column \
+            `file`, then the 88 named columns; failing files are reported and skipped. \
+            egemaps-lld: the [frames, 25] eGeMAPS low-level descriptors (10 ms hop) as a float32 .npy. \
             With a folder as --input, every .wav file in it (not recursive) is processed into --output (a \
             folder) as <name>.npy or <name>.txt, a failing file is reported and skipped (exit status 1 at the \
             end), and a summary line with the time spent is printed (pitch and pulses: compute only; log-mel \
@@ -64,6 +68,10 @@ struct FeaturesCommand: ParsableCommand {
     }
 
     func run() throws {
+        if kind == .egemaps {
+            try runEGeMAPSTable()
+            return
+        }
         var logMelSettings = LogMelConfig()
         if let config {
             let url = URL(fileURLWithPath: config)
@@ -117,15 +125,37 @@ struct FeaturesCommand: ParsableCommand {
         }
     }
 
+    /// `--kind egemaps`: one CSV table for a file or a folder (see ``extractEGeMAPSTable``).
+    private func runEGeMAPSTable() throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: input, isDirectory: &isDirectory) else {
+            throw FeaturesCommandError.inputNotFound(path: input)
+        }
+        let result = try extractEGeMAPSTable(input: URL(fileURLWithPath: input), isDirectory: isDirectory.boolValue,
+                                             output: URL(fileURLWithPath: output))
+        let perHour = result.audioSeconds > 0 ? result.seconds / result.audioSeconds * 3600 : 0
+        print(String(format: "%d files, %.1f s of audio, %.3f s including reading (%.2f s per hour of audio)",
+                     result.files, result.audioSeconds, result.seconds, perHour))
+        if result.failures > 0 {
+            FileHandle.standardError.write(Data("\(result.failures) of \(result.files + result.failures) files failed\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+
     /// Extracts one file; returns the seconds spent (see the discussion) and the audio's duration.
     private func extract(_ source: URL, to destination: URL, logMel: LogMelConfig) throws -> (Double, Double) {
         switch kind {
         case .logmel, .pitchpulseLogmel:
             let duration = try AudioFileInfo(contentsOf: source).duration
             let start = DispatchTime.now().uptimeNanoseconds
-            try extractLogMelFeature(input: source, output: destination, kind: kind.rawValue, config: logMel,
+            try LogMelFeatureFile.extract(input: source, output: destination, kind: kind.rawValue, config: logMel,
                                      warpAlpha: warpAlpha)
             return (Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9, duration)
+        case .egemapsLLD:
+            let duration = try AudioFileInfo(contentsOf: source).duration
+            return (try extractEGeMAPSDescriptors(input: source, output: destination), duration)
+        case .egemaps:
+            preconditionFailure("egemaps writes one table; see runEGeMAPSTable")
         case .pitch, .pulses:
             let audio = try AudioFile.read(source).buffer   // mono; 16-bit PCM as k / 32768, like Praat
             let start = DispatchTime.now().uptimeNanoseconds
@@ -154,9 +184,19 @@ enum FeatureKind: String, CaseIterable, ExpressibleByArgument {
     case pitch
     /// Praat cc pulse times, one per line, text.
     case pulses
+    /// eGeMAPS v02 functionals, one CSV row per file.
+    case egemaps
+    /// eGeMAPS v02 low-level descriptors, `.npy` `[frames, 25]`.
+    case egemapsLLD = "egemaps-lld"
 
     var isLogMel: Bool { self == .logmel || self == .pitchpulseLogmel }
-    var outputExtension: String { isLogMel ? "npy" : "txt" }
+    var outputExtension: String {
+        switch self {
+        case .logmel, .pitchpulseLogmel, .egemapsLLD: return "npy"
+        case .egemaps: return "csv"
+        case .pitch, .pulses: return "txt"
+        }
+    }
 
     /// Pitch or pulses as the text written to the output file (numbers in Swift's shortest round-trip form).
     func praatText(samples: [Float], sampleRate: Double, parameters: PraatPitchParameters) throws -> String {
@@ -168,7 +208,7 @@ enum FeatureKind: String, CaseIterable, ExpressibleByArgument {
         case .pulses:
             let times = try PraatPulses.compute(samples: samples, sampleRate: sampleRate, pitchParameters: parameters)
             for t in times { text += "\(t)\n" }
-        case .logmel, .pitchpulseLogmel:
+        case .logmel, .pitchpulseLogmel, .egemaps, .egemapsLLD:
             preconditionFailure("praatText is for pitch and pulses")
         }
         return text

@@ -2,13 +2,16 @@ import ArgumentParser
 import Foundation
 import SERTraining
 
-/// `ser-cli predict`: class posteriors of audio files with a trained run (``FilePredictor``).
+/// `ser-cli predict`: class posteriors of audio files with a model file or a trained run, through the
+/// model's ``EmotionRecognizer`` (``FilePredictor``).
 struct PredictCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "predict",
-        abstract: "Class posteriors of audio files with a trained run, with a timeline over overlapping windows.",
+        abstract: "Class posteriors of audio files with a trained model, with a timeline over overlapping windows.",
         discussion: """
-        Each file is resampled to 16 kHz mono and cut into --window second windows every --hop seconds (a file no \
+        The model is a model file (--model, e.g. model.safetensors from a run folder or demo-output/model.safetensors) \
+        or a run folder (--run; its model.safetensors, or config.json and best.safetensors for folders trained before \
+        model files existed). Each file is resampled to 16 kHz mono and cut into --window second windows every --hop seconds (a file no \
         longer than one window is one window; the last window is aligned to the end of the file so every sample is \
         covered). Each window is classified whole; the file's posteriors are the mean of the window posteriors. The \
         window posteriors are the file's emotion timeline (--timeline, --timeline-svg, and in --json). Runs of the \
@@ -20,8 +23,11 @@ struct PredictCommand: ParsableCommand {
         """
     )
 
-    @Option(name: .customLong("run"), help: ArgumentHelp("Run folder (config.json and best.safetensors).", valueName: "dir"))
-    var runDirectory: String
+    @Option(name: .customLong("run"), help: ArgumentHelp("Run folder (model.safetensors, or config.json and best.safetensors).", valueName: "dir"))
+    var runDirectory: String?
+
+    @Option(name: .customLong("model"), help: ArgumentHelp("Model file (model.safetensors written by train, cv or demo).", valueName: "file"))
+    var modelFile: String?
 
     @Argument(help: ArgumentHelp("Audio files, or folders searched recursively for audio files.", valueName: "file-or-folder"))
     var files: [String]
@@ -48,7 +54,10 @@ struct PredictCommand: ParsableCommand {
     var quiet = false
 
     func validate() throws {
-        // A bad window is a usage error (exit 64), reported before the run is loaded.
+        guard (runDirectory == nil) != (modelFile == nil) else {
+            throw ValidationError("give the model with either --model FILE or --run DIR")
+        }
+        // A bad window is a usage error (exit 64), reported before the model is loaded.
         do { _ = try AnalysisWindows(windowSeconds: window, hopSeconds: hop) } catch { throw ValidationError("\(error)") }
     }
 
@@ -58,7 +67,12 @@ struct PredictCommand: ParsableCommand {
         if let timelineSvg { try OutputFolder.prepare(URL(fileURLWithPath: timelineSvg, isDirectory: true)) }
         if let csv { try OutputFolder.prepare(URL(fileURLWithPath: csv).deletingLastPathComponent()) }
         let inputs = try PredictionInputs.expand(files)
-        let predictor = FilePredictor(run: try TrainedRun.load(from: URL(fileURLWithPath: runDirectory, isDirectory: true)), windows: windows)
+        let predictor: FilePredictor
+        if let modelFile {
+            predictor = FilePredictor(recognizer: try EmotionRecognizer(contentsOf: URL(fileURLWithPath: modelFile)), windows: windows)
+        } else {
+            predictor = FilePredictor(run: try TrainedRun.load(from: URL(fileURLWithPath: runDirectory ?? ".", isDirectory: true)), windows: windows)
+        }
         // A file counter on a terminal; errors are listed in the output.
         let counter = !quiet && inputs.count > 1 && isatty(fileno(stderr)) != 0
         var report = predictor.predict(inputs) { i, _ in

@@ -5,7 +5,7 @@ final class FeatureBenchmarkTests: XCTestCase {
     func testLogMelSectionReportsSecondsPerHour() {
         let section = LogMelBenchmark(scale: 0.002)  // 2 calls, 7 s, 2 items: a smoke run, no timing claims
         XCTAssertEqual(section.name, "features")
-        XCTAssertEqual(FeatureBenchmarks.sections.map(\.name), ["features", "pulses"])
+        XCTAssertEqual(FeatureBenchmarks.sections.map(\.name), ["features", "pulses", "egemaps"])
         var lines = [String]()
         let result = section.run(timer: BenchmarkTimer(warmups: 0, iterations: 1), progress: { lines.append($0) })
         XCTAssertEqual(lines, LogMelBenchmark.Case.allCases.map(\.rawValue))

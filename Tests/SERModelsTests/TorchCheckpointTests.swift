@@ -1,6 +1,7 @@
 import XCTest
 import SERTestSupport
 @testable import SERModels
+@testable import SERTensor
 
 /// The torch.save reader (legacy and zip formats, the pickle subset) on the fixtures written by
 /// Tests/Fixtures/generate_wav2vec_fixtures.py, on hand-made pickles, and on truncated and mutated files.

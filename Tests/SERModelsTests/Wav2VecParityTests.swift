@@ -1,6 +1,7 @@
 import XCTest
 import SERTestSupport
 @testable import SERModels
+@testable import SERTensor
 
 /// wav2vec 1.0 against PyTorch (Tests/Fixtures/generate_wav2vec_fixtures.py): fairseq-style checkpoints in both
 /// torch.save formats and in float32 and float16 are imported from the `.pt` files, and z and c for synthetic

@@ -105,7 +105,7 @@ final class CommandLineTests: XCTestCase {
         // Text output flags the warnings too.
         let text = try run(["predict", "--run", "run", "in/short.wav"])
         XCTAssertEqual(text.status, 0, text.err)
-        XCTAssertTrue(text.out.contains("warning  short: 0.10 s"), text.out)
+        XCTAssertTrue(text.out.contains("warning  only 0.10 s long"), text.out)
     }
 
     func testDemoOutputAndAFoldOutsideTheProtocol() throws {

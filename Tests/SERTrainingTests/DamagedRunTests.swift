@@ -54,12 +54,13 @@ final class DamagedRunTests: XCTestCase {
 
         let predictor = FilePredictor(run: run, windows: try AnalysisWindows(windowSeconds: 3, hopSeconds: 1))
         XCTAssertThrowsError(try predictor.predict(audio)) { error in
-            XCTAssertEqual(error as? TrainingError, .nonFinitePosteriors(path: audio.path))
+            XCTAssertTrue("\(error)".contains(audio.path), "\(error)")
+            XCTAssertTrue("\(error)".lowercased().contains("finite"), "\(error)")
         }
         let report = predictor.predict([audio])
         XCTAssertNil(report.files[0].posteriors)
         XCTAssertNil(report.files[0].predicted)
-        XCTAssertTrue(report.files[0].error?.contains("NaN or infinite posteriors") ?? false, report.files[0].error ?? "")
+        XCTAssertTrue(report.files[0].error?.lowercased().contains("finite") ?? false, report.files[0].error ?? "")
         XCTAssertTrue(report.text().contains("ERROR"))
         // `predict --json`: the report is valid JSON.
         XCTAssertNoThrow(try JSONSerialization.jsonObject(with: ReportFiles.json(report)))

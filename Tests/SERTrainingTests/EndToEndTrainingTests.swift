@@ -93,7 +93,7 @@ final class EndToEndTrainingTests: XCTestCase {
         }
         // A folder holding a run is not overwritten without resume.
         XCTAssertThrowsError(try SplitTraining(configuration: config, manifest: manifest, runDirectory: dir("resumed")).run()) { e in
-            XCTAssertTrue("\(e)".contains("--resume"), "\(e)")
+            XCTAssertTrue("\(e)".contains("resume it"), "\(e)")
         }
 
         // evaluate: the loaded run gives the training run's test report.

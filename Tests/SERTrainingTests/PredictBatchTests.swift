@@ -31,13 +31,13 @@ final class PredictBatchTests: XCTestCase {
         let predictor = FilePredictor(run: try TrainedRun.load(from: runURL), windows: try AnalysisWindows(windowSeconds: 3, hopSeconds: 1))
         let report = predictor.predict([short, silent, speech])
         print("short: \(report.files[0].warnings)\nsilent: \(report.files[1].warnings)")
-        XCTAssertEqual(report.files[0].warnings, ["short: 0.10 s, under the 1.0 s minimum; the prediction is unreliable"])
-        XCTAssertEqual(report.files[1].warnings, ["silent: every sample is zero; there is no speech to classify"])
+        XCTAssertEqual(report.files[0].warnings, [EmotionPredictionWarning.tooShort(seconds: 0.1, minimumSeconds: 1).description])
+        XCTAssertEqual(report.files[1].warnings, [EmotionPredictionWarning.silent(peakDBFS: -.infinity).description])
         XCTAssertEqual(report.files[2].warnings, [])
         XCTAssertNotNil(report.files[0].predicted, "flagged, still predicted")
         let text = report.text()
-        XCTAssertTrue(text.contains("warning  short: 0.10 s"), text)
-        XCTAssertTrue(text.contains("warning  silent:"), text)
+        XCTAssertTrue(text.contains("warning  only 0.10 s long"), text)
+        XCTAssertTrue(text.contains("warning  silent"), text)
         let json = try XCTUnwrap(JSONSerialization.jsonObject(with: ReportFiles.json(report)) as? [String: Any])
         let files = try XCTUnwrap(json["files"] as? [[String: Any]])
         XCTAssertEqual(files[1]["warnings"] as? [String], report.files[1].warnings)
@@ -52,7 +52,7 @@ final class PredictBatchTests: XCTestCase {
         XCTAssertEqual(rows[1].fields[0], short.path)
         XCTAssertEqual(rows[1].fields[1], report.files[0].predicted)
         XCTAssertEqual(Double(rows[3].fields[2]), report.files[2].posteriors?[0])
-        XCTAssertEqual(rows[2].fields[3 + report.classes.count], report.files[1].warnings.joined(separator: "; "))
+        XCTAssertEqual(rows[2].fields[3 + report.classes.count], report.files[1].warnings?.joined(separator: "; "))
     }
 
     func testFoldersAreSearchedRecursively() throws {

@@ -154,7 +154,7 @@ final class Wav2VecClassifierTrainingTests: XCTestCase {
         XCTAssertLessThan(history.last?.trainLoss ?? .infinity, 0.5 * (history.first?.trainLoss ?? 0))
         XCTAssertGreaterThanOrEqual(try XCTUnwrap(history.map(\.validationUA).max()), 0.9)
 
-        // The run holds only the classifier; loading it reads the wav2vec file again.
+        // The best weights hold only the classifier (with the wav2vec model's fingerprint).
         let weights = try Safetensors.readWithMetadata(from: run.appendingPathComponent("best.safetensors"))
         XCTAssertFalse(weights.0.keys.contains { $0.hasPrefix("wav2vec") })
         XCTAssertEqual(weights.1["wav2vec_fingerprint"], store.fingerprint)
@@ -162,7 +162,20 @@ final class Wav2VecClassifierTrainingTests: XCTestCase {
         posteriorsMatch(try loaded.predictor.posteriors(Self.validation), try trainer.predictor.posteriors(Self.validation), tolerance: 1e-6)
         XCTAssertNotNil(try loaded.predictor.frameTimeline(Self.validation[1], classes: Self.classes))
 
-        // Another model at the same path is refused (it is not the one the classifier was trained on).
+        // The model file holds wav2vec and the classifier, so it needs no other file; loaded alone it
+        // gives the trainer's posteriors.
+        let modelFile = run.appendingPathComponent(EmotionModelFile.fileName)
+        let file = try Safetensors.read(from: modelFile)
+        XCTAssertTrue(file.keys.contains { $0.hasPrefix("members.0.wav2vec.") } && file.keys.contains { $0.hasPrefix("members.0.classifier.") })
+        let alone = try EmotionRecognizer(contentsOf: modelFile)
+        posteriorsMatch(try alone.posteriors(Self.validation), try trainer.predictor.posteriors(Self.validation), tolerance: 1e-6)
+
+        // A folder without the model file (written before model files existed) is converted from its
+        // configuration and best weights, reading the wav2vec file again; another model at the same path
+        // is refused (it is not the one the classifier was trained on).
+        try FileManager.default.removeItem(at: modelFile)
+        posteriorsMatch(try TrainedRun.load(from: run).predictor.posteriors(Self.validation),
+                        try trainer.predictor.posteriors(Self.validation), tolerance: 1e-6)
         _ = try Self.writeTinyWav2Vec(to: modelURL, seed: 4)
         XCTAssertThrowsError(try TrainedRun.load(from: run)) { e in
             XCTAssertTrue("\(e)".contains(modelURL.path) && "\(e)".contains("not the model"), "\(e)")

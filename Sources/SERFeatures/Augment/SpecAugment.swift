@@ -89,3 +89,20 @@ public struct SpecAugment: Sendable {
         }
     }
 }
+
+extension SpecAugment {
+    /// Augments stacked features `[batch, channels, frames, bands]` with their mask `[batch, frames]`: every
+    /// channel of every item is augmented on its own (its own masks and warp), items in order and channels in
+    /// order within each item, from one generator. What training does to the stacked log-mel channels.
+    public func stacked(_ x: Tensor, mask: Tensor, training: Bool, using rng: inout RandomGenerator) throws -> Tensor {
+        guard training else { return x }
+        guard x.rank == 4, mask.shape == [x.shape[0], x.shape[2]] else {
+            throw SpectralError.badShape(operation: "SpecAugment stacked features", shape: x.shape,
+                                         expected: "[batch, channels, frames, bands] with a [batch, frames] mask, got mask \(mask.shape)")
+        }
+        let channels = x.shape[1]
+        let flat = x.reshaped([x.shape[0] * channels, x.shape[2], x.shape[3]])
+        let m = Tensor.concat(Array(repeating: mask.unsqueezed(1), count: channels), axis: 1).reshaped([x.shape[0] * channels, x.shape[2]])
+        return try self(flat, mask: m, training: true, using: &rng).reshaped(x.shape)
+    }
+}

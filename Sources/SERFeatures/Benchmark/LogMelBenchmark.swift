@@ -13,37 +13,37 @@ import SERTensor
 /// Inputs are Gaussian noise (σ = 0.1) from a fixed seed. In each ``BenchMeasurement`` of this section,
 /// `value` is overwritten with seconds per hour of audio (`median / audio seconds · 3600`) and `unit` says so;
 /// `workPerCall` is the audio seconds per call.
-public struct LogMelBenchmark: BenchSection {
-    public enum Case: String, CaseIterable, Sendable {
+package struct LogMelBenchmark: BenchSection {
+    package enum Case: String, CaseIterable, Sendable {
         case utterances = "3s utt x 1000 calls"
         case hour = "60 min signal, 1 call"
         case batch = "1000x3s batched, 1 call"
     }
 
-    public var cases: [Case]
-    public var seed: UInt64
+    package var cases: [Case]
+    package var seed: UInt64
     /// Scales the workloads (calls, minutes, batch size) for quick runs and tests; 1 = features.py's sizes.
-    public var scale: Double
+    package var scale: Double
 
-    public init(cases: [Case] = Case.allCases, seed: UInt64 = 0, scale: Double = 1) {
+    package init(cases: [Case] = Case.allCases, seed: UInt64 = 0, scale: Double = 1) {
         self.cases = cases
         self.seed = seed
         self.scale = scale
     }
 
-    public var name: String { "features" }
-    public var summary: String {
+    package var name: String { "features" }
+    package var summary: String {
         "log-mel extraction, s of compute per hour of audio, lower is better (compare: scripts/bench_features.py)"
     }
 
     /// The benchmark's log-mel settings (features.py's).
-    public static var config: LogMelConfig {
+    package static var config: LogMelConfig {
         var c = LogMelConfig()
         c.logFloor = 1e-10
         return c
     }
 
-    public func run(timer: BenchmarkTimer, progress: (String) -> Void) -> BenchSectionResult {
+    package func run(timer: BenchmarkTimer, progress: (String) -> Void) -> BenchSectionResult {
         var rng = RandomGenerator(seed: seed)
         guard let extractor = try? LogMelExtractor(config: Self.config) else {
             preconditionFailure("LogMelBenchmark: the fixed default configuration was rejected")

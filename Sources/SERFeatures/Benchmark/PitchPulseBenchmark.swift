@@ -9,28 +9,28 @@ import SERTensor
 /// ``BenchMeasurement`` `value` is overwritten with `median / audio seconds · 3600` and `workPerCall` is the
 /// audio seconds per call. Praat itself is timed on real speech by `scripts/praat_parity.py`, which runs
 /// Praat and `ser-cli features --kind pulses` on the same files in one session.
-public struct PitchPulseBenchmark: BenchSection {
-    public enum Case: String, CaseIterable, Sendable {
+package struct PitchPulseBenchmark: BenchSection {
+    package enum Case: String, CaseIterable, Sendable {
         /// `PraatPitch.compute` (To Pitch (ac), defaults).
         case pitch = "pitch_3s_16k"
         /// Pitch then `PraatPulses.compute` (To PointProcess (cc)), as `ser-cli features --kind pulses`.
         case pulses = "pitch+pulses_3s_16k"
     }
 
-    public var cases: [Case]
-    public var seed: UInt64
+    package var cases: [Case]
+    package var seed: UInt64
 
-    public init(cases: [Case] = Case.allCases, seed: UInt64 = 1) {
+    package init(cases: [Case] = Case.allCases, seed: UInt64 = 1) {
         self.cases = cases
         self.seed = seed
     }
 
-    public var name: String { "pulses" }
-    public var summary: String {
+    package var name: String { "pulses" }
+    package var summary: String {
         "Praat-compatible pitch and cc pulses, 3 s of speech-like audio at 16 kHz, s of compute per hour of audio, lower is better (compare Praat: scripts/praat_parity.py)"
     }
 
-    public func run(timer: BenchmarkTimer, progress: (String) -> Void) -> BenchSectionResult {
+    package func run(timer: BenchmarkTimer, progress: (String) -> Void) -> BenchSectionResult {
         let sampleRate = 16000.0
         let x = Self.speechLikeSignal(seconds: 3, sampleRate: sampleRate, seed: seed)
         var results: [BenchMeasurement] = []

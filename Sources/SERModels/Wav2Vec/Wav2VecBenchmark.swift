@@ -6,24 +6,24 @@ import SERTensor
 /// Throughput is forward GFLOP/s (2 × multiply-adds of the convolutions, from the actual shapes: 28.9 GFLOP per
 /// 3 s utterance). There is no in-process baseline; as a check, the inference kernels and the differentiable
 /// ops are run on one 0.5 s utterance and their largest absolute difference is reported.
-public struct Wav2VecBenchmark: BenchSection {
-    public var batch: Int
-    public var seconds: Double
-    public var seed: UInt64
+package struct Wav2VecBenchmark: BenchSection {
+    package var batch: Int
+    package var seconds: Double
+    package var seed: UInt64
 
-    public init(batch: Int = 64, seconds: Double = 3, seed: UInt64 = 5) {
+    package init(batch: Int = 64, seconds: Double = 3, seed: UInt64 = 5) {
         self.batch = batch
         self.seconds = seconds
         self.seed = seed
     }
 
-    public var name: String { "wav2vec" }
-    public var summary: String {
+    package var name: String { "wav2vec" }
+    package var summary: String {
         "wav2vec 1.0 large inference (random weights) on \(batch) x \(Self.format(seconds)) s of 16 kHz audio, forward GFLOP/s"
     }
 
     /// Multiply-adds of one forward pass over `samples` samples.
-    public static func multiplyAdds(_ config: Wav2VecConfig, samples: Int) -> Int {
+    package static func multiplyAdds(_ config: Wav2VecConfig, samples: Int) -> Int {
         var t = samples, cin = 1, total = 0
         for l in config.featureExtractorLayers {
             t = (t - l.kernelSize) / l.stride + 1
@@ -40,7 +40,7 @@ public struct Wav2VecBenchmark: BenchSection {
         return total
     }
 
-    public func run(timer: BenchmarkTimer, progress: (String) -> Void) -> BenchSectionResult {
+    package func run(timer: BenchmarkTimer, progress: (String) -> Void) -> BenchSectionResult {
         let config = Wav2VecConfig.large
         var rng = RandomGenerator(seed: seed)
         // Building the large model cannot fail (its configuration is valid); fall back to an empty result if it did.

@@ -7,26 +7,26 @@ import Foundation
 /// `OPENBLAS_CORETYPE` (forces a core type, e.g. `Haswell`) and `OPENBLAS_L2_SIZE` (overrides the
 /// detected L2 cache size, which sets GEMM blocking); `OPENBLAS_NUM_THREADS` caps its threads. Changing
 /// them needs a new process, which is why `ser-cli bench` re-executes itself to time both settings.
-public struct BenchEnvironment: Codable, Sendable, Equatable {
+package struct BenchEnvironment: Codable, Sendable, Equatable {
     /// The environment variables that influence OpenBLAS's kernel choice and threading.
-    public static let openBLASVariables = ["OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS"]
+    package static let openBLASVariables = ["OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS"]
     /// The variables `ser-cli bench` removes for its second run.
-    public static let kernelSelectionVariables = ["OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"]
+    package static let kernelSelectionVariables = ["OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"]
 
     /// `openblas_get_corename()`, e.g. `"Haswell"` or `"Zen"`.
-    public var openBLASCore: String
+    package var openBLASCore: String
     /// `openblas_get_config()`: version, build options, core and thread limit.
-    public var openBLASConfig: String
+    package var openBLASConfig: String
     /// `openblas_get_num_threads()`.
-    public var openBLASThreads: Int
+    package var openBLASThreads: Int
     /// The values of ``openBLASVariables`` in this process (nil: unset).
-    public var variables: [String: String?]
+    package var variables: [String: String?]
     /// Threads SwiftSER's own kernels split work across (``Parallel/workerCount``).
-    public var parallelWorkers: Int
+    package var parallelWorkers: Int
     /// CPU model from `/proc/cpuinfo`, when readable.
-    public var cpuModel: String?
+    package var cpuModel: String?
 
-    public init(openBLASCore: String, openBLASConfig: String, openBLASThreads: Int, variables: [String: String?],
+    package init(openBLASCore: String, openBLASConfig: String, openBLASThreads: Int, variables: [String: String?],
                 parallelWorkers: Int, cpuModel: String?) {
         self.openBLASCore = openBLASCore
         self.openBLASConfig = openBLASConfig
@@ -37,7 +37,7 @@ public struct BenchEnvironment: Codable, Sendable, Equatable {
     }
 
     /// The environment of the current process.
-    public static func current() -> BenchEnvironment {
+    package static func current() -> BenchEnvironment {
         let env = ProcessInfo.processInfo.environment
         var vars = [String: String?]()
         for name in openBLASVariables { vars[name] = .some(env[name]) }
@@ -50,7 +50,7 @@ public struct BenchEnvironment: Codable, Sendable, Equatable {
     }
 
     /// `NAME=value` for each OpenBLAS variable, `NAME unset` when absent.
-    public var variableSummary: String {
+    package var variableSummary: String {
         BenchEnvironment.openBLASVariables.map { name in
             if let v = variables[name] ?? nil { return "\(name)=\(v)" }
             return "\(name) unset"

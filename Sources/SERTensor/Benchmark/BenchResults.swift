@@ -2,32 +2,32 @@
 ///
 /// Throughput is `work / timing.medianSeconds` in `unit` (e.g. FLOP → GFLOP/s, bytes → GB/s, both
 /// with decimal prefixes: 1 GB = 10⁹ bytes).
-public struct BenchMeasurement: Codable, Sendable, Equatable {
+package struct BenchMeasurement: Codable, Sendable, Equatable {
     /// Short case name, e.g. `"512x512x512"` or `"add 16M"`.
-    public var name: String
+    package var name: String
     /// What the SwiftSER path is, e.g. `"Tensor.matmul"`.
-    public var subject: String
+    package var subject: String
     /// Throughput unit, e.g. `"GFLOP/s"` or `"GB/s"`.
-    public var unit: String
+    package var unit: String
     /// Work per call in the unit's base quantity (FLOP or bytes).
-    public var workPerCall: Double
+    package var workPerCall: Double
     /// Timing of the SwiftSER path.
-    public var timing: BenchTiming
+    package var timing: BenchTiming
     /// Throughput of the SwiftSER path in `unit`.
-    public var value: Double
+    package var value: Double
     /// What the baseline is, e.g. `"cblas_sgemm"`; nil without a baseline.
-    public var baselineName: String?
+    package var baselineName: String?
     /// Timing of the baseline.
-    public var baselineTiming: BenchTiming?
+    package var baselineTiming: BenchTiming?
     /// Throughput of the baseline in `unit`.
-    public var baselineValue: Double?
+    package var baselineValue: Double?
     /// `value / baselineValue`: 1 means as fast as the baseline, 0.9 means 10% slower.
-    public var ratio: Double?
+    package var ratio: Double?
     /// Largest absolute difference between the two paths' outputs (checks they did the same work).
-    public var maxAbsDifference: Double?
+    package var maxAbsDifference: Double?
 
     /// Builds a measurement; `scale` converts work per second to `unit` (1e-9 for G-prefixed units).
-    public init(name: String, subject: String, unit: String, workPerCall: Double, timing: BenchTiming,
+    package init(name: String, subject: String, unit: String, workPerCall: Double, timing: BenchTiming,
                 baselineName: String? = nil, baselineTiming: BenchTiming? = nil,
                 maxAbsDifference: Double? = nil, scale: Double = 1e-9) {
         self.name = name
@@ -48,14 +48,14 @@ public struct BenchMeasurement: Codable, Sendable, Equatable {
 }
 
 /// The results of one ``BenchSection``.
-public struct BenchSectionResult: Codable, Sendable, Equatable {
+package struct BenchSectionResult: Codable, Sendable, Equatable {
     /// The section's registry name (what `--only` selects).
-    public var section: String
+    package var section: String
     /// One-line description of what the section measures.
-    public var summary: String
-    public var measurements: [BenchMeasurement]
+    package var summary: String
+    package var measurements: [BenchMeasurement]
 
-    public init(section: String, summary: String, measurements: [BenchMeasurement]) {
+    package init(section: String, summary: String, measurements: [BenchMeasurement]) {
         self.section = section
         self.summary = summary
         self.measurements = measurements
@@ -63,14 +63,14 @@ public struct BenchSectionResult: Codable, Sendable, Equatable {
 }
 
 /// One complete benchmark run in one process: its environment and the results of each section.
-public struct BenchRun: Codable, Sendable, Equatable {
+package struct BenchRun: Codable, Sendable, Equatable {
     /// Why this run exists, e.g. `"environment as set"`.
-    public var label: String
-    public var environment: BenchEnvironment
-    public var timer: BenchmarkTimer
-    public var sections: [BenchSectionResult]
+    package var label: String
+    package var environment: BenchEnvironment
+    package var timer: BenchmarkTimer
+    package var sections: [BenchSectionResult]
 
-    public init(label: String, environment: BenchEnvironment, timer: BenchmarkTimer, sections: [BenchSectionResult]) {
+    package init(label: String, environment: BenchEnvironment, timer: BenchmarkTimer, sections: [BenchSectionResult]) {
         self.label = label
         self.environment = environment
         self.timer = timer
@@ -80,14 +80,14 @@ public struct BenchRun: Codable, Sendable, Equatable {
 
 /// Everything `ser-cli bench` measured: one run per environment (as set, and with the OpenBLAS
 /// kernel-selection variables unset).
-public struct BenchReport: Codable, Sendable, Equatable {
+package struct BenchReport: Codable, Sendable, Equatable {
     /// Format version of this JSON document.
-    public var formatVersion: Int = 1
-    public var runs: [BenchRun]
+    package var formatVersion: Int = 1
+    package var runs: [BenchRun]
     /// Free-form remarks, e.g. why a second run was skipped.
-    public var notes: [String]
+    package var notes: [String]
 
-    public init(runs: [BenchRun], notes: [String] = []) {
+    package init(runs: [BenchRun], notes: [String] = []) {
         self.runs = runs
         self.notes = notes
     }

@@ -4,7 +4,7 @@
 /// ``ReductionBenchmark``; upper layers add features, models, training); the CLI keeps the list.
 /// A section allocates its inputs, times its cases with the given ``BenchmarkTimer``, checks that
 /// each case and its baseline computed the same values, and returns plain Codable results.
-public protocol BenchSection {
+package protocol BenchSection {
     /// Registry name, lower-case, no spaces (e.g. `"matmul"`).
     var name: String { get }
     /// One-line description of what is measured.
@@ -14,11 +14,11 @@ public protocol BenchSection {
 }
 
 /// Errors selecting or running benchmark sections.
-public enum BenchError: Error, CustomStringConvertible, Equatable {
+package enum BenchError: Error, CustomStringConvertible, Equatable {
     /// `--only` named a section that does not exist.
     case unknownSection(String, available: [String])
 
-    public var description: String {
+    package var description: String {
         switch self {
         case let .unknownSection(name, available):
             return "unknown benchmark section '\(name)'; available sections: \(available.joined(separator: ", "))"
@@ -27,19 +27,19 @@ public enum BenchError: Error, CustomStringConvertible, Equatable {
 }
 
 /// An ordered list of sections with selection by name.
-public struct BenchRegistry {
-    public var sections: [any BenchSection]
+package struct BenchRegistry {
+    package var sections: [any BenchSection]
 
-    public init(_ sections: [any BenchSection]) {
+    package init(_ sections: [any BenchSection]) {
         self.sections = sections
     }
 
     /// Names of all sections, in order.
-    public var names: [String] { sections.map(\.name) }
+    package var names: [String] { sections.map(\.name) }
 
     /// The sections named in `only` (in registry order), or all of them when `only` is empty.
     /// Throws ``BenchError/unknownSection(_:available:)`` for a name not in the registry.
-    public func select(_ only: [String]) throws -> [any BenchSection] {
+    package func select(_ only: [String]) throws -> [any BenchSection] {
         if only.isEmpty { return sections }
         for name in only where !names.contains(name) {
             throw BenchError.unknownSection(name, available: names)
@@ -48,7 +48,7 @@ public struct BenchRegistry {
     }
 
     /// Runs the selected sections in this process and collects a ``BenchRun``.
-    public func run(only: [String] = [], label: String, timer: BenchmarkTimer,
+    package func run(only: [String] = [], label: String, timer: BenchmarkTimer,
                     progress: (String) -> Void = { _ in }) throws -> BenchRun {
         let chosen = try select(only)
         let environment = BenchEnvironment.current()

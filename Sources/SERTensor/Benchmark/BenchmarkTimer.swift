@@ -5,19 +5,19 @@ import Darwin
 #endif
 
 /// Summary of repeated timings of one piece of work, in seconds.
-public struct BenchTiming: Codable, Sendable, Equatable {
+package struct BenchTiming: Codable, Sendable, Equatable {
     /// Median of the timed iterations (the figure every benchmark reports).
-    public var medianSeconds: Double
+    package var medianSeconds: Double
     /// Fastest timed iteration.
-    public var minSeconds: Double
+    package var minSeconds: Double
     /// Slowest timed iteration.
-    public var maxSeconds: Double
+    package var maxSeconds: Double
     /// Number of timed iterations (warm-ups excluded).
-    public var iterations: Int
+    package var iterations: Int
     /// Number of untimed warm-up calls made first.
-    public var warmups: Int
+    package var warmups: Int
 
-    public init(medianSeconds: Double, minSeconds: Double, maxSeconds: Double, iterations: Int, warmups: Int) {
+    package init(medianSeconds: Double, minSeconds: Double, maxSeconds: Double, iterations: Int, warmups: Int) {
         self.medianSeconds = medianSeconds
         self.minSeconds = minSeconds
         self.maxSeconds = maxSeconds
@@ -26,7 +26,7 @@ public struct BenchTiming: Codable, Sendable, Equatable {
     }
 
     /// Summarises raw samples (seconds). The median of an even count is the mean of the middle two.
-    public init(samples: [Double], warmups: Int) {
+    package init(samples: [Double], warmups: Int) {
         precondition(!samples.isEmpty, "BenchTiming: no samples")
         let s = samples.sorted()
         let mid = s.count / 2
@@ -43,13 +43,13 @@ public struct BenchTiming: Codable, Sendable, Equatable {
 ///
 /// Time is read from `clock_gettime(CLOCK_MONOTONIC)`, which never jumps with wall-clock changes.
 /// The median is robust to the occasional slow iteration on a shared machine.
-public struct BenchmarkTimer: Sendable, Codable, Equatable {
+package struct BenchmarkTimer: Sendable, Codable, Equatable {
     /// Untimed calls before measuring (caches, page faults, thread pools, lazy initialisation).
-    public var warmups: Int
+    package var warmups: Int
     /// Timed calls; at least 1.
-    public var iterations: Int
+    package var iterations: Int
 
-    public init(warmups: Int = 3, iterations: Int = 10) {
+    package init(warmups: Int = 3, iterations: Int = 10) {
         precondition(warmups >= 0 && iterations >= 1, "BenchmarkTimer: need warmups >= 0 and iterations >= 1")
         self.warmups = warmups
         self.iterations = iterations
@@ -57,14 +57,14 @@ public struct BenchmarkTimer: Sendable, Codable, Equatable {
 
     /// Seconds on the monotonic clock since an arbitrary fixed origin.
     @inline(__always)
-    public static func now() -> Double {
+    package static func now() -> Double {
         var ts = timespec()
         clock_gettime(CLOCK_MONOTONIC, &ts)
         return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
     }
 
     /// Runs `body` `warmups + iterations` times and summarises the timed calls.
-    public func measure(_ body: () -> Void) -> BenchTiming {
+    package func measure(_ body: () -> Void) -> BenchTiming {
         for _ in 0..<warmups { body() }
         var samples = [Double]()
         samples.reserveCapacity(iterations)
@@ -79,7 +79,7 @@ public struct BenchmarkTimer: Sendable, Codable, Equatable {
     /// Times `subject` and `baseline` with their iterations interleaved (subject, baseline, subject, …),
     /// so that a change in machine load during the measurement affects both alike and their ratio
     /// stays meaningful on a shared machine. Each gets `warmups` untimed calls first.
-    public func measure(_ subject: () -> Void, against baseline: () -> Void) -> (subject: BenchTiming, baseline: BenchTiming) {
+    package func measure(_ subject: () -> Void, against baseline: () -> Void) -> (subject: BenchTiming, baseline: BenchTiming) {
         for _ in 0..<warmups { subject(); baseline() }
         var s = [Double](), b = [Double]()
         s.reserveCapacity(iterations)
@@ -98,6 +98,6 @@ public struct BenchmarkTimer: Sendable, Codable, Equatable {
 
 /// Keeps a value alive so the optimiser cannot delete the work that produced it.
 @inline(never) @_optimize(none)
-public func benchmarkKeep<T>(_ value: T) {
+package func benchmarkKeep<T>(_ value: T) {
     _ = value
 }

@@ -6,9 +6,9 @@ import RealModule
 /// 8), in GB/s (10⁹ bytes). The baseline is a bare loop over unsafe pointers into a preallocated
 /// output, split across cores with ``Parallel/forRanges(_:costPerItem:_:)`` exactly like the op: the
 /// ratio shows what the tensor API costs on top (mostly allocating and first-touching the output).
-public struct ElementwiseBenchmark: BenchSection {
+package struct ElementwiseBenchmark: BenchSection {
     /// The operations measured.
-    public enum Op: String, CaseIterable, Sendable {
+    package enum Op: String, CaseIterable, Sendable {
         case add, mul, exp
 
         /// Bytes moved per element (inputs read + output written).
@@ -16,25 +16,25 @@ public struct ElementwiseBenchmark: BenchSection {
     }
 
     /// Elements per tensor (default 16M = 2²⁴, 64 MiB: far larger than any cache).
-    public var count: Int
-    public var ops: [Op]
-    public var seed: UInt64
+    package var count: Int
+    package var ops: [Op]
+    package var seed: UInt64
 
-    public init(count: Int = 1 << 24, ops: [Op] = Op.allCases, seed: UInt64 = 2) {
+    package init(count: Int = 1 << 24, ops: [Op] = Op.allCases, seed: UInt64 = 2) {
         self.count = count
         self.ops = ops
         self.seed = seed
     }
 
-    public var name: String { "elementwise" }
-    public var summary: String { "elementwise float32 ops on \(ElementwiseBenchmark.countLabel(count)) elements, GB/s (read + written)" }
+    package var name: String { "elementwise" }
+    package var summary: String { "elementwise float32 ops on \(ElementwiseBenchmark.countLabel(count)) elements, GB/s (read + written)" }
 
     /// `16M` for 2²⁴, `1000` for 1000.
     static func countLabel(_ n: Int) -> String {
         n >= 1 << 20 && n % (1 << 20) == 0 ? "\(n >> 20)M" : "\(n)"
     }
 
-    public func run(timer: BenchmarkTimer, progress: (String) -> Void) -> BenchSectionResult {
+    package func run(timer: BenchmarkTimer, progress: (String) -> Void) -> BenchSectionResult {
         var rng = RandomGenerator(seed: seed)
         let a = Tensor.uniform([count], low: -1, high: 1, using: &rng)
         let b = Tensor.uniform([count], low: -1, high: 1, using: &rng)

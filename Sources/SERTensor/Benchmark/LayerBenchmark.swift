@@ -9,26 +9,26 @@
 /// Each call computes the output, then back-propagates a gradient of ones, filling the gradients of
 /// the input and of every weight. Throughput is reported as calls per second ("steps/s"), and the
 /// median seconds per call is what `scripts/bench_vs_torch.py` compares with PyTorch's.
-public struct LayerBenchmark: BenchSection {
-    public enum Case: String, CaseIterable, Sendable {
+package struct LayerBenchmark: BenchSection {
+    package enum Case: String, CaseIterable, Sendable {
         case conv1d = "conv1d_512_k4_s2_b64x300"
         case bilstm = "bilstm5_256_in512_b64x75"
         case bigru = "bigru1_256_in256_b64x150"
         case conv2d = "conv2d_1to64_3x3_b64x300x30"
     }
 
-    public var cases: [Case]
-    public var seed: UInt64
+    package var cases: [Case]
+    package var seed: UInt64
 
-    public init(cases: [Case] = Case.allCases, seed: UInt64 = 1) {
+    package init(cases: [Case] = Case.allCases, seed: UInt64 = 1) {
         self.cases = cases
         self.seed = seed
     }
 
-    public var name: String { "layers" }
-    public var summary: String { "forward + backward of single layers at the paper's shapes, steps/s (compare with bench_torch_layers.py)" }
+    package var name: String { "layers" }
+    package var summary: String { "forward + backward of single layers at the paper's shapes, steps/s (compare with bench_torch_layers.py)" }
 
-    public func run(timer: BenchmarkTimer, progress: (String) -> Void) -> BenchSectionResult {
+    package func run(timer: BenchmarkTimer, progress: (String) -> Void) -> BenchSectionResult {
         var rng = RandomGenerator(seed: seed)
         var results: [BenchMeasurement] = []
         for c in cases {

@@ -7,28 +7,28 @@ import CBLAS
 /// The baseline calls `cblas_sgemm` directly (once per batch element) into a preallocated output,
 /// so the ratio measures everything `Tensor.matmul` adds: output allocation, shape logic and the
 /// autograd bookkeeping (none here, as the inputs do not require gradients).
-public struct MatmulBenchmark: BenchSection {
+package struct MatmulBenchmark: BenchSection {
     /// One GEMM shape.
-    public struct Case: Sendable, Equatable {
-        public var m: Int, n: Int, k: Int
-        public var batch: Int
-        public var transposeB: Bool
+    package struct Case: Sendable, Equatable {
+        package var m: Int, n: Int, k: Int
+        package var batch: Int
+        package var transposeB: Bool
 
-        public init(m: Int, n: Int, k: Int, batch: Int = 1, transposeB: Bool = false) {
+        package init(m: Int, n: Int, k: Int, batch: Int = 1, transposeB: Bool = false) {
             self.m = m; self.n = n; self.k = k; self.batch = batch; self.transposeB = transposeB
         }
 
         /// e.g. `"1024x1024x1024"`, `"16 x 256x256x256"`, `"1024x1024x1024 Bᵀ"` (M x N x K).
-        public var label: String {
+        package var label: String {
             (batch > 1 ? "\(batch) x " : "") + "\(m)x\(n)x\(k)" + (transposeB ? " B^T" : "")
         }
 
         /// Floating-point operations per call.
-        public var flop: Double { 2 * Double(m) * Double(n) * Double(k) * Double(batch) }
+        package var flop: Double { 2 * Double(m) * Double(n) * Double(k) * Double(batch) }
     }
 
     /// Square sizes from 256 to 1024, a wide 2048x2048x512, a transposed operand and a batch.
-    public static let defaultCases: [Case] = [
+    package static let defaultCases: [Case] = [
         Case(m: 256, n: 256, k: 256),
         Case(m: 512, n: 512, k: 512),
         Case(m: 1024, n: 1024, k: 1024),
@@ -37,18 +37,18 @@ public struct MatmulBenchmark: BenchSection {
         Case(m: 256, n: 256, k: 256, batch: 16),
     ]
 
-    public var cases: [Case]
-    public var seed: UInt64
+    package var cases: [Case]
+    package var seed: UInt64
 
-    public init(cases: [Case] = MatmulBenchmark.defaultCases, seed: UInt64 = 1) {
+    package init(cases: [Case] = MatmulBenchmark.defaultCases, seed: UInt64 = 1) {
         self.cases = cases
         self.seed = seed
     }
 
-    public var name: String { "matmul" }
-    public var summary: String { "Tensor.matmul vs raw cblas_sgemm, float32, cases M x N x K, GFLOP/s" }
+    package var name: String { "matmul" }
+    package var summary: String { "Tensor.matmul vs raw cblas_sgemm, float32, cases M x N x K, GFLOP/s" }
 
-    public func run(timer: BenchmarkTimer, progress: (String) -> Void) -> BenchSectionResult {
+    package func run(timer: BenchmarkTimer, progress: (String) -> Void) -> BenchSectionResult {
         var rng = RandomGenerator(seed: seed)
         var results = [BenchMeasurement]()
         for c in cases {

@@ -3,22 +3,22 @@
 /// Throughput is bytes read per second (4 per element; the output is negligible), in GB/s. The
 /// baseline is a bare loop with eight SIMD partial sums per chunk, split across cores with
 /// ``Parallel/forRanges(_:costPerItem:_:)`` (whole-tensor sum: one partial per chunk, added at the end).
-public struct ReductionBenchmark: BenchSection {
+package struct ReductionBenchmark: BenchSection {
     /// Rows and columns of the matrix (default 4096 x 4096 = 16M elements).
-    public var rows: Int
-    public var columns: Int
-    public var seed: UInt64
+    package var rows: Int
+    package var columns: Int
+    package var seed: UInt64
 
-    public init(rows: Int = 4096, columns: Int = 4096, seed: UInt64 = 3) {
+    package init(rows: Int = 4096, columns: Int = 4096, seed: UInt64 = 3) {
         self.rows = rows
         self.columns = columns
         self.seed = seed
     }
 
-    public var name: String { "reduction" }
-    public var summary: String { "float32 sums over a \(rows)x\(columns) tensor, GB/s read" }
+    package var name: String { "reduction" }
+    package var summary: String { "float32 sums over a \(rows)x\(columns) tensor, GB/s read" }
 
-    public func run(timer: BenchmarkTimer, progress: (String) -> Void) -> BenchSectionResult {
+    package func run(timer: BenchmarkTimer, progress: (String) -> Void) -> BenchSectionResult {
         var rng = RandomGenerator(seed: seed)
         let x = Tensor.uniform([rows, columns], low: -1, high: 1, using: &rng)
         let px = x.storage.pointer(Float.self)

@@ -2,9 +2,9 @@
 ///
 /// Upper layers add their own sections next to these in the CLI's registry
 /// (`Sources/ser-cli/BenchSections.swift`).
-public enum TensorBenchmarks {
+package enum TensorBenchmarks {
     /// Matmul, elementwise and reduction sections with their default sizes.
-    public static var sections: [any BenchSection] {
+    package static var sections: [any BenchSection] {
         [MatmulBenchmark(), ElementwiseBenchmark(), ReductionBenchmark(), LayerBenchmark()]
     }
 }

@@ -5,6 +5,19 @@ import Glibc
 import Darwin
 #endif
 
+/// The one atomic file writer of SwiftSER (tensor files, checkpoints, manifests, reports, results, model
+/// files): the bytes go to a temporary file `.<name>.tmp-<UUID>` in the same directory, which is flushed to
+/// disk and then renamed over the destination. Readers see either the old file or the complete new one,
+/// never a partial write; on failure the temporary file is removed (a killed process may leave one, which
+/// the next owner of a run folder removes).
+public enum AtomicFile {
+    /// Writes `data` to `url` atomically.
+    /// - Throws: ``TensorIOError/unwritable(file:reason:)`` naming the file and why.
+    public static func write(_ data: Data, to url: URL) throws {
+        try FileAccess.writeAtomically(data, to: url)
+    }
+}
+
 /// Whole-file reads and atomic writes shared by the tensor file formats.
 enum FileAccess {
     /// The contents of `url`, read into memory (not memory-mapped: a mapped file truncated by another

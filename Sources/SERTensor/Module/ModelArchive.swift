@@ -19,20 +19,27 @@ public enum ModelArchive {
     /// - Throws: ``ModelArchiveError`` when the metadata is missing, of another kind, a newer format or malformed.
     public static func configuration<C: Decodable>(_ type: C.Type, kind: String, at url: URL) throws -> C {
         let (_, metadata) = try Safetensors.readWithMetadata(from: url)
+        return try configuration(type, kind: kind, metadata: metadata, file: url.path)
+    }
+
+    /// The configuration of kind `kind` in a saved model's metadata (already read from `file`, named in errors).
+    /// - Throws: ``ModelArchiveError`` when the metadata is missing, of another kind, a newer format or malformed.
+    public static func configuration<C: Decodable>(_ type: C.Type, kind: String, metadata: [String: String],
+                                                   file: String) throws -> C {
         guard let version = metadata[versionKey], let v = Int(version) else {
-            throw ModelArchiveError(path: url.path, problem: "no SwiftSER model metadata (was it saved with ModelArchive.save?)")
+            throw ModelArchiveError(path: file, problem: "no SwiftSER model metadata (was it saved with ModelArchive.save?)")
         }
         guard v <= formatVersion else {
-            throw ModelArchiveError(path: url.path, problem: "format version \(v) is newer than this SwiftSER (\(formatVersion))")
+            throw ModelArchiveError(path: file, problem: "format version \(v) is newer than this SwiftSER (\(formatVersion))")
         }
         guard metadata[kindKey] == kind else {
-            throw ModelArchiveError(path: url.path, problem: "holds a '\(metadata[kindKey] ?? "?")' model, not '\(kind)'")
+            throw ModelArchiveError(path: file, problem: "holds a '\(metadata[kindKey] ?? "?")' model, not '\(kind)'")
         }
-        guard let json = metadata[configKey] else { throw ModelArchiveError(path: url.path, problem: "no configuration") }
+        guard let json = metadata[configKey] else { throw ModelArchiveError(path: file, problem: "no configuration") }
         do {
             return try JSONDecoder().decode(C.self, from: Data(json.utf8))
         } catch {
-            throw ModelArchiveError(path: url.path, problem: "configuration is not a valid \(C.self): \(error)")
+            throw ModelArchiveError(path: file, problem: "configuration is not a valid \(C.self): \(error)")
         }
     }
 

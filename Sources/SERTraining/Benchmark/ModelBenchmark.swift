@@ -11,26 +11,26 @@ import SERTensor
 ///
 /// Reported as steps per second; the median seconds per step is compared with PyTorch's
 /// `train_step.median_ms` by `scripts/bench_vs_torch.py`.
-public struct ModelBenchmark: BenchSection {
-    public enum Case: String, CaseIterable, Sendable {
+package struct ModelBenchmark: BenchSection {
+    package enum Case: String, CaseIterable, Sendable {
         case wav2vecClassifier = "a_wav2vec_classifier"
         case strfnet = "b_strfnet"
     }
 
-    public var cases: [Case]
-    public var batch: Int
-    public var seed: UInt64
+    package var cases: [Case]
+    package var batch: Int
+    package var seed: UInt64
 
-    public init(cases: [Case] = Case.allCases, batch: Int = 64, seed: UInt64 = 1) {
+    package init(cases: [Case] = Case.allCases, batch: Int = 64, seed: UInt64 = 1) {
         self.cases = cases
         self.batch = batch
         self.seed = seed
     }
 
-    public var name: String { "models" }
-    public var summary: String { "training step (forward, backward, Adam) of the paper's classifiers, batch 64 x 3 s, steps/s" }
+    package var name: String { "models" }
+    package var summary: String { "training step (forward, backward, Adam) of the paper's classifiers, batch 64 x 3 s, steps/s" }
 
-    public func run(timer: BenchmarkTimer, progress: (String) -> Void) -> BenchSectionResult {
+    package func run(timer: BenchmarkTimer, progress: (String) -> Void) -> BenchSectionResult {
         var rng = RandomGenerator(seed: seed)
         var results: [BenchMeasurement] = []
         for c in cases {

@@ -9,22 +9,22 @@ import SERTensor
 /// Input: a batch of `batchSize` × `cropSeconds` of synthetic 16 kHz audio (Gaussian noise, σ = 0.1), float32, training
 /// mode. Reported as updates per second (the median seconds per update is `timing.medianSeconds`); the PyTorch
 /// reference is `scripts/bench/torch_wav2vec_pretrain.py --preset tiny|small`.
-public struct Wav2VecPretrainingBenchmark: BenchSection {
+package struct Wav2VecPretrainingBenchmark: BenchSection {
     /// Preset names (``Wav2VecPretrainingConfiguration/preset(_:)``).
-    public var presets: [String]
-    public var seed: UInt64
+    package var presets: [String]
+    package var seed: UInt64
 
-    public init(presets: [String] = ["tiny", "small"], seed: UInt64 = 7) {
+    package init(presets: [String] = ["tiny", "small"], seed: UInt64 = 7) {
         self.presets = presets
         self.seed = seed
     }
 
-    public var name: String { "pretrain" }
-    public var summary: String {
+    package var name: String { "pretrain" }
+    package var summary: String {
         "wav2vec 1.0 pretraining update (forward, InfoNCE, backward, clip, Adam) of the \(presets.joined(separator: "/")) presets, updates/s"
     }
 
-    public func run(timer: BenchmarkTimer, progress: (String) -> Void) -> BenchSectionResult {
+    package func run(timer: BenchmarkTimer, progress: (String) -> Void) -> BenchSectionResult {
         var results: [BenchMeasurement] = []
         for preset in presets {
             guard let c = Wav2VecPretrainingConfiguration.preset(preset) else { continue }

@@ -1,4 +1,5 @@
 import Foundation
+import SERTensor
 
 /// A corpus manifest: the list of utterances a training or evaluation run uses.
 ///
@@ -190,7 +191,7 @@ public struct Manifest: Equatable, Sendable {
     /// - Throws: ``ManifestError/unwritable(file:reason:)``.
     public func write(to url: URL) throws {
         let text = csvText(relativeTo: url.deletingLastPathComponent())
-        do { try AtomicFileWrite.write(Data(text.utf8), to: url) } catch {
+        do { try AtomicFile.write(Data(text.utf8), to: url) } catch {
             throw ManifestError.unwritable(file: url.path, reason: "\(error)")
         }
     }

@@ -163,7 +163,7 @@ public enum DemoCorpus {
     /// Writes `text` as UTF-8 to `url` atomically (temporary file, then rename).
     static func writeText(_ text: String, to url: URL) throws {
         do {
-            try Data(text.utf8).write(to: url, options: .atomic)
+            try AtomicFile.write(Data(text.utf8), to: url)
         } catch {
             throw DemoCorpusError.writeFailed(path: url.path, reason: reason(error))
         }

@@ -1,6 +1,7 @@
 import Foundation
 import SERAudio
 import SERFeatures
+import SERModels
 
 /// The prediction for one audio file (or why there is none).
 public struct FilePrediction: Codable, Equatable, Sendable {
@@ -17,42 +18,29 @@ public struct FilePrediction: Codable, Equatable, Sendable {
     /// Per-frame posteriors of the whole file from the model's segment classifiers (source `frames`;
     /// wav2vec classifiers with `N_s > 0` only, else nil).
     public var frameTimeline: EmotionTimeline?
+    /// Why the prediction may not mean much (silence, very short input); nil when the file failed.
+    public var warnings: [String]?
     /// What went wrong, for a file that could not be processed.
     public var error: String?
-    /// Why the prediction may not mean much (``FilePredictor/minimumSeconds``, silence); empty when none.
-    public var warnings: [String]
     /// The emotion-timeline SVG written for this file (`predict --timeline-svg`), if any.
     public var timelineSvg: String?
 
     public init(file: String, duration: Double? = nil, predicted: String? = nil, posteriors: [Double]? = nil,
-                timeline: EmotionTimeline? = nil, frameTimeline: EmotionTimeline? = nil, error: String? = nil,
-                warnings: [String] = [], timelineSvg: String? = nil) {
+                timeline: EmotionTimeline? = nil, frameTimeline: EmotionTimeline? = nil, warnings: [String]? = nil,
+                error: String? = nil, timelineSvg: String? = nil) {
         self.file = file
         self.duration = duration
         self.predicted = predicted
         self.posteriors = posteriors
         self.timeline = timeline
         self.frameTimeline = frameTimeline
-        self.error = error
         self.warnings = warnings
+        self.error = error
         self.timelineSvg = timelineSvg
     }
 
     private enum CodingKeys: String, CodingKey {
-        case file, duration, predicted, posteriors, timeline, frameTimeline, error, warnings, timelineSvg
-    }
-
-    public init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        file = try c.decode(String.self, forKey: .file)
-        duration = try c.decodeIfPresent(Double.self, forKey: .duration)
-        predicted = try c.decodeIfPresent(String.self, forKey: .predicted)
-        posteriors = try c.decodeIfPresent([Double].self, forKey: .posteriors)
-        timeline = try c.decodeIfPresent(EmotionTimeline.self, forKey: .timeline)
-        frameTimeline = try c.decodeIfPresent(EmotionTimeline.self, forKey: .frameTimeline)
-        error = try c.decodeIfPresent(String.self, forKey: .error)
-        warnings = try c.decodeIfPresent([String].self, forKey: .warnings) ?? []
-        timelineSvg = try c.decodeIfPresent(String.self, forKey: .timelineSvg)
+        case file, duration, predicted, posteriors, timeline, frameTimeline, warnings, error, timelineSvg
     }
 
     /// Writes absent values as explicit `null`s so every object has the same keys.
@@ -64,14 +52,15 @@ public struct FilePrediction: Codable, Equatable, Sendable {
         try c.encode(posteriors, forKey: .posteriors)
         try c.encode(timeline, forKey: .timeline)
         try c.encode(frameTimeline, forKey: .frameTimeline)
-        try c.encode(error, forKey: .error)
         try c.encode(warnings, forKey: .warnings)
+        try c.encode(error, forKey: .error)
         try c.encode(timelineSvg, forKey: .timelineSvg)
     }
 }
 
 /// What `ser-cli predict --json` prints: the run, the settings and one ``FilePrediction`` per file.
 public struct PredictionReport: Codable, Equatable, Sendable {
+    /// The run folder or model file.
     public var run: String
     public var classes: [String]
     public var windowSeconds: Double
@@ -81,80 +70,40 @@ public struct PredictionReport: Codable, Equatable, Sendable {
     public var files: [FilePrediction]
 }
 
-/// Class posteriors of audio files with a trained run.
+/// Class posteriors of audio files with a trained model, through its ``EmotionRecognizer``.
 ///
-/// Each file is read (any format libsndfile decodes, channels averaged to mono), resampled to 16 kHz,
-/// and cut into overlapping windows by ``AnalysisWindows`` (default 3 s windows every 1 s, the length
-/// the models were trained on). The pitch-pulse signal, when the model needs it, is computed once on
-/// the whole recording and cut like the audio. Each window is classified as a whole utterance; the
-/// file's posteriors are the **arithmetic mean of the window posteriors**, every window weighing the
-/// same. The window posteriors form the file's ``EmotionTimeline`` (source `windows`). Models with
-/// segment classifiers (the wav2vec classifier with `N_s > 0`) also classify the whole file in one
-/// pass for its per-frame ``FilePrediction/frameTimeline`` (source `frames`).
+/// Each file is read (any format libsndfile decodes, channels averaged to mono), resampled to the model's
+/// rate, and cut into overlapping windows by ``AnalysisWindows`` (default 3 s windows every 1 s, the length
+/// the models were trained on); see ``EmotionRecognizer`` for the rest. The file's posteriors are the
+/// **arithmetic mean of the window posteriors**, every window weighing the same; the window posteriors form
+/// the file's ``EmotionTimeline`` (source `windows`). Models with segment classifiers (the wav2vec
+/// classifier with `N_s > 0`) also classify the whole file in one pass for its per-frame
+/// ``FilePrediction/frameTimeline`` (source `frames`).
 public struct FilePredictor {
-    public let run: TrainedRun
+    public let recognizer: EmotionRecognizer
     public var windows: AnalysisWindows
+    /// The model file or run folder, as reported in ``PredictionReport/run``.
+    public let source: String
 
-    /// Recordings shorter than this (seconds) are predicted but flagged in ``FilePrediction/warnings``:
-    /// the models were trained on 3 s segments, and below about a second of speech the posteriors say
-    /// little.
-    public static let minimumSeconds = 1.0
-    /// A recording whose peak level (of the 16 kHz mono signal) is below this (dBFS) is flagged as
-    /// silent: there is no speech to classify.
-    public static let silencePeakDBFS = -60.0
-
+    /// Predicts with the model of a run folder.
     public init(run: TrainedRun, windows: AnalysisWindows) {
-        self.run = run
+        self.init(recognizer: run.recognizer, windows: windows, source: run.directory.path)
+    }
+
+    /// Predicts with a recogniser (e.g. loaded from a model file).
+    public init(recognizer: EmotionRecognizer, windows: AnalysisWindows, source: String? = nil) {
+        self.recognizer = recognizer
         self.windows = windows
+        self.source = source ?? recognizer.source
     }
 
     /// Predicts one file.
     /// - Throws: the reading, resampling or feature error, naming the file.
     public func predict(_ url: URL) throws -> FilePrediction {
-        var buffer = try AudioFile.read(url).buffer
-        if buffer.sampleRate != UtteranceStore.sampleRate { try buffer.resample(to: UtteranceStore.sampleRate) }
-        let samples = buffer.samples
-        let rate = UtteranceStore.sampleRate
-        let pulses = run.needsPitchPulses ? try PitchPulseExtraction.signal(samples: samples, sampleRate: Double(rate)) : nil
-        let ranges = windows.ranges(samples: samples.count, sampleRate: rate)
-        guard !ranges.isEmpty else { throw TrainingError.audio(path: url.path, reason: "holds no samples") }
-        let pieces = ranges.map { r in
-            Utterance(path: url.path, label: 0, speaker: "", samples: Array(samples[r]), pitchPulses: pulses.map { Array($0[r]) })
-        }
-        let posteriors = try run.predictor.checkedPosteriors(pieces)
-        let k = run.configuration.classes.count
-        var mean = [Double](repeating: 0, count: k)
-        for p in posteriors { for c in 0..<k { mean[c] += p[c] } }
-        for c in 0..<k { mean[c] /= Double(posteriors.count) }
-        let points = zip(ranges, posteriors).map { r, p in
-            EmotionTimeline.Point(start: Double(r.lowerBound) / Double(rate), end: Double(r.upperBound) / Double(rate), posteriors: p)
-        }
-        let best = mean.indices.max { mean[$0] < mean[$1] } ?? 0
-        let whole = Utterance(path: url.path, label: 0, speaker: "", samples: samples, pitchPulses: pulses)
-        let frames = try run.predictor.frameTimeline(whole, classes: run.configuration.classes)
-        if let frames, !frames.points.allSatisfy({ $0.posteriors.allSatisfy(\.isFinite) }) {
-            throw TrainingError.nonFinitePosteriors(path: url.path)
-        }
-        let duration = Double(samples.count) / Double(rate)
-        return FilePrediction(file: url.path, duration: duration,
-                              predicted: run.configuration.classes[best], posteriors: mean,
-                              timeline: EmotionTimeline(classes: run.configuration.classes, source: .windows, points: points),
-                              frameTimeline: frames, warnings: Self.warnings(samples: samples, duration: duration))
-    }
-
-    /// Warnings for a recording that is too short or silent to classify meaningfully.
-    static func warnings(samples: [Float], duration: Double) -> [String] {
-        var w = [String]()
-        if duration < minimumSeconds {
-            w.append(String(format: "short: %.2f s, under the %.1f s minimum; the prediction is unreliable", duration, minimumSeconds))
-        }
-        let peak = samples.reduce(Float(0)) { Swift.max($0, abs($1)) }
-        let peakDBFS = peak > 0 ? 20 * log10(Double(peak)) : -Double.infinity
-        if peakDBFS < silencePeakDBFS {
-            w.append(peak == 0 ? "silent: every sample is zero; there is no speech to classify"
-                     : String(format: "silent: peak %.1f dBFS, under %.0f dBFS; there is no speech to classify", peakDBFS, silencePeakDBFS))
-        }
-        return w
+        let p = try recognizer.classify(contentsOf: url, windows: windows)
+        return FilePrediction(file: url.path, duration: p.duration, predicted: p.label, posteriors: p.posteriors,
+                              timeline: p.timeline, frameTimeline: p.frameTimeline,
+                              warnings: p.warnings.map(\.description))
     }
 
     /// Predicts every file; a file that fails gets an entry with its ``FilePrediction/error`` and the
@@ -169,7 +118,7 @@ public struct FilePredictor {
             files.append(result)
             progress(i, result)
         }
-        return PredictionReport(run: run.directory.path, classes: run.configuration.classes,
+        return PredictionReport(run: source, classes: recognizer.classes,
                                 windowSeconds: windows.windowSeconds, hopSeconds: windows.hopSeconds, averaging: "mean",
                                 files: files)
     }
@@ -188,7 +137,7 @@ extension PredictionReport {
                 s += zip(classes, p).map { pad(String(format: "%.1f%%", $1 * 100), Swift.max(7, $0.count)) }.joined(separator: " ")
                 s += "  \(f.file)" + (f.duration.map { String(format: " (%.2f s, %d window%@)", $0, f.timeline?.points.count ?? 0,
                                                              f.timeline?.points.count == 1 ? "" : "s") } ?? "") + "\n"
-                for w in f.warnings { s += pad("warning", width) + "  \(w)\n" }
+                for w in f.warnings ?? [] { s += pad("warning", width) + "  \(w)\n" }
                 if timelines, let t = f.timeline, t.points.count > 1 {
                     for pt in t.points {
                         s += pad(String(format: "%.2f–%.2f s", pt.start, pt.end), width) + " "
@@ -213,7 +162,7 @@ extension PredictionReport {
         for f in files {
             let posteriors = f.posteriors.map { $0.map { String($0) } } ?? Array(repeating: "", count: classes.count)
             rows.append([f.file, f.predicted ?? ""] + posteriors
-                        + [f.duration.map { String($0) } ?? "", f.warnings.joined(separator: "; "), f.error ?? ""])
+                        + [f.duration.map { String($0) } ?? "", (f.warnings ?? []).joined(separator: "; "), f.error ?? ""])
         }
         return CSV.render(rows)
     }

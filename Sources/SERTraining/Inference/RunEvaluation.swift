@@ -34,7 +34,7 @@ public struct RunEvaluation: Codable, Equatable, Sendable {
             let hasColumn = manifest.entries.contains { $0.split != nil }
             throw ReportingError.invalidArgument(hasColumn
                 ? "\(manifest.sourceFile ?? "the manifest") has no rows with split '\(split.rawValue)'"
-                : "\(manifest.sourceFile ?? "the manifest") has no split column; leave out --split to evaluate every row")
+                : "\(manifest.sourceFile ?? "the manifest") has no split column; evaluate every row (no split) instead")
         }
         var kept = inSplit.filter { known.contains(manifest.entries[$0].label) }
         var excluded = [String: Int]()

@@ -4,42 +4,60 @@ import SERModels
 import SERTensor
 
 /// A trained model ready for inference, loaded from a run folder written by ``Trainer`` (through
-/// ``SplitTraining`` or ``CrossValidationRunner``): its `config.json` (the ``TrainingConfiguration``)
-/// and `best.safetensors` (the weights with the best validation UA).
+/// ``SplitTraining`` or ``CrossValidationRunner``), as an ``EmotionRecognizer``.
 ///
-/// Every ``ModelKind`` loads: STRFNet; the wav2vec classifier on log-mel; on frozen wav2vec features
-/// (the run holds the classifier only, so the configured wav2vec model file must still be there, and
-/// must be the same model: its fingerprint is checked); on fine-tuned wav2vec (the run's weights hold
-/// the whole model and the wav2vec configuration, so the original file is not needed).
+/// The folder's `model.safetensors` (the self-describing model file, written since model files exist)
+/// is loaded when present. Older folders have only `config.json` (the ``TrainingConfiguration``) and
+/// `best.safetensors` (the weights with the best validation UA); they are converted on load: every
+/// ``ModelKind`` loads (STRFNet; the wav2vec classifier on log-mel; on frozen wav2vec features, whose
+/// run holds the classifier only, so the configured wav2vec model file must still be there and be the
+/// same model: its fingerprint is checked; on fine-tuned wav2vec, whose weights hold the whole model).
 public struct TrainedRun {
     public let directory: URL
     public let configuration: TrainingConfiguration
-    /// The trained module, in evaluation mode: the ``STRFNet``, the ``Wav2VecClassifier``, or for
-    /// fine-tuned wav2vec the ``Wav2VecEmotionModel``.
-    public let model: Module
-    /// Whole-utterance posteriors (and frame timelines for models with segment classifiers).
-    public let predictor: UtterancePredictor
-    /// The metadata stored with the weights (`epoch`, `validation_ua`, and for wav2vec-feature runs the
-    /// model's fingerprint or configuration).
+    /// The recogniser: whole-utterance posteriors (with the run's speaker normalisation), recordings in windows.
+    public let recognizer: EmotionRecognizer
+    /// The metadata stored with the weights (`epoch`, `validation_ua`, …; the model file's provenance).
     public let metadata: [String: String]
 
     public static let configFile = "config.json"
     public static let weightsFile = "best.safetensors"
+    public static let modelFile = EmotionModelFile.fileName
+
+    /// The trained module, in evaluation mode: the ``STRFNet``, the ``Wav2VecClassifier`` on log-mel, or for
+    /// wav2vec features the ``Wav2VecEmotionModel`` (wav2vec and classifier).
+    public var model: Module { recognizer.networks[0] }
+    /// Whole-utterance posteriors (and frame timelines for models with segment classifiers).
+    public var predictor: UtterancePredictor { recognizer }
+    /// Whether the model needs pitch-pulse signals.
+    public var needsPitchPulses: Bool { recognizer.needsPitchPulses }
 
     /// Loads the run in `directory`.
     /// - Throws: ``ReportingError`` naming the missing or unreadable file, the configuration's own
-    ///   validation error, or ``TrainingError/wav2vecModel(path:reason:)`` for a frozen-wav2vec run whose
-    ///   model file is missing or not the one it was trained with.
+    ///   validation error, ``EmotionModelError`` for an unusable `model.safetensors`, or
+    ///   ``TrainingError/wav2vecModel(path:reason:)`` for an older frozen-wav2vec run whose model file is
+    ///   missing or not the one it was trained with.
     public static func load(from directory: URL) throws -> TrainedRun {
         let fm = FileManager.default
         let configURL = directory.appendingPathComponent(configFile)
         let weightsURL = directory.appendingPathComponent(weightsFile)
+        let modelURL = directory.appendingPathComponent(modelFile)
         var isDir: ObjCBool = false
         guard fm.fileExists(atPath: directory.path, isDirectory: &isDir), isDir.boolValue else {
             throw ReportingError.runNotFound(path: directory.path)
         }
         guard fm.fileExists(atPath: configURL.path) else {
             throw ReportingError.missingRunFile(run: directory.path, file: configFile, hint: "is this a training run folder?")
+        }
+        let configuration = try TrainingConfiguration.read(from: configURL)
+        try configuration.validate()
+        if fm.fileExists(atPath: modelURL.path) {
+            let recognizer = try EmotionRecognizer(contentsOf: modelURL)
+            guard recognizer.classes == configuration.classes else {
+                throw ReportingError.unreadableRunFile(file: modelURL.path, reason: "its classes \(recognizer.classes) are not the run's \(configuration.classes)")
+            }
+            return TrainedRun(directory: directory, configuration: configuration, recognizer: recognizer,
+                              metadata: recognizer.modelDescription.provenance)
         }
         guard fm.fileExists(atPath: weightsURL.path) else {
             // A cross-validation folder holds one run per fold: name them rather than suggesting a resume.
@@ -53,10 +71,18 @@ public struct TrainedRun {
                                                         + "give one of them: \(shown)\(folds.count > 4 ? ", …" : "")")
             }
             throw ReportingError.missingRunFile(run: directory.path, file: weightsFile,
-                                                hint: "training has not finished an epoch yet (resume it with --resume)")
+                                                hint: "training has not finished an epoch yet (resume the run)")
         }
-        let configuration = try TrainingConfiguration.read(from: configURL)
-        try configuration.validate()
+        let (network, wav2vec, metadata) = try convert(configuration, weights: weightsURL, run: directory)
+        let description = try configuration.modelDescription(wav2vec: wav2vec, provenance: metadata)
+        let recognizer = try EmotionRecognizer(description: description, networks: [network], source: directory.path)
+        return TrainedRun(directory: directory, configuration: configuration, recognizer: recognizer, metadata: metadata)
+    }
+
+    /// The network of an older run folder (configuration and `best.safetensors`), the wav2vec configuration of a
+    /// classifier on wav2vec features, and the weights' metadata.
+    static func convert(_ configuration: TrainingConfiguration, weights weightsURL: URL, run directory: URL) throws
+        -> (network: Module, wav2vec: Wav2VecConfig?, metadata: [String: String]) {
         func loadWeights(into module: Module) throws -> [String: String] {
             do { return try module.load(from: weightsURL, strict: true) } catch {
                 throw ReportingError.unreadableRunFile(file: weightsURL.path, reason: "\(error)")
@@ -65,35 +91,25 @@ public struct TrainedRun {
         var rng = RandomGenerator(seed: configuration.seed)
         guard let settings = configuration.wav2vecClassifier else {
             let model = try STRFNet(configuration.model, rng: &rng)
-            let metadata = try loadWeights(into: model)
-            model.eval()
-            let features = try configuration.featureStack()
-            return TrainedRun(directory: directory, configuration: configuration, model: model,
-                              predictor: Predictor(model: model, features: features, speakerNormalization: configuration.speakerNormalization),
-                              metadata: metadata)
+            return (model, nil, try loadWeights(into: model))
         }
         let classifier = try Wav2VecClassifier(settings.classifier, rng: &rng)
-        let normalize = configuration.normalization == .utterance
         switch (settings.input, settings.wav2vec) {
         case (.wav2vec, nil):
             throw TrainingError.invalidConfiguration("wav2vecClassifier: input wav2vec needs 'wav2vec' with the model file")
         case (.logMel, _):
-            let metadata = try loadWeights(into: classifier)
-            classifier.eval()
-            let features = try configuration.featureStack()
-            return TrainedRun(directory: directory, configuration: configuration, model: classifier,
-                              predictor: Wav2VecClassifierPredictor(classifier: classifier, frames: .logMel(features)), metadata: metadata)
+            return (classifier, nil, try loadWeights(into: classifier))
         case (.wav2vec, let v?) where v.fineTuning == .none:
             let metadata = try loadWeights(into: classifier)
-            classifier.eval()
-            let store = Wav2VecFeatureStore(model: try v.loadModel(), memoize: false)
-            if let expected = metadata[Wav2VecRunMetadata.fingerprint], expected != store.fingerprint {
-                throw TrainingError.wav2vecModel(path: v.modelURL.path, reason: "is not the model the run \(directory.path) was trained with "
-                                                 + "(weights fingerprint \(store.fingerprint), the run's \(expected))")
+            let wav2vec = try v.loadModel()
+            if let expected = metadata[Wav2VecRunMetadata.fingerprint] {
+                let found = wav2vec.fingerprint()
+                if expected != found {
+                    throw TrainingError.wav2vecModel(path: v.modelURL.path, reason: "is not the model the run \(directory.path) was trained with "
+                                                     + "(weights fingerprint \(found), the run's \(expected))")
+                }
             }
-            return TrainedRun(directory: directory, configuration: configuration, model: classifier,
-                              predictor: Wav2VecClassifierPredictor(classifier: classifier, frames: .wav2vec(store, utteranceNormalization: normalize)),
-                              metadata: metadata)
+            return (try Wav2VecEmotionModel(wav2vec: wav2vec, classifier: classifier, strategy: .none), wav2vec.config, metadata)
         case (.wav2vec, let v?):
             // The weights hold the whole wav2vec + classifier model, and the wav2vec configuration.
             let tensors: [String: Tensor], metadata: [String: String]
@@ -114,14 +130,7 @@ public struct TrainedRun {
             do { try model.loadStateDict(tensors, strict: true) } catch {
                 throw ReportingError.unreadableRunFile(file: weightsURL.path, reason: "\(error)")
             }
-            model.eval()
-            let store = Wav2VecFeatureStore(model: wav2vec, memoize: false)
-            return TrainedRun(directory: directory, configuration: configuration, model: model,
-                              predictor: Wav2VecClassifierPredictor(classifier: classifier, frames: .wav2vec(store, utteranceNormalization: normalize)),
-                              metadata: metadata)
+            return (model, wav2vec.config, metadata)
         }
     }
-
-    /// Whether the model needs pitch-pulse signals.
-    public var needsPitchPulses: Bool { predictor.needsPitchPulses }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SERTensor
 
 /// The mean and sample standard deviation of a metric over folds.
 ///
@@ -122,12 +123,12 @@ public struct CrossValidationSummary: Codable, Equatable, Sendable {
     /// - Throws: ``FoldMergeError/unwritable(file:reason:)``.
     public func write(json: URL? = nil, markdown markdownURL: URL? = nil) throws {
         if let json {
-            do { try AtomicFileWrite.write(try jsonData(), to: json) } catch {
+            do { try AtomicFile.write(try jsonData(), to: json) } catch {
                 throw FoldMergeError.unwritable(file: json.path, reason: "\(error)")
             }
         }
         if let markdownURL {
-            do { try AtomicFileWrite.write(Data(markdown.utf8), to: markdownURL) } catch {
+            do { try AtomicFile.write(Data(markdown.utf8), to: markdownURL) } catch {
                 throw FoldMergeError.unwritable(file: markdownURL.path, reason: "\(error)")
             }
         }

@@ -1,4 +1,5 @@
 import Foundation
+import SERTensor
 
 /// What one fold's run produced, saved as a JSON file so folds run on different machines can be merged
 /// (see ``CrossValidationSummary/merge(files:)``).
@@ -40,7 +41,7 @@ public struct FoldResult: Codable, Equatable, Sendable {
     /// Writes the result as JSON to `url`, atomically.
     /// - Throws: ``FoldMergeError/unwritable(file:reason:)``.
     public func write(to url: URL) throws {
-        do { try AtomicFileWrite.write(try ResultJSON.encode(self), to: url) } catch {
+        do { try AtomicFile.write(try ResultJSON.encode(self), to: url) } catch {
             throw FoldMergeError.unwritable(file: url.path, reason: "\(error)")
         }
     }

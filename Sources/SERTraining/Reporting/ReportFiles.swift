@@ -1,4 +1,5 @@
 import Foundation
+import SERTensor
 
 /// Errors of the reporting and inference layer; each names the file concerned.
 public enum ReportingError: Error, Equatable, Sendable, CustomStringConvertible, LocalizedError {
@@ -16,7 +17,7 @@ public enum ReportingError: Error, Equatable, Sendable, CustomStringConvertible,
     public var description: String {
         switch self {
         case let .unwritable(f, r): return "\(f): cannot write: \(r)"
-        case let .runNotFound(p): return "\(p): run folder not found; give the folder `ser-cli train --output` wrote, or a fold folder of `ser-cli cv`"
+        case let .runNotFound(p): return "\(p): run folder not found; give a folder written by training (a run or a cross-validation fold folder)"
         case let .missingRunFile(run, file, hint): return "\(run): no \(file) in the run folder; \(hint)"
         case let .unreadableRunFile(f, r): return "\(f): cannot read: \(r)"
         case let .invalidArgument(m): return m
@@ -37,7 +38,7 @@ public enum ReportFiles {
     public static func write(_ data: Data, to url: URL) throws {
         do {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try AtomicFileWrite.write(data, to: url)
+            try AtomicFile.write(data, to: url)
         } catch {
             throw ReportingError.unwritable(file: url.path, reason: "\(error)")
         }

@@ -30,12 +30,15 @@ public struct BatchSampler {
     public let batchSize: Int
     public let segmentSamples: Int
     public let gain: RandomGain?
+    /// The utterances' samples as buffers (sharing their storage), for SERAudio's random clip.
+    private let buffers: [AudioBuffer]
     private var order: [Int] = []
     private var cursor = 0
 
     public init(utterances: [Utterance], batchSize: Int, segmentSeconds: Double, gainSpanDB: Double) throws {
         guard !utterances.isEmpty else { throw TrainingError.emptySplit("no training utterances") }
         self.utterances = utterances
+        buffers = try utterances.map { try AudioBuffer(samples: $0.samples, sampleRate: UtteranceStore.sampleRate) }
         self.batchSize = Swift.min(batchSize, utterances.count)
         segmentSamples = Int((segmentSeconds * Double(UtteranceStore.sampleRate)).rounded())
         gain = gainSpanDB > 0 ? try RandomGain(minDB: -gainSpanDB, maxDB: 0) : nil
@@ -49,11 +52,13 @@ public struct BatchSampler {
         var pulses = withPulses ? [Float](repeating: 0, count: b * n) : []
         var lengths = [Int](), labels = [Int](), speakers = [String]()
         for i in 0..<b {
-            let u = utterances[nextIndex(using: &rng)]
-            let count = Swift.min(n, u.samples.count)
-            let start = u.samples.count > n ? rng.nextInt(below: u.samples.count - n + 1) : 0
+            let index = nextIndex(using: &rng)
+            let u = utterances[index]
+            // SERAudio's random crop (shorter utterances are zero-padded at the end); the pitch pulses are cut alike.
+            let clip = buffers[index].randomClip(length: n, using: &rng)
+            let count = clip.validCount, start = clip.sourceOffset
             let scale = Float(gain.map { AudioLevels.amplitude(dB: $0.sampleDB(using: &rng)) } ?? 1)
-            for j in 0..<count { audio[i * n + j] = u.samples[start + j] * scale }
+            for j in 0..<count { audio[i * n + j] = clip.samples[j] * scale }
             if withPulses, let p = u.pitchPulses { for j in 0..<count { pulses[i * n + j] = p[start + j] * scale } }
             lengths.append(count)
             labels.append(u.label)

@@ -83,7 +83,7 @@ public struct CrossValidationRunner {
             let trainer = try Trainer(configuration: configuration, train: fold.train.compactMap { byIndex[$0] },
                                       validation: fold.validation.compactMap { byIndex[$0] }, runDirectory: dir,
                                       progress: { progress(fold.name, $0) }, wav2vecFeatures: wav2vecFeatures, cache: cache)
-            let resume = FileManager.default.fileExists(atPath: dir.appendingPathComponent("checkpoint").path)
+            let resume = RunFolder.checkpoint(in: dir) != nil
             let history = try trainer.run(resume: resume)
             let test = try trainer.evaluate(fold.test.compactMap { byIndex[$0] })
             let validation = try trainer.evaluate(fold.validation.compactMap { byIndex[$0] })

@@ -23,8 +23,8 @@ final class STRFNetNetwork: TrainableNetwork {
 
     var module: Module { model }
 
-    func makeOptimizer() throws -> Adam {
-        try Adam(parameters: model.namedParameters(), learningRate: configuration.learningRate)
+    func parameterGroups() throws -> [ParameterGroup] {
+        [ParameterGroup(name: ParameterGroup.defaultGroupName, parameters: model.namedParameters(), learningRate: configuration.learningRate)]
     }
 
     func prepare(_ utterances: [Utterance], progress: TrainingProgressHandler) throws {
@@ -44,13 +44,7 @@ final class STRFNetNetwork: TrainableNetwork {
             guard let speakers else { throw TrainingError.invalidConfiguration("internal: speaker statistics were not prepared") }
             x = try speakers.apply(x, mask: mask, speakers: batch.speakers)
         }
-        if let specAugment {
-            let channels = x.shape[1]
-            let flat = x.reshaped([x.shape[0] * channels, x.shape[2], x.shape[3]])
-            let m = Tensor.concat(Array(repeating: mask.unsqueezed(1), count: channels), axis: 1)
-                .reshaped([x.shape[0] * channels, x.shape[2]])
-            x = try specAugment(flat, mask: m, training: true, using: &rng).reshaped(x.shape)
-        }
+        if let specAugment { x = try specAugment.stacked(x, mask: mask, training: true, using: &rng) }
         let logits = try model(x, mask: mask)
         return Tensor.crossEntropy(logits: logits, targets: batch.labels, classWeights: classWeights)
     }
@@ -58,4 +52,8 @@ final class STRFNetNetwork: TrainableNetwork {
     var predictor: UtterancePredictor { Predictor(model: model, features: features, speakerNormalization: configuration.speakerNormalization) }
 
     var weightsMetadata: [String: String] { [:] }
+
+    var modelFileNetwork: Module { model }
+
+    var wav2vecConfiguration: Wav2VecConfig? { nil }
 }

@@ -93,7 +93,7 @@ public struct SplitTraining {
         let untrained = configuration.classes.filter { !trained.contains($0) }
         if !untrained.isEmpty {
             throw TrainingError.emptySplit("no train rows of class\(untrained.count == 1 ? "" : "es") \(untrained.joined(separator: ", ")); "
-                                           + "choose the classes with --classes")
+                                           + "train only classes that have train rows")
         }
         return (train, validation, test, excluded)
     }
@@ -104,10 +104,9 @@ public struct SplitTraining {
         try configuration.validate()
         try OutputFolder.prepare(runDirectory)
         let checkpoint = runDirectory.appendingPathComponent("checkpoint")
-        let fm = FileManager.default
-        let hasCheckpoint = fm.fileExists(atPath: checkpoint.path) || fm.fileExists(atPath: checkpoint.path + ".previous")
+        let hasCheckpoint = RunFolder.checkpoint(in: runDirectory) != nil
         if !resume && hasCheckpoint {
-            throw ReportingError.invalidArgument("\(runDirectory.path) already holds a training run (checkpoint/); continue it with --resume or choose another folder")
+            throw ReportingError.invalidArgument("\(runDirectory.path) already holds a training run (checkpoint/); resume it or choose another folder")
         }
         if resume && !hasCheckpoint {
             throw TrainingError.checkpoint(path: checkpoint.path, reason: "no checkpoint to resume from")

@@ -2,31 +2,13 @@ import Foundation
 import SERModels
 import SERTensor
 
-/// Class posteriors of whole utterances from a network in evaluation mode: what evaluation,
-/// validation and prediction need from any trained model (``Predictor`` for STRFNet,
-/// ``Wav2VecClassifierPredictor`` for the wav2vec classifier).
-public protocol UtterancePredictor {
-    /// Softmax posteriors `[utterances][classes]`, in the order given. Each utterance is classified
-    /// as a whole (padding in a batch never counts).
-    func posteriors(_ utterances: [Utterance]) throws -> [[Double]]
-    /// Whether the utterances must carry their pitch-pulse signals.
-    var needsPitchPulses: Bool { get }
-    /// The per-frame posteriors of one whole recording from the network's segment classifiers (source
-    /// `frames`), or nil when the network has none.
-    func frameTimeline(_ utterance: Utterance, classes: [String]) throws -> EmotionTimeline?
-}
-
-extension UtterancePredictor {
-    public func frameTimeline(_ utterance: Utterance, classes: [String]) throws -> EmotionTimeline? { nil }
-}
-
 /// A network that ``Trainer``'s shared epoch loop (batches, loss, Adam, validation on whole
 /// utterances, best model, early stopping, checkpoints) can train. One per ``ModelKind`` and input.
 protocol TrainableNetwork: AnyObject {
     /// What the optimiser trains: checkpointed every epoch and saved as `best.safetensors`.
     var module: Module { get }
-    /// Adam over ``module``'s parameters (groups with their learning rates).
-    func makeOptimizer() throws -> Adam
+    /// ``module``'s trained parameters in groups with their learning rates (the configured optimiser runs over them).
+    func parameterGroups() throws -> [ParameterGroup]
     /// Work before the first epoch on the run's utterances (e.g. computing frozen features once).
     func prepare(_ utterances: [Utterance], progress: TrainingProgressHandler) throws
     /// The class-weighted training loss of the next batch, drawn from `sampler` with `rng` (the module
@@ -36,4 +18,9 @@ protocol TrainableNetwork: AnyObject {
     var predictor: UtterancePredictor { get }
     /// Strings stored with the best weights besides `epoch` and `validation_ua` (what loading them needs).
     var weightsMetadata: [String: String] { get }
+    /// The network stored in the model file (`model.safetensors`), sharing ``module``'s weights: the module
+    /// itself, or for frozen wav2vec features the ``Wav2VecEmotionModel`` of the wav2vec model and the classifier.
+    var modelFileNetwork: Module { get throws }
+    /// The wav2vec configuration of a classifier on wav2vec features (nil otherwise), for the model file.
+    var wav2vecConfiguration: Wav2VecConfig? { get }
 }

@@ -14,7 +14,9 @@ import SERTensor
 /// and checkpoints are shared.
 ///
 /// Files in `runDirectory`: `config.json` (the ``TrainingConfiguration``), `checkpoint/` (latest
-/// state), `best.safetensors` (best model by validation UA, with `best.json`), `history.json`.
+/// state), `best.safetensors` (best model by validation UA), `model.safetensors` (the same weights as a
+/// self-describing model file, ``EmotionModelFile``, loadable with ``EmotionRecognizer/init(contentsOf:)``;
+/// rewritten with every new best), `history.json`.
 public final class Trainer {
     public let configuration: TrainingConfiguration
     public let runDirectory: URL
@@ -22,7 +24,7 @@ public final class Trainer {
     let train: [Utterance]
     let validation: [Utterance]
     let network: TrainableNetwork
-    let optimizer: Adam
+    let optimizer: Optimizer
     let classWeights: Tensor?
 
     /// Prepares a run on already-loaded utterances.
@@ -49,7 +51,7 @@ public final class Trainer {
         } else {
             network = try STRFNetNetwork(configuration: configuration)
         }
-        optimizer = try network.makeOptimizer()
+        optimizer = try (configuration.optimizer ?? .adam).make(groups: network.parameterGroups())
         if configuration.classWeighting {
             // w_c = N / (C · N_c): inversely proportional to the class counts, mean weight 1 over the data.
             var counts = [Double](repeating: 0, count: configuration.classes.count)
@@ -64,12 +66,23 @@ public final class Trainer {
 
     var checkpointURL: URL { runDirectory.appendingPathComponent("checkpoint") }
     public var bestModelURL: URL { runDirectory.appendingPathComponent("best.safetensors") }
+    /// The model file (``EmotionModelFile``) of the best weights.
+    public var modelFileURL: URL { runDirectory.appendingPathComponent(EmotionModelFile.fileName) }
+
+    /// Writes the network's current weights as the model file, with `provenance` (epoch, validation UA).
+    func writeModelFile(provenance: [String: String]) throws {
+        let description = try configuration.modelDescription(wav2vec: network.wav2vecConfiguration, provenance: provenance)
+        try EmotionModelFile.write(description, members: [try network.modelFileNetwork], to: modelFileURL)
+    }
 
     /// Runs (or, with `resume`, continues) training; returns the history. Afterwards the model holds
-    /// the best weights by validation UA.
+    /// the best weights by validation UA. The run folder is locked meanwhile (``RunFolder``): a second run in
+    /// the same folder is refused.
     @discardableResult
     public func run(resume: Bool = false) throws -> [EpochRecord] {
         let c = configuration
+        let folder = try RunFolder(runDirectory)
+        defer { folder.release() }
         try writeJSON(c, to: runDirectory.appendingPathComponent("config.json"))
         var state = TrainingState(rng: RandomGenerator(seed: c.seed ^ 0x5EED))
         var sampler = try BatchSampler(utterances: train, batchSize: c.batchSize, segmentSeconds: c.segmentSeconds,
@@ -101,6 +114,7 @@ public final class Trainer {
                 guard value.isFinite else { throw TrainingError.nonFiniteLoss(epoch: epoch, step: step) }
                 loss.backward()
                 if let clip = c.gradientClipNorm { _ = optimizer.clipGradNorm(maxNorm: clip) }
+                if let schedule = c.schedule { schedule.apply(to: optimizer, atStep: (epoch - 1) * steps + step - 1) }
                 optimizer.step()
                 lossSum += value
                 progress(.step(epoch: epoch, step: step, steps: steps, loss: value))
@@ -117,6 +131,7 @@ public final class Trainer {
                 state.epochsWithoutImprovement = 0
                 let metadata = network.weightsMetadata.merging(["epoch": "\(epoch)", "validation_ua": "\(report.unweightedAccuracy)"]) { $1 }
                 try model.save(to: bestModelURL, metadata: metadata)
+                try writeModelFile(provenance: metadata)
             } else {
                 state.epochsWithoutImprovement += 1
             }
@@ -127,7 +142,11 @@ public final class Trainer {
             progress(.epochFinished(record, improved: improved))
         }
         if state.epochsWithoutImprovement >= c.patience { progress(.earlyStop(epoch: state.epoch, bestEpoch: state.bestEpoch)) }
-        _ = try model.load(from: bestModelURL)
+        let bestMetadata = try model.load(from: bestModelURL)
+        if !FileManager.default.fileExists(atPath: modelFileURL.path) {
+            // A folder trained before model files existed, resumed: its best weights get one now.
+            try writeModelFile(provenance: bestMetadata)
+        }
         return state.history
     }
 
@@ -152,5 +171,5 @@ public final class Trainer {
 func writeJSON<T: Encodable>(_ value: T, to url: URL) throws {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    try encoder.encode(value).write(to: url, options: .atomic)
+    try AtomicFile.write(try encoder.encode(value), to: url)
 }

@@ -42,7 +42,7 @@ public enum TrainingCheckpoint {
                 try Safetensors.write(optimizer, metadata: ["kind": "optimizer"], to: tmp.appendingPathComponent(optimizerFile))
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                try encoder.encode(state).write(to: tmp.appendingPathComponent(stateFile), options: .atomic)
+                try AtomicFile.write(try encoder.encode(state), to: tmp.appendingPathComponent(stateFile))
             }
         } catch {
             throw TrainingError.checkpoint(path: folder.path, reason: "could not be written: \(error)")

@@ -10,14 +10,15 @@ import SERModels
 /// - `model` may be left out: the paper's spectrogram STRFNet for the classes (so `{}` is the paper's
 ///   spectrogram configuration, as `ser-cli config` prints without options).
 /// - Every other key may be left out: settings with a default take it, optional ones (`specAugment`,
-///   `stepsPerEpoch`, `gradientClipNorm`) are then off. Optional settings that are off are not written.
+///   `stepsPerEpoch`, `gradientClipNorm`) are then off, and `optimizer` / `schedule` are Adam / constant
+///   (``OptimizerSettings``, ``LearningRateSchedule``). Optional settings that are off are not written.
 /// - An unknown key is an error (a misspelt setting must not silently fall back to its default); files
 ///   are read through ``TrainingConfiguration/decode(_:)``, which also refuses unknown keys inside the
 ///   nested objects and names a wrongly typed key.
 extension TrainingConfiguration: Codable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case formatVersion, classes, modelKind, model, wav2vecClassifier, logMel, utteranceNormalization, featureNormalization, speakerNormalization, segmentSeconds,
-             batchSize, gainSpanDB, frequencyWarping, warpRange, specAugment, learningRate, classWeighting, maxEpochs,
+             batchSize, gainSpanDB, frequencyWarping, warpRange, specAugment, learningRate, optimizer, schedule, classWeighting, maxEpochs,
              patience, stepsPerEpoch, gradientClipNorm, seed
     }
 
@@ -69,6 +70,8 @@ extension TrainingConfiguration: Codable {
         warpRange = try value(.warpRange, warpRange)
         specAugment = try c.decodeIfPresent(SpecAugmentConfig.self, forKey: .specAugment)
         learningRate = try value(.learningRate, learningRate)
+        optimizer = try c.decodeIfPresent(OptimizerSettings.self, forKey: .optimizer)
+        schedule = try c.decodeIfPresent(LearningRateSchedule.self, forKey: .schedule)
         classWeighting = try value(.classWeighting, classWeighting)
         maxEpochs = try value(.maxEpochs, maxEpochs)
         patience = try value(.patience, patience)
@@ -98,6 +101,8 @@ extension TrainingConfiguration: Codable {
         try c.encode(warpRange, forKey: .warpRange)
         try c.encodeIfPresent(specAugment, forKey: .specAugment)
         try c.encode(learningRate, forKey: .learningRate)
+        try c.encodeIfPresent(optimizer, forKey: .optimizer)
+        try c.encodeIfPresent(schedule, forKey: .schedule)
         try c.encode(classWeighting, forKey: .classWeighting)
         try c.encode(maxEpochs, forKey: .maxEpochs)
         try c.encode(patience, forKey: .patience)

@@ -44,6 +44,10 @@ public struct TrainingConfiguration: Equatable, Sendable {
     /// SpecAugment in training (nil: off).
     public var specAugment: SpecAugmentConfig?
     public var learningRate = 1e-4
+    /// The optimiser (nil: Adam with PyTorch's defaults, the paper's) at ``learningRate``.
+    public var optimizer: OptimizerSettings?
+    /// The learning-rate schedule over optimiser steps (nil: constant, the paper's).
+    public var schedule: LearningRateSchedule?
     /// Weight each class's loss by `N / (C · N_c)` (inverse class frequency).
     public var classWeighting = true
     /// Upper limit on epochs; training stops earlier when validation UA has not improved for
@@ -160,6 +164,15 @@ public struct TrainingConfiguration: Equatable, Sendable {
         if !(gainSpanDB >= 0 && gainSpanDB <= 120) { throw fail("gainSpanDB must be in [0, 120]") }
         if !(warpRange >= 0 && warpRange < 1) { throw fail("warpRange must be in [0, 1)") }
         if !(learningRate > 0 && learningRate.isFinite) { throw fail("learningRate must be positive") }
+        if let o = optimizer {
+            if !(o.weightDecay >= 0 && o.weightDecay.isFinite) { throw fail("optimizer.weightDecay must be >= 0") }
+            if !(o.beta1 >= 0 && o.beta1 < 1 && o.beta2 >= 0 && o.beta2 < 1) { throw fail("optimizer.beta1 and beta2 must be in [0, 1)") }
+            if !(o.eps >= 0 && o.momentum >= 0) { throw fail("optimizer.eps and momentum must be >= 0") }
+            if o.nesterov && o.momentum <= 0 { throw fail("optimizer.nesterov needs momentum > 0") }
+        }
+        if let s = schedule {
+            do { try s.validate() } catch { throw fail("schedule: \(error)") }
+        }
         if maxEpochs < 1 || patience < 1 { throw fail("maxEpochs and patience must be >= 1") }
         if let s = stepsPerEpoch, s < 1 { throw fail("stepsPerEpoch must be >= 1") }
         if formatVersion != 1 { throw fail("unsupported format version \(formatVersion)") }

@@ -3,26 +3,8 @@ import SERAudio
 import SERFeatures
 import SERTensor
 
-/// The utterances of a run, decoded once: 16 kHz mono samples, label index, and (when a model
-/// needs it) the pitch-pulse signal. Segments (`start`/`end` in the manifest) are cut here.
-public struct Utterance: Sendable {
-    public let path: String
-    public let label: Int
-    public let speaker: String
-    public let samples: [Float]
-    public let pitchPulses: [Float]?
-
-    /// - Parameters: `samples` at 16 kHz (``UtteranceStore/sampleRate``), `label` an index into the run's
-    ///   classes, `pitchPulses` aligned with `samples` (models with a pitch-pulse channel only).
-    public init(path: String, label: Int, speaker: String, samples: [Float], pitchPulses: [Float]? = nil) {
-        self.path = path
-        self.label = label
-        self.speaker = speaker
-        self.samples = samples
-        self.pitchPulses = pitchPulses
-    }
-}
-
+/// The utterances of a run, decoded once (``Utterance``s at 16 kHz); segments (`start`/`end` in the
+/// manifest) are cut here.
 public enum UtteranceStore {
     public static let sampleRate = 16_000
 

@@ -69,14 +69,14 @@ final class Wav2VecClassifierNetwork: TrainableNetwork {
         }
     }
 
-    func makeOptimizer() throws -> Adam {
+    func parameterGroups() throws -> [ParameterGroup] {
         let lr = configuration.learningRate
         if case .fineTuned(let model, _) = source {
             let rule = ParameterGroupRule("wav2vec", prefix: Wav2VecEmotionModel.wav2vecPrefix,
                                           learningRate: settings.wav2vec?.learningRate ?? lr)
-            return try Adam(groups: ParameterGroup.groups(from: model, rules: [rule], defaultLearningRate: lr))
+            return try ParameterGroup.groups(from: model, rules: [rule], defaultLearningRate: lr)
         }
-        return try Adam(parameters: classifier.namedParameters(), learningRate: lr)
+        return [ParameterGroup(name: ParameterGroup.defaultGroupName, parameters: classifier.namedParameters(), learningRate: lr)]
     }
 
     func prepare(_ utterances: [Utterance], progress: TrainingProgressHandler) throws {
@@ -140,6 +140,26 @@ final class Wav2VecClassifierNetwork: TrainableNetwork {
             return [Wav2VecRunMetadata.file: settings.wav2vec?.modelFile ?? "", Wav2VecRunMetadata.fingerprint: store.fingerprint]
         case .fineTuned(let model, _):
             return [Wav2VecModel.configMetadataKey: model.wav2vec.configJSON, Wav2VecRunMetadata.fineTuning: model.strategy.rawValue]
+        }
+    }
+}
+
+extension Wav2VecClassifierNetwork {
+    var modelFileNetwork: Module {
+        get throws {
+            switch source {
+            case .logMel: return classifier
+            case .frozen(let store): return try Wav2VecEmotionModel(wav2vec: store.model, classifier: classifier, strategy: .none)
+            case .fineTuned(let model, _): return model
+            }
+        }
+    }
+
+    var wav2vecConfiguration: Wav2VecConfig? {
+        switch source {
+        case .logMel: return nil
+        case .frozen(let store): return store.model.config
+        case .fineTuned(let model, _): return model.wav2vec.config
         }
     }
 }

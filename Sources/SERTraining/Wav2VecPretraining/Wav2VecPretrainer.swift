@@ -68,6 +68,10 @@ public final class Wav2VecPretrainer {
     /// - Throws: ``Wav2VecPretrainingError`` (checkpoint, non-finite loss, output), ``Wav2VecObjectiveError``.
     @discardableResult
     public func run(resume: Bool = false, stopAfter: Int? = nil) throws -> Wav2VecPretrainingResult {
+        // The checkpoint folder is swapped as a whole, so its lock lives beside it.
+        let name = checkpointDirectory.lastPathComponent
+        let folder = try RunFolder(checkpointDirectory.deletingLastPathComponent(), lockName: ".\(name).lock", temporaryNames: [name])
+        defer { folder.release() }
         let c = configuration
         let schedule = try c.schedule()
         var state: Wav2VecPretrainingState

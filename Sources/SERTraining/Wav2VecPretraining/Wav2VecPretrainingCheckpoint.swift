@@ -50,7 +50,7 @@ public enum Wav2VecPretrainingCheckpoint {
                                       keepFloat64: true)
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                try AtomicFileWrite.write(try encoder.encode(state), to: tmp.appendingPathComponent(stateFile))
+                try AtomicFile.write(try encoder.encode(state), to: tmp.appendingPathComponent(stateFile))
             }
         } catch {
             throw Wav2VecPretrainingError.checkpoint(path: folder.path, reason: "could not be written: \(error)")

@@ -1,4 +1,5 @@
 import Foundation
+import SERTensor
 
 /// One validation point of a pretraining run.
 public struct Wav2VecPretrainingRecord: Codable, Equatable, Sendable {
@@ -32,7 +33,7 @@ public struct Wav2VecPretrainingHistory: Codable, Equatable, Sendable {
     public func write(to url: URL) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        do { try AtomicFileWrite.write(try encoder.encode(self), to: url) } catch {
+        do { try AtomicFile.write(try encoder.encode(self), to: url) } catch {
             throw Wav2VecPretrainingError.output(path: url.path, reason: "\(error)")
         }
     }

@@ -1,6 +1,5 @@
 import Foundation
 import SERFeatures
-import SERModels
 import SERTensor
 
 /// wav2vec context features c of whole utterances from a frozen model (fine-tuning `none`), computed
@@ -26,14 +25,6 @@ public final class Wav2VecFeatureStore {
         self.memoize = memoize
     }
 
-    /// The store a configuration's runs share: for the wav2vec classifier on frozen wav2vec features
-    /// (fine-tuning `none`), the configured model with `cache`; nil for every other network.
-    /// - Throws: ``TrainingError/wav2vecModel(path:reason:)`` when the model file cannot be used.
-    public static func forConfiguration(_ configuration: TrainingConfiguration, cache: FeatureCache? = nil) throws -> Wav2VecFeatureStore? {
-        guard let w = configuration.wav2vecClassifier, w.input == .wav2vec, let v = w.wav2vec, v.fineTuning == .none else { return nil }
-        return Wav2VecFeatureStore(model: try v.loadModel(), cache: cache)
-    }
-
     /// Feature channels (the model's context channels).
     public var channels: Int { model.config.contextChannels }
 
@@ -44,7 +35,7 @@ public final class Wav2VecFeatureStore {
 
     /// c of `utterance` as `[frames, channels]` (float32). Audio shorter than the encoder's receptive
     /// field is zero-padded to it (one frame).
-    /// - Throws: ``TrainingError/audio(path:reason:)`` when wav2vec fails on the utterance.
+    /// - Throws: ``EmotionModelError/audio(source:reason:)`` when wav2vec fails on the utterance.
     public func features(_ utterance: Utterance) throws -> Tensor {
         let key = Key(path: utterance.path, samples: utterance.samples)
         if memoize, let t = memo[key] { return t }
@@ -67,7 +58,7 @@ public final class Wav2VecFeatureStore {
                 values = try compute()
             }
         } catch {
-            throw TrainingError.audio(path: utterance.path, reason: "wav2vec features: \(error)")
+            throw EmotionModelError.audio(source: utterance.path, reason: "wav2vec features: \(error)")
         }
         let t = Tensor(shape: [values.count / c, c], data: values)
         if memoize { memo[key] = t }
@@ -107,30 +98,5 @@ extension Wav2VecModel {
             }
         }
         return String(format: "%016llx", h)
-    }
-}
-
-extension Wav2VecFeatureSettings {
-    /// Loads ``modelFile``: a fairseq checkpoint (a PyTorch file, recognised by its first bytes) is
-    /// imported, anything else is read as a SwiftSER model (``Wav2VecModel/read(from:)``). The model is
-    /// returned in evaluation mode.
-    /// - Throws: ``TrainingError/wav2vecModel(path:reason:)`` naming the file and the problem.
-    public func loadModel() throws -> Wav2VecModel {
-        let url = modelURL
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
-            throw TrainingError.wav2vecModel(path: url.path, reason: "file not found (wav2vecClassifier.wav2vec.modelFile must name a model "
-                                             + "written by `ser-cli wav2vec import` or a fairseq wav2vec .pt checkpoint)")
-        }
-        guard !isDirectory.boolValue else { throw TrainingError.wav2vecModel(path: url.path, reason: "is a folder, not a model file") }
-        do {
-            let head = try FileHandle(forReadingFrom: url).read(upToCount: 4).map { [UInt8]($0) } ?? []
-            let isPyTorch = head == [0x50, 0x4B, 0x03, 0x04] || head == [0x80, 0x02, 0x8A, 0x0A]
-            let model = isPyTorch ? try Wav2VecModel.importFairseq(from: url).model : try Wav2VecModel.read(from: url)
-            model.eval()
-            return model
-        } catch {
-            throw TrainingError.wav2vecModel(path: url.path, reason: "cannot be loaded: \(error)")
-        }
     }
 }

@@ -11,15 +11,24 @@ public struct AnalysisWindows: Equatable, Sendable {
     public var windowSeconds: Double
     public var hopSeconds: Double
 
-    /// - Throws: ``ReportingError/invalidArgument(_:)`` unless `0 < hop` and `0.1 ≤ window ≤ 600` seconds.
+    /// - Throws: ``EmotionModelError/invalidWindows(_:)`` unless `0 < hop` and `0.1 ≤ window ≤ 600` seconds.
     public init(windowSeconds: Double = 3, hopSeconds: Double = 1) throws {
         guard windowSeconds.isFinite, windowSeconds >= 0.1, windowSeconds <= 600 else {
-            throw ReportingError.invalidArgument("window length \(windowSeconds) s is outside 0.1…600 s")
+            throw EmotionModelError.invalidWindows("window length \(windowSeconds) s is outside 0.1…600 s")
         }
         guard hopSeconds.isFinite, hopSeconds > 0, hopSeconds <= windowSeconds else {
-            throw ReportingError.invalidArgument("hop \(hopSeconds) s must be positive and at most the window length (\(windowSeconds) s)")
+            throw EmotionModelError.invalidWindows("hop \(hopSeconds) s must be positive and at most the window length (\(windowSeconds) s)")
         }
         self.windowSeconds = windowSeconds
+        self.hopSeconds = hopSeconds
+    }
+
+    /// 3 s windows every 1 s: the length the models were trained on, each second of a long recording
+    /// in three windows.
+    public static let standard = AnalysisWindows(checkedWindowSeconds: 3, hopSeconds: 1)
+
+    private init(checkedWindowSeconds: Double, hopSeconds: Double) {
+        windowSeconds = checkedWindowSeconds
         self.hopSeconds = hopSeconds
     }
 

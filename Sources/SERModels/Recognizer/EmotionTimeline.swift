@@ -1,11 +1,10 @@
 import Foundation
-import SERModels
 import SERTensor
 
 /// Class posteriors over the time of one recording: a list of segments (start and end in seconds
 /// from the beginning of the file), each with posteriors over ``classes`` that sum to 1.
 ///
-/// Two sources: the analysis windows of ``FilePredictor`` (every model: each window is classified
+/// Two sources: the analysis windows of ``EmotionRecognizer`` (every model: each window is classified
 /// as a whole, windows overlap), and the per-frame posteriors of a ``Wav2VecClassifier``'s segment
 /// classifiers (``init(segmentClassifierOutput:item:configuration:inputFrameSeconds:classes:)``).
 public struct EmotionTimeline: Codable, Equatable, Sendable {

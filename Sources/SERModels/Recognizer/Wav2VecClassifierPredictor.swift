@@ -1,5 +1,4 @@
 import SERFeatures
-import SERModels
 import SERTensor
 
 /// Class posteriors of whole utterances with a ``Wav2VecClassifier`` in evaluation mode, on log-mel

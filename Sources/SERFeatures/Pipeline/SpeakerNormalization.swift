@@ -1,4 +1,3 @@
-import SERFeatures
 import SERTensor
 
 /// Per-speaker standardisation of stacked log-mel features `[batch, channels, frames, bands]`: each
@@ -25,17 +24,6 @@ public struct SpeakerNormalization: Sendable {
     public private(set) var speakers: [String: Statistics]
     /// Added to the variance before the square root (natural-log units squared).
     public static let varianceFloor = 1e-4
-
-    /// Statistics of every speaker in `utterances`, computed with `features` in groups of `batchSize`.
-    public static func estimate(_ utterances: [Utterance], features: FeatureStack, batchSize: Int = 16) throws -> SpeakerNormalization {
-        var accumulator = Accumulator(channels: features.channels.count, bands: features.extractor.config.bandCount)
-        for group in Utterance.lengthGroups(utterances, batchSize: batchSize) {
-            let batch = group.map { utterances[$0] }
-            let (x, mask) = try withNoGrad { try features(batchOf: batch) }
-            accumulator.add(x, mask: mask, speakers: batch.map(\.speaker))
-        }
-        return try accumulator.statistics()
-    }
 
     /// Per-speaker sums over the real frames of feature batches, for ``statistics()``.
     public struct Accumulator {
@@ -70,11 +58,11 @@ public struct SpeakerNormalization: Sendable {
         }
 
         /// Mean and reciprocal standard deviation per speaker.
-        /// - Throws: ``TrainingError/emptySplit(_:)`` for a speaker without real frames.
+        /// - Throws: ``SpeakerNormalizationError/noFrames(speaker:)`` for a speaker without real frames.
         public func statistics() throws -> SpeakerNormalization {
             var speakers: [String: Statistics] = [:]
             for (speaker, s) in sums {
-                guard s.frames > 0 else { throw TrainingError.emptySplit("speaker '\(speaker)' has no audio frames for speaker normalisation") }
+                guard s.frames > 0 else { throw SpeakerNormalizationError.noFrames(speaker: speaker) }
                 let n = Double(s.frames)
                 let mean = s.sum.map { $0 / n }
                 let inverse = zip(s.squares, mean).map { sq, m in Float(1 / (Swift.max(sq / n - m * m, 0) + varianceFloor).squareRoot()) }
@@ -89,14 +77,14 @@ public struct SpeakerNormalization: Sendable {
     public func apply(_ x: Tensor, mask: Tensor, speakers names: [String]) throws -> Tensor {
         let b = x.shape[0]
         guard x.rank == 4, x.shape[1] == channels, x.shape[3] == bands, names.count == b, mask.shape == [b, x.shape[2]] else {
-            throw TrainingError.invalidConfiguration("speaker normalisation: features \(x.shape), mask \(mask.shape), \(names.count) speakers do not fit \(channels) channels × \(bands) bands")
+            throw SpeakerNormalizationError.shapeMismatch("features \(x.shape), mask \(mask.shape), \(names.count) speakers do not fit \(channels) channels × \(bands) bands")
         }
         var mean = [Float](), scale = [Float]()
         mean.reserveCapacity(b * channels * bands)
         scale.reserveCapacity(b * channels * bands)
         for name in names {
             guard let s = speakers[name] else {
-                throw TrainingError.invalidConfiguration("speaker normalisation: no statistics for speaker '\(name)'")
+                throw SpeakerNormalizationError.unknownSpeaker(name)
             }
             mean += s.mean
             scale += s.inverseScale
@@ -107,29 +95,21 @@ public struct SpeakerNormalization: Sendable {
     }
 }
 
-extension Utterance {
-    /// Indices of `utterances` sorted by length and cut into groups of `batchSize`, so that each
-    /// padded batch wastes little.
-    static func lengthGroups(_ utterances: [Utterance], batchSize: Int) -> [[Int]] {
-        let order = utterances.indices.sorted { utterances[$0].samples.count < utterances[$1].samples.count }
-        return stride(from: 0, to: order.count, by: Swift.max(1, batchSize)).map {
-            Array(order[$0..<Swift.min($0 + Swift.max(1, batchSize), order.count)])
-        }
-    }
-}
 
-extension FeatureStack {
-    /// Features of whole utterances, zero-padded to the longest (no augmentation).
-    func callAsFunction(batchOf group: [Utterance]) throws -> (features: Tensor, mask: Tensor) {
-        let n = group.map(\.samples.count).max() ?? 0
-        var audio = [Float](repeating: 0, count: group.count * n)
-        var pulses = needsPitchPulses ? [Float](repeating: 0, count: group.count * n) : []
-        for (i, u) in group.enumerated() {
-            for j in 0..<u.samples.count { audio[i * n + j] = u.samples[j] }
-            if let p = u.pitchPulses, needsPitchPulses { for j in 0..<p.count { pulses[i * n + j] = p[j] } }
+/// Why speaker normalisation cannot be applied.
+public enum SpeakerNormalizationError: Error, CustomStringConvertible, Equatable {
+    /// A speaker's utterances hold no real frames.
+    case noFrames(speaker: String)
+    /// Features of a speaker whose statistics were not gathered.
+    case unknownSpeaker(String)
+    /// Features, mask and speaker list do not fit the statistics.
+    case shapeMismatch(String)
+
+    public var description: String {
+        switch self {
+        case .noFrames(let speaker): return "speaker normalisation: speaker '\(speaker)' has no audio frames"
+        case .unknownSpeaker(let name): return "speaker normalisation: no statistics for speaker '\(name)'"
+        case .shapeMismatch(let m): return "speaker normalisation: \(m)"
         }
-        return try self(audio: Tensor(shape: [group.count, n], data: audio),
-                        pitchPulses: needsPitchPulses ? Tensor(shape: [group.count, n], data: pulses) : nil,
-                        lengths: group.map(\.samples.count))
     }
 }

@@ -1,5 +1,4 @@
 import SERFeatures
-import SERModels
 import SERTensor
 
 /// Class posteriors of whole utterances with an ``STRFNet`` in evaluation mode.
@@ -14,6 +13,9 @@ public struct Predictor: UtterancePredictor {
     /// Standardise features per speaker (``SpeakerNormalization``), with statistics of each speaker
     /// taken over that speaker's utterances among those passed to ``posteriors(_:)``.
     public var speakerNormalization: Bool
+    /// Fixed speaker statistics (e.g. of one recording's analysis windows, see ``EmotionRecognizer``) used
+    /// instead of statistics of the utterances passed; nil: estimated from them.
+    public var speakerStatistics: SpeakerNormalization?
 
     public init(model: STRFNet, features: FeatureStack, speakerNormalization: Bool = false) {
         self.model = model
@@ -33,7 +35,9 @@ public struct Predictor: UtterancePredictor {
         }
         var cached: [(features: Tensor, mask: Tensor)]?
         var speakers: SpeakerNormalization?
-        if speakerNormalization {
+        if speakerNormalization, let fixed = speakerStatistics {
+            speakers = fixed
+        } else if speakerNormalization {
             let batches = try groups.map(batch)
             var accumulator = SpeakerNormalization.Accumulator(channels: features.channels.count, bands: features.extractor.config.bandCount)
             for (g, b) in zip(groups, batches) { accumulator.add(b.features, mask: b.mask, speakers: g.map { utterances[$0].speaker }) }

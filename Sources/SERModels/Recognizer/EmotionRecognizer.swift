@@ -1,0 +1,278 @@
+import Foundation
+import SERAudio
+import SERFeatures
+import SERTensor
+
+/// Emotion classification of recordings with a trained model file: load once, classify many.
+///
+/// ```swift
+/// let recognizer = try EmotionRecognizer(contentsOf: URL(fileURLWithPath: "model.safetensors"))
+/// let prediction = try recognizer.classify(contentsOf: URL(fileURLWithPath: "speech.wav"))
+/// print(prediction.label, prediction.posteriors)
+/// ```
+///
+/// **What `classify` does.** The audio (any rate; files in any format libsndfile reads, channels
+/// averaged) is resampled to the model's rate (16 kHz) and cut into overlapping analysis windows
+/// (``AnalysisWindows``: 3 s every 1 s by default, the length the models were trained on; a recording no
+/// longer than one window is one window). Each member's input pipeline turns a window into features (log-mel
+/// channels, the pitch-pulse signal computed once on the whole recording, or wav2vec features, each with the
+/// normalisation the model was trained with; a per-recording speaker normalisation takes its statistics over
+/// all windows of the recording first), the network gives class posteriors, the members' posteriors are
+/// combined, and the recording's posteriors are the **mean of its window posteriors**. Windows are processed
+/// ``batchSize`` at a time, so memory does not grow with the length of the recording beyond the audio itself.
+///
+/// **Warnings, not errors.** Silent audio (peak below ``silencePeakDBFS``) and recordings shorter than
+/// ``minimumReliableSeconds`` are still classified, with a ``EmotionPrediction/warnings`` entry. Empty audio,
+/// NaN samples, and a NaN posterior are errors (``EmotionModelError``).
+///
+/// Not thread-safe: use one recogniser per thread.
+public final class EmotionRecognizer: UtterancePredictor {
+    /// What the model file says about itself.
+    public let modelDescription: EmotionModelDescription
+    /// Where the model came from (its file path, or a name given in memory); used in messages.
+    public let source: String
+    /// The member networks (in evaluation mode), in ``EmotionModelDescription/members`` order.
+    public let networks: [Module]
+    /// Analysis windows classified per forward pass.
+    public var batchSize = 16
+    private let members: [UtterancePredictor]
+
+    /// Recordings shorter than this (seconds) get a ``EmotionPredictionWarning/tooShort(seconds:minimumSeconds:)``
+    /// warning: below 1 s (100 feature frames) there is too little speech to judge, and the networks were trained
+    /// on 2.5–3 s segments. Shorter recordings are still classified.
+    public static let minimumReliableSeconds = 1.0
+    /// Recordings whose loudest sample is below this level (dB relative to full scale) get a
+    /// ``EmotionPredictionWarning/silent(peakDBFS:)`` warning.
+    public static let silencePeakDBFS = -60.0
+
+    /// Loads a model file written by training (`model.safetensors`) or by ``EmotionModelFile/write(_:members:to:)``.
+    /// - Throws: ``EmotionModelError``: not a model file, an invalid description, a member of a kind this version
+    ///   cannot run, weights that do not fit, or a weight that is NaN or infinite (naming the tensor).
+    public convenience init(contentsOf url: URL) throws {
+        let (description, tensors) = try EmotionModelFile.read(from: url)
+        try description.validate(file: url.path)
+        for name in tensors.keys.sorted() where !(tensors[name]?.isAllFinite ?? true) {
+            throw EmotionModelError.nonFiniteWeight(file: url.path, tensor: name)
+        }
+        var networks = [Module]()
+        for (i, member) in description.members.enumerated() {
+            let module = try Self.makeNetwork(member, index: i, file: url.path)
+            let prefix = EmotionModelDescription.tensorPrefix(member: i) + "."
+            var own = [String: Tensor]()
+            for (name, t) in tensors where name.hasPrefix(prefix) { own[String(name.dropFirst(prefix.count))] = t }
+            do { try module.loadStateDict(own, strict: true) } catch {
+                throw EmotionModelError.weightsMismatch(file: url.path, member: i, reason: "\(error)")
+            }
+            networks.append(module)
+        }
+        let claimed = Set(networks.indices.map { EmotionModelDescription.tensorPrefix(member: $0) + "." })
+        if let stray = tensors.keys.sorted().first(where: { name in !claimed.contains { name.hasPrefix($0) } }) {
+            throw EmotionModelError.invalidDescription(file: url.path, problem: "tensor '\(stray)' belongs to no member")
+        }
+        try self.init(description: description, networks: networks, source: url.path)
+    }
+
+    /// A recogniser over networks in memory (e.g. just trained), described by `description`.
+    /// - Parameter networks: member `i`'s network: an ``STRFNet``, a ``Wav2VecClassifier`` (on log-mel), or a
+    ///   ``Wav2VecEmotionModel`` (on wav2vec features); put in evaluation mode.
+    /// - Throws: ``EmotionModelError/invalidDescription(file:problem:)`` when a network does not fit its member.
+    public init(description: EmotionModelDescription, networks: [Module], source: String = "<memory>") throws {
+        try description.validate(file: source)
+        guard networks.count == description.members.count else {
+            throw EmotionModelError.invalidDescription(file: source, problem: "\(description.members.count) members described, \(networks.count) networks given")
+        }
+        self.modelDescription = description
+        self.source = source
+        self.networks = networks
+        members = try zip(description.members, networks).enumerated().map { i, pair in
+            try Self.makePredictor(pair.0, network: pair.1, index: i, file: source)
+        }
+        for n in networks { n.eval() }
+    }
+
+    /// Class names in output order.
+    public var classes: [String] { modelDescription.classes }
+    /// The sample rate (Hz) the model reads; other audio is resampled to it.
+    public var sampleRate: Int { modelDescription.sampleRate }
+    /// Whether a member reads the pitch-pulse signal.
+    public var needsPitchPulses: Bool { members.contains { $0.needsPitchPulses } }
+
+    // MARK: Recordings
+
+    /// Classifies a recording (any sample rate) with windows of `windows` (default 3 s every 1 s).
+    /// - Throws: ``EmotionModelError``: empty or non-finite audio, a resampling or feature error, a NaN posterior.
+    public func classify(_ audio: AudioBuffer, windows: AnalysisWindows = .standard) throws -> EmotionPrediction {
+        try analyse(audio, windows: windows, source: "the recording")
+    }
+
+    /// Reads and classifies an audio file (any format libsndfile decodes; channels are averaged to mono).
+    /// - Throws: the reading error (``AudioError``, naming the file) or those of ``classify(_:windows:)``, naming the file.
+    public func classify(contentsOf url: URL, windows: AnalysisWindows = .standard) throws -> EmotionPrediction {
+        let buffer = try AudioFile.read(url).buffer
+        return try analyse(buffer, windows: windows, source: url.path)
+    }
+
+    /// The posteriors of a recording over time: one point per analysis window of `window` seconds every `hop`
+    /// seconds (defaults 3 s and 1 s; see ``AnalysisWindows`` for how the end of the recording is covered).
+    public func timeline(_ audio: AudioBuffer, window: Double = 3, hop: Double = 1) throws -> EmotionTimeline {
+        try analyse(audio, windows: try AnalysisWindows(windowSeconds: window, hopSeconds: hop), source: "the recording").timeline
+    }
+
+    private func analyse(_ audio: AudioBuffer, windows: AnalysisWindows, source: String) throws -> EmotionPrediction {
+        guard !audio.isEmpty else { throw EmotionModelError.emptyAudio(source: source) }
+        if let bad = audio.samples.firstIndex(where: { !$0.isFinite }) { throw EmotionModelError.nonFiniteAudio(source: source, sample: bad) }
+        var warnings = [EmotionPredictionWarning]()
+        let peak = audio.samples.reduce(Float(0)) { Swift.max($0, Swift.abs($1)) }
+        let peakDB = peak > 0 ? 20 * log10(Double(peak)) : -Double.infinity
+        if peakDB < Self.silencePeakDBFS { warnings.append(.silent(peakDBFS: peakDB)) }
+        if audio.duration < Self.minimumReliableSeconds {
+            warnings.append(.tooShort(seconds: audio.duration, minimumSeconds: Self.minimumReliableSeconds))
+        }
+        var buffer = audio
+        if buffer.sampleRate != sampleRate {
+            do { try buffer.resample(to: sampleRate) } catch {
+                throw EmotionModelError.audio(source: source, reason: "resampling from \(audio.sampleRate) Hz to \(sampleRate) Hz: \(error)")
+            }
+        }
+        let samples = buffer.samples, rate = sampleRate
+        let pulses: [Float]?
+        do {
+            pulses = needsPitchPulses ? try PitchPulseExtraction.signal(samples: samples, sampleRate: Double(rate)) : nil
+        } catch {
+            throw EmotionModelError.audio(source: source, reason: "pitch pulses: \(error)")
+        }
+        let ranges = windows.ranges(samples: samples.count, sampleRate: rate)
+        guard !ranges.isEmpty else { throw EmotionModelError.emptyAudio(source: source) }
+        func piece(_ r: Range<Int>) -> Utterance {
+            Utterance(path: source, label: 0, speaker: "", samples: Array(samples[r]), pitchPulses: pulses.map { Array($0[r]) })
+        }
+        let k = classes.count
+        var window = [[Double]](repeating: [Double](repeating: 0, count: k), count: ranges.count)
+        let total = modelDescription.members.reduce(0) { $0 + $1.weight }
+        for (member, described) in zip(members, modelDescription.members) {
+            let p = try windowPosteriors(member, ranges: ranges, piece: piece)
+            for w in ranges.indices { for c in 0..<k { window[w][c] += described.weight / total * p[w][c] } }
+        }
+        for (w, p) in window.enumerated() where !p.allSatisfy(\.isFinite) {
+            throw EmotionModelError.nonFinitePosterior(source: source, startSeconds: Double(ranges[w].lowerBound) / Double(rate))
+        }
+        var mean = [Double](repeating: 0, count: k)
+        for p in window { for c in 0..<k { mean[c] += p[c] } }
+        for c in 0..<k { mean[c] /= Double(window.count) }
+        let points = zip(ranges, window).map { r, p in
+            EmotionTimeline.Point(start: Double(r.lowerBound) / Double(rate), end: Double(r.upperBound) / Double(rate), posteriors: p)
+        }
+        let best = mean.indices.max { mean[$0] < mean[$1] } ?? 0
+        let frames = members.count == 1
+            ? try members[0].frameTimeline(Utterance(path: source, label: 0, speaker: "", samples: samples, pitchPulses: pulses), classes: classes)
+            : nil
+        return EmotionPrediction(label: classes[best], posteriors: mean, classes: classes, duration: buffer.duration,
+                                 timeline: EmotionTimeline(classes: classes, source: .windows, points: points),
+                                 frameTimeline: frames, warnings: warnings)
+    }
+
+    /// One member's posteriors of every window, ``batchSize`` windows at a time. With per-recording speaker
+    /// normalisation a first pass over the windows gathers the recording's statistics.
+    private func windowPosteriors(_ member: UtterancePredictor, ranges: [Range<Int>], piece: (Range<Int>) -> Utterance) throws -> [[Double]] {
+        let chunks = stride(from: 0, to: ranges.count, by: batchSize).map { ranges[$0..<Swift.min($0 + batchSize, ranges.count)] }
+        var predictor = member
+        if var strfnet = member as? Predictor, strfnet.speakerNormalization {
+            var accumulator = SpeakerNormalization.Accumulator(channels: strfnet.features.channels.count,
+                                                               bands: strfnet.features.extractor.config.bandCount)
+            for chunk in chunks {
+                let batch = chunk.map(piece)
+                let (x, mask) = try withNoGrad { try strfnet.features(batchOf: batch) }
+                accumulator.add(x, mask: mask, speakers: batch.map(\.speaker))
+            }
+            strfnet.speakerStatistics = try accumulator.statistics()
+            predictor = strfnet
+        }
+        var out = [[Double]]()
+        out.reserveCapacity(ranges.count)
+        for chunk in chunks { out += try predictor.posteriors(chunk.map(piece)) }
+        return out
+    }
+
+    // MARK: Whole utterances
+
+    /// Posteriors `[utterances][classes]` of whole utterances at the model's sample rate (no windows), e.g. a
+    /// test set: each utterance classified whole; per-recording speaker normalisation takes each speaker's
+    /// statistics over that speaker's utterances among those given.
+    public func posteriors(_ utterances: [Utterance]) throws -> [[Double]] {
+        let k = classes.count
+        var out = [[Double]](repeating: [Double](repeating: 0, count: k), count: utterances.count)
+        let total = modelDescription.members.reduce(0) { $0 + $1.weight }
+        for (member, described) in zip(members, modelDescription.members) {
+            let p = try member.posteriors(utterances)
+            for i in utterances.indices { for c in 0..<k { out[i][c] += described.weight / total * p[i][c] } }
+        }
+        return out
+    }
+
+    /// The frame timeline of a single-member model with segment classifiers (nil otherwise).
+    public func frameTimeline(_ utterance: Utterance, classes: [String]) throws -> EmotionTimeline? {
+        members.count == 1 ? try members[0].frameTimeline(utterance, classes: classes) : nil
+    }
+
+    // MARK: Building members
+
+    /// An untrained network of the member's architecture (weights to be loaded).
+    static func makeNetwork(_ member: EmotionModelMember, index: Int, file: String) throws -> Module {
+        var rng = RandomGenerator(seed: 0)
+        do {
+            switch member.knownKind {
+            case .strfnet?:
+                guard let c = member.strfnet else { break }
+                return try STRFNet(c, rng: &rng)
+            case .wav2vecClassifier?:
+                guard let c = member.wav2vecClassifier else { break }
+                let classifier = try Wav2VecClassifier(c, rng: &rng)
+                guard member.input.frames == .wav2vec else { return classifier }
+                guard let w = member.wav2vec else { break }
+                return try Wav2VecEmotionModel(wav2vec: try Wav2VecModel(w, seed: 0), classifier: classifier, strategy: .none)
+            case nil:
+                break
+            }
+        } catch {
+            throw EmotionModelError.invalidDescription(file: file, problem: "member \(index): \(error)")
+        }
+        throw EmotionModelError.invalidDescription(file: file, problem: "member \(index) cannot be built (validate the description first)")
+    }
+
+    /// The whole-utterance predictor of a member's network with its input pipeline.
+    static func makePredictor(_ member: EmotionModelMember, network: Module, index: Int, file: String) throws -> UtterancePredictor {
+        func fail(_ problem: String) -> EmotionModelError { .invalidDescription(file: file, problem: "member \(index): \(problem)") }
+        let input = member.input
+        func stack() throws -> FeatureStack {
+            guard let logMel = input.logMel else { throw fail("no log-mel settings") }
+            do { return try FeatureStack(channels: input.channels, logMel: logMel, normalization: input.normalization) } catch {
+                throw fail("log-mel settings: \(error)")
+            }
+        }
+        switch (member.knownKind, input.frames) {
+        case (.strfnet?, _):
+            guard let net = network as? STRFNet else { throw fail("kind strfnet needs an STRFNet, got \(type(of: network))") }
+            return Predictor(model: net, features: try stack(), speakerNormalization: input.speakerNormalization == .perRecording)
+        case (.wav2vecClassifier?, .logMel):
+            guard let net = network as? Wav2VecClassifier else { throw fail("a classifier on log-mel needs a Wav2VecClassifier, got \(type(of: network))") }
+            return Wav2VecClassifierPredictor(classifier: net, frames: .logMel(try stack()))
+        case (.wav2vecClassifier?, .wav2vec):
+            guard let net = network as? Wav2VecEmotionModel else {
+                throw fail("a classifier on wav2vec features needs a Wav2VecEmotionModel (wav2vec and classifier), got \(type(of: network))")
+            }
+            return Wav2VecClassifierPredictor(classifier: net.classifier,
+                                              frames: .wav2vec(Wav2VecFeatureStore(model: net.wav2vec, memoize: false),
+                                                               utteranceNormalization: input.normalization == .utterance))
+        case (nil, _):
+            throw EmotionModelError.unsupportedMemberKind(file: file, member: index, kind: member.kind,
+                                                          known: EmotionModelMember.Kind.allCases.map(\.rawValue))
+        }
+    }
+}
+
+extension Tensor {
+    /// Whether no element is NaN or infinite.
+    var isAllFinite: Bool {
+        dtype == .float64 ? doubles.allSatisfy(\.isFinite) : scalars.allSatisfy(\.isFinite)
+    }
+}

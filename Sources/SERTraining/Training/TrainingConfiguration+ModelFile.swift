@@ -1,0 +1,40 @@
+import Foundation
+import SERFeatures
+import SERModels
+
+extension TrainingConfiguration {
+    /// The model-file description of a network trained with this configuration: its classes, its
+    /// architecture and its whole input pipeline (16 kHz, log-mel settings, channels, per-utterance and
+    /// speaker normalisation), with `provenance` (e.g. the epoch and validation UA of the kept weights).
+    /// - Parameter wav2vec: the wav2vec model's configuration, for a classifier on wav2vec features.
+    public func modelDescription(wav2vec: Wav2VecConfig? = nil, provenance: [String: String] = [:]) throws -> EmotionModelDescription {
+        let member: EmotionModelMember
+        if let w = wav2vecClassifier {
+            switch w.input {
+            case .logMel:
+                member = EmotionModelMember(kind: .wav2vecClassifier,
+                                            input: EmotionModelInput(frames: .logMel, channels: [.spectrogram], logMel: logMel,
+                                                                     normalization: normalization),
+                                            wav2vecClassifier: w.classifier)
+            case .wav2vec:
+                guard let wav2vec else {
+                    throw TrainingError.invalidConfiguration("a model file of a classifier on wav2vec features needs the wav2vec configuration")
+                }
+                member = EmotionModelMember(kind: .wav2vecClassifier,
+                                            input: EmotionModelInput(frames: .wav2vec, normalization: normalization),
+                                            wav2vecClassifier: w.classifier, wav2vec: wav2vec)
+            }
+        } else {
+            member = EmotionModelMember(kind: .strfnet,
+                                        input: EmotionModelInput(frames: .logMel, channels: try featureChannels(), logMel: logMel,
+                                                                 normalization: normalization,
+                                                                 speakerNormalization: speakerNormalization ? .perRecording : .none),
+                                        strfnet: model)
+        }
+        var origin = provenance
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        if let json = try? encoder.encode(self) { origin["training_configuration"] = String(decoding: json, as: UTF8.self) }
+        return EmotionModelDescription(classes: classes, sampleRate: UtteranceStore.sampleRate, members: [member], provenance: origin)
+    }
+}
