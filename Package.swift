@@ -18,6 +18,8 @@ let package = Package(
         .library(name: "SERFeatures", targets: ["SERFeatures"]),
         .library(name: "SERModels", targets: ["SERModels"]),
         .library(name: "SERTraining", targets: ["SERTraining"]),
+        // Data-parallel training over Open MPI (needs libopenmpi-dev; the layers above do not depend on it).
+        .library(name: "SERDistributed", targets: ["SERDistributed"]),
         .executable(name: "ser-cli", targets: ["ser-cli"]),
     ],
     dependencies: [
@@ -38,6 +40,7 @@ let package = Package(
                        providers: [.apt(["libsamplerate0-dev"])]),
         // No pkgConfig: its -D flags are prohibited by SwiftPM, and the headers' defaults are the same.
         .systemLibrary(name: "CKissFFT", path: "Sources/CKissFFT", providers: [.apt(["libkissfft-dev"])]),
+        .systemLibrary(name: "CMPI", path: "Sources/CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
 
         // Layers
         .target(name: "SERTensor",
@@ -46,8 +49,10 @@ let package = Package(
         .target(name: "SERFeatures", dependencies: ["SERTensor", "SERAudio", "CKissFFT", "CLAPACKE"]),
         .target(name: "SERModels", dependencies: ["SERTensor", "SERFeatures"]),
         .target(name: "SERTraining", dependencies: ["SERTensor", "SERAudio", "SERFeatures", "SERModels"]),
+        // On top of the layers, not one of them: SERTraining's DataParallelContext implemented with MPI.
+        .target(name: "SERDistributed", dependencies: ["SERTraining", "CMPI"]),
         .executableTarget(name: "ser-cli",
-                          dependencies: ["SERTensor", "SERAudio", "SERFeatures", "SERModels", "SERTraining",
+                          dependencies: ["SERTensor", "SERAudio", "SERFeatures", "SERModels", "SERTraining", "SERDistributed",
                                          "CBLAS",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
@@ -60,6 +65,8 @@ let package = Package(
         .testTarget(name: "SERFeaturesTests", dependencies: ["SERFeatures", "SERTestSupport"]),
         .testTarget(name: "SERModelsTests", dependencies: ["SERModels", "SERTestSupport"]),
         .testTarget(name: "SERTrainingTests", dependencies: ["SERTraining", "SERTestSupport"]),
+        // Launches `mpirun … ser-cli … --distributed` and separate `ser-cli cv --fold` processes.
+        .testTarget(name: "SERDistributedTests", dependencies: ["SERTraining", "SERTestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -39,7 +39,11 @@ struct CrossValidateCommand: ParsableCommand {
 
     @OptionGroup var training: TrainingOptions
 
-    func run() throws {
+    @OptionGroup var parallelism: DistributedOptions
+
+    func run() throws { try parallelism.run(crossValidate) }
+
+    private func crossValidate(_ parallel: DataParallelism) throws {
         let started = Date()
         let kind = try CrossValidationProtocolKind.named(protocolName)
         let dir = URL(fileURLWithPath: output, isDirectory: true)
@@ -67,7 +71,9 @@ struct CrossValidateCommand: ParsableCommand {
         runner.progress = { label, event in
             if let event { printer.handle(event, label: label) } else { printer.line(label) }
         }
+        runner.parallel = parallel
         let summary = try runner.run(only: folds.isEmpty ? nil : folds)
+        guard parallel.context.isWriter else { return }
         try CrossValidationReports.writePlots(in: dir)
         if let summary {
             print(summary.markdown)

@@ -33,7 +33,11 @@ struct TrainCommand: ParsableCommand {
     @Flag(name: .long, help: "Continue the run in --output from its last checkpoint.")
     var resume = false
 
-    func run() throws {
+    @OptionGroup var parallelism: DistributedOptions
+
+    func run() throws { try parallelism.run(train) }
+
+    private func train(_ parallel: DataParallelism) throws {
         let started = Date()
         let runDir = URL(fileURLWithPath: output, isDirectory: true)
         try OutputFolder.prepare(runDir)  // before loading anything
@@ -46,6 +50,7 @@ struct TrainCommand: ParsableCommand {
         job.skipBadRows = skipBadRows
         job.progress = { printer.handle($0) }
         job.message = { printer.line($0) }
+        job.parallel = parallel
         let result = try job.run(resume: resume)
         if let test = result.test {
             print("Test (\(result.testUtterances) utterances, weights of epoch \(result.bestEpoch)):\n")

@@ -53,6 +53,8 @@ struct Wav2VecPretrainCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Print a preset's configuration as JSON and exit.", valueName: "preset"))
     var printConfig: String?
 
+    @OptionGroup var parallelism: DistributedOptions
+
     func validate() throws {
         if printConfig != nil { return }
         guard audio != nil else { throw ValidationError("--audio is required") }
@@ -68,6 +70,10 @@ struct Wav2VecPretrainCommand: ParsableCommand {
             print(try Wav2VecPretrainingConfiguration(preset: name).json)
             return
         }
+        try parallelism.run(pretrain)
+    }
+
+    private func pretrain(_ parallel: DataParallelism) throws {
         guard let audio, let output else { return }
         var configuration = try config.map { try Wav2VecPretrainingConfiguration.read(from: URL(fileURLWithPath: $0)) }
             ?? Wav2VecPretrainingConfiguration(preset: preset ?? "tiny")
@@ -99,7 +105,8 @@ struct Wav2VecPretrainCommand: ParsableCommand {
         let trainer = try Wav2VecPretrainer(configuration: configuration, corpus: corpus, outputModel: out,
                                             checkpointDirectory: checkpoint.map { URL(fileURLWithPath: $0, isDirectory: true) })
         trainer.initialModel = initial
-        if !resume && Wav2VecPretrainingCheckpoint.exists(at: trainer.checkpointDirectory) {
+        trainer.parallel = parallel
+        if try !resume && parallel.context.rootDecides(Wav2VecPretrainingCheckpoint.exists(at: trainer.checkpointDirectory)) {
             throw Wav2VecPretrainingError.checkpoint(path: trainer.checkpointDirectory.path, reason: "already exists: continue "
                                                      + "that run with --resume, or remove the folder to start afresh")
         }

@@ -26,7 +26,9 @@ public struct EGeMAPSExtractor: Sendable {
     /// The 25 low-level descriptors, `[frames, 25]` at a 10 ms hop, columns in
     /// ``EGeMAPS/lowLevelDescriptorNames`` order. Row `t` describes the frame starting at `t · 10 ms`
     /// (20 ms frames for the spectral descriptors, 60 ms for the F0-based ones); rows stop where the
-    /// shorter (60 ms) grid ends, as openSMILE's joined output does. Input shorter than 60 ms gives `[0, 25]`.
+    /// shorter (60 ms) grid ends, as openSMILE's joined output does, including its last, zero-padded frames
+    /// (see Docs/Functionals.md). Input shorter than 50 ms gives `[0, 25]`.
+    /// - Throws: ``EGeMAPSError`` for non-finite samples or a sample rate below 8 kHz.
     public func lowLevelDescriptors(_ audio: AudioBuffer) throws -> Tensor {
         let contours = try analyse(audio)
         let table = EGeMAPSDescriptorTable(contours)
@@ -36,6 +38,7 @@ public struct EGeMAPSExtractor: Sendable {
     /// The 88 functionals of one utterance, in ``EGeMAPS/functionalNames`` order; finite for any input
     /// (silence, or input shorter than one frame, gives openSMILE's zeros and its −120 dB floor for the
     /// equivalent sound level).
+    /// - Throws: ``EGeMAPSError`` for non-finite samples or a sample rate below 8 kHz.
     public func functionals(_ audio: AudioBuffer) throws -> [Float] {
         let contours = try analyse(audio)
         return EGeMAPSFunctionals(contours).values.map { Float($0) }

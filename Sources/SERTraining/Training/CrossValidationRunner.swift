@@ -20,6 +20,8 @@ public struct CrossValidationRunner {
     /// with ``ManifestProblems`` (see ``ManifestRowCheck``).
     public var skipBadRows = false
     public var progress: (String, TrainingEvent?) -> Void = { _, _ in }
+    /// Data parallelism of every fold's training steps (``Trainer/parallel``); only rank 0 writes files.
+    public var parallel = DataParallelism.single
 
     public init(configuration: TrainingConfiguration, manifest: Manifest, protocolKind: CrossValidationProtocolKind,
                 outputDirectory: URL, cache: FeatureCache? = nil) {
@@ -62,7 +64,9 @@ public struct CrossValidationRunner {
             throw ReportingError.invalidArgument("fold \(missing.map(String.init).joined(separator: ", ")) does not exist: protocol "
                                                  + "\(protocolKind.rawValue) has \(all.count) fold\(all.count == 1 ? "" : "s") on this manifest (1...\(all.count))")
         }
-        try writeJSON(configuration, to: outputDirectory.appendingPathComponent("config.json"))
+        let writer = parallel.context.isWriter
+        try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
+        if writer { try writeJSON(configuration, to: outputDirectory.appendingPathComponent("config.json")) }
         let needsPulses = try configuration.featureChannels().contains(.pitchpulse)
         // Decode every utterance the selected folds use, once.
         let used = Array(Set(selected.flatMap { $0.train + $0.validation + $0.test })).sorted()
@@ -75,7 +79,8 @@ public struct CrossValidationRunner {
         for fold in selected {
             let dir = outputDirectory.appendingPathComponent(fold.name)
             let resultURL = dir.appendingPathComponent("result.json")
-            if FileManager.default.fileExists(atPath: resultURL.path), (try? FoldResult.read(from: resultURL)) != nil {
+            if try parallel.context.rootDecides(FileManager.default.fileExists(atPath: resultURL.path)
+                                                && (try? FoldResult.read(from: resultURL)) != nil) {
                 progress("\(fold.name): result exists, skipped", nil)
                 continue
             }
@@ -83,7 +88,8 @@ public struct CrossValidationRunner {
             let trainer = try Trainer(configuration: configuration, train: fold.train.compactMap { byIndex[$0] },
                                       validation: fold.validation.compactMap { byIndex[$0] }, runDirectory: dir,
                                       progress: { progress(fold.name, $0) }, wav2vecFeatures: wav2vecFeatures, cache: cache)
-            let resume = RunFolder.checkpoint(in: dir) != nil
+            trainer.parallel = parallel
+            let resume = try parallel.context.rootDecides(RunFolder.checkpoint(in: dir) != nil)
             let history = try trainer.run(resume: resume)
             let test = try trainer.evaluate(fold.test.compactMap { byIndex[$0] })
             let validation = try trainer.evaluate(fold.validation.compactMap { byIndex[$0] })
@@ -92,9 +98,11 @@ public struct CrossValidationRunner {
                                     metadata: ["best_epoch": "\(best?.epoch ?? 0)", "epochs": "\(history.count)",
                                                "seconds": String(format: "%.1f", Date().timeIntervalSince(started)),
                                                "model": configuration.modelDescription])
-            try result.write(to: resultURL)
+            if writer { try result.write(to: resultURL) }
             progress("\(fold.name): test UA \(String(format: "%.1f", test.unweightedAccuracy * 100)) WA \(String(format: "%.1f", test.weightedAccuracy * 100))", nil)
         }
+        try parallel.context.barrier()   // rank 0 has written every result
+        guard writer else { return nil }
         let files = all.map { outputDirectory.appendingPathComponent($0.name).appendingPathComponent("result.json") }
         guard files.allSatisfy({ FileManager.default.fileExists(atPath: $0.path) }) else { return nil }
         let summary = try CrossValidationSummary.merge(files: files)

@@ -33,20 +33,29 @@ final class STRFNetNetwork: TrainableNetwork {
         }
     }
 
-    func trainingLoss(sampler: inout BatchSampler, rng: inout RandomGenerator, classWeights: Tensor?) throws -> Tensor {
+    func trainingLoss(sampler: inout BatchSampler, rng: inout RandomGenerator, classWeights: Tensor?, share: BatchShare) throws -> Tensor {
         let c = configuration
-        let batch = sampler.next(using: &rng)
-        let alphas = c.frequencyWarping
-            ? batch.labels.map { _ in FrequencyWarp.randomAlpha(using: &rng, range: -c.warpRange...c.warpRange) } : nil
+        let whole = sampler.next(using: &rng)
+        let allAlphas = c.frequencyWarping
+            ? whole.labels.map { _ in FrequencyWarp.randomAlpha(using: &rng, range: -c.warpRange...c.warpRange) } : nil
+        let range = share.range(batchSize: whole.labels.count)
+        // Features are per item; SpecAugment draws for the whole batch, so with it the share is taken afterwards.
+        let early = specAugment == nil
+        let batch = early ? whole.items(range) : whole
+        let alphas = early ? allAlphas.map { Array($0[range]) } : allAlphas
         var (x, mask) = try features(audio: batch.audio, pitchPulses: batch.pitchPulses, lengths: batch.lengths,
                                      warpAlphas: alphas)
         if configuration.speakerNormalization {
             guard let speakers else { throw TrainingError.invalidConfiguration("internal: speaker statistics were not prepared") }
             x = try speakers.apply(x, mask: mask, speakers: batch.speakers)
         }
-        if let specAugment { x = try specAugment.stacked(x, mask: mask, training: true, using: &rng) }
+        if let specAugment {
+            x = try specAugment.stacked(x, mask: mask, training: true, using: &rng).batchItems(range)
+            mask = mask.batchItems(range)
+        }
         let logits = try model(x, mask: mask)
-        return Tensor.crossEntropy(logits: logits, targets: batch.labels, classWeights: classWeights)
+        let loss = Tensor.crossEntropy(logits: logits, targets: Array(whole.labels[range]), classWeights: classWeights)
+        return share.scaled(loss, labels: whole.labels, classWeights: classWeights)
     }
 
     var predictor: UtterancePredictor { Predictor(model: model, features: features, speakerNormalization: configuration.speakerNormalization) }

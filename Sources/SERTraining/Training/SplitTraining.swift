@@ -60,6 +60,8 @@ public struct SplitTraining {
     public var progress: TrainingProgressHandler = { _ in }
     /// Status lines (loading, files written).
     public var message: (String) -> Void = { _ in }
+    /// Data parallelism of the training steps (``Trainer/parallel``); only rank 0 writes files.
+    public var parallel = DataParallelism.single
 
     public init(configuration: TrainingConfiguration, manifest: Manifest, runDirectory: URL, cache: FeatureCache? = nil) {
         self.configuration = configuration
@@ -104,7 +106,7 @@ public struct SplitTraining {
         try configuration.validate()
         try OutputFolder.prepare(runDirectory)
         let checkpoint = runDirectory.appendingPathComponent("checkpoint")
-        let hasCheckpoint = RunFolder.checkpoint(in: runDirectory) != nil
+        let hasCheckpoint = try parallel.context.rootDecides(RunFolder.checkpoint(in: runDirectory) != nil)
         if !resume && hasCheckpoint {
             throw ReportingError.invalidArgument("\(runDirectory.path) already holds a training run (checkpoint/); resume it or choose another folder")
         }
@@ -146,12 +148,14 @@ public struct SplitTraining {
         progress(.loaded(train: trainU.count, validation: valU.count, test: testU.count))
         let trainer = try Trainer(configuration: configuration, train: trainU, validation: valU, runDirectory: runDirectory,
                                   progress: progress, cache: cache)
+        trainer.parallel = parallel
         let history = try trainer.run(resume: resume)
         let best = history.max { a, b in a.validationUA < b.validationUA || (a.validationUA == b.validationUA && a.epoch > b.epoch) }
         let result = SplitTrainingResult(
             classes: configuration.classes, trainUtterances: trainU.count, validationUtterances: valU.count,
             testUtterances: testU.count, excludedByLabel: excluded, bestEpoch: best?.epoch ?? 0, epochs: history.count,
             history: history, validation: try trainer.evaluate(valU), test: testU.isEmpty ? nil : try trainer.evaluate(testU))
+        guard parallel.context.isWriter else { return result }
         try Self.writeReports(result, to: runDirectory)
         message("wrote report.json, report.md, training-curves.svg and confusion plots to \(runDirectory.path)")
         return result

@@ -12,8 +12,10 @@ protocol TrainableNetwork: AnyObject {
     /// Work before the first epoch on the run's utterances (e.g. computing frozen features once).
     func prepare(_ utterances: [Utterance], progress: TrainingProgressHandler) throws
     /// The class-weighted training loss of the next batch, drawn from `sampler` with `rng` (the module
-    /// is in training mode).
-    func trainingLoss(sampler: inout BatchSampler, rng: inout RandomGenerator, classWeights: Tensor?) throws -> Tensor
+    /// is in training mode). Under data parallelism (``DataParallelism``) the whole global batch is drawn
+    /// (the same random draws on every rank), the network runs on `share`'s items only, and the loss is
+    /// that share's part of the global loss (``BatchShare/scaled(_:labels:classWeights:)``).
+    func trainingLoss(sampler: inout BatchSampler, rng: inout RandomGenerator, classWeights: Tensor?, share: BatchShare) throws -> Tensor
     /// Whole-utterance posteriors with the current weights.
     var predictor: UtterancePredictor { get }
     /// Strings stored with the best weights besides `epoch` and `validation_ua` (what loading them needs).

@@ -26,6 +26,9 @@ public final class Trainer {
     let network: TrainableNetwork
     let optimizer: Optimizer
     let classWeights: Tensor?
+    /// How each step's batch is divided over ranks and micro-batches (default: one process, whole batches).
+    /// Under several ranks only rank 0 writes files; the run folder must be on a file system every rank sees.
+    public var parallel = DataParallelism.single
 
     /// Prepares a run on already-loaded utterances.
     /// - Parameters:
@@ -81,9 +84,12 @@ public final class Trainer {
     @discardableResult
     public func run(resume: Bool = false) throws -> [EpochRecord] {
         let c = configuration
-        let folder = try RunFolder(runDirectory)
-        defer { folder.release() }
-        try writeJSON(c, to: runDirectory.appendingPathComponent("config.json"))
+        let writer = parallel.context.isWriter
+        try parallel.check(batchSize: Swift.min(c.batchSize, train.count))
+        // Rank 0 alone owns (locks) the run folder and writes into it.
+        let folder = writer ? try RunFolder(runDirectory) : nil
+        defer { folder?.release() }
+        if writer { try writeJSON(c, to: runDirectory.appendingPathComponent("config.json")) }
         var state = TrainingState(rng: RandomGenerator(seed: c.seed ^ 0x5EED))
         var sampler = try BatchSampler(utterances: train, batchSize: c.batchSize, segmentSeconds: c.segmentSeconds,
                                        gainSpanDB: c.gainSpanDB)
@@ -98,6 +104,7 @@ public final class Trainer {
             sampler.state = (saved.samplerOrder, saved.samplerCursor)
             progress(.resumed(epoch: state.epoch))
         }
+        try startParallelRun(epoch: state.epoch)
         try network.prepare(train + validation, progress: progress)
         let steps = c.stepsPerEpoch ?? Swift.max(1, (train.count + c.batchSize - 1) / c.batchSize)
         let predictor = network.predictor
@@ -109,41 +116,44 @@ public final class Trainer {
             var lossSum = 0.0
             for step in 1...steps {
                 optimizer.zeroGrad()
-                let loss = try network.trainingLoss(sampler: &sampler, rng: &state.rng, classWeights: classWeights)
-                let value = Double(loss.item)
+                let value = try trainingStep(sampler: &sampler, rng: &state.rng)
                 guard value.isFinite else { throw TrainingError.nonFiniteLoss(epoch: epoch, step: step) }
-                loss.backward()
                 if let clip = c.gradientClipNorm { _ = optimizer.clipGradNorm(maxNorm: clip) }
                 if let schedule = c.schedule { schedule.apply(to: optimizer, atStep: (epoch - 1) * steps + step - 1) }
                 optimizer.step()
                 lossSum += value
                 progress(.step(epoch: epoch, step: step, steps: steps, loss: value))
             }
-            let report = try evaluate(predictor, validation)
-            let improved = report.unweightedAccuracy > state.bestValidationUA
-            let record = EpochRecord(epoch: epoch, trainLoss: lossSum / Double(steps), validationUA: report.unweightedAccuracy,
-                                     validationWA: report.weightedAccuracy, seconds: Date().timeIntervalSince(started))
+            let (ua, wa) = try agreedAccuracy(try evaluate(predictor, validation))
+            let improved = ua > state.bestValidationUA
+            let record = EpochRecord(epoch: epoch, trainLoss: lossSum / Double(steps), validationUA: ua,
+                                     validationWA: wa, seconds: Date().timeIntervalSince(started))
             state.epoch = epoch
             state.history.append(record)
             if improved {
-                state.bestValidationUA = report.unweightedAccuracy
+                state.bestValidationUA = ua
                 state.bestEpoch = epoch
                 state.epochsWithoutImprovement = 0
-                let metadata = network.weightsMetadata.merging(["epoch": "\(epoch)", "validation_ua": "\(report.unweightedAccuracy)"]) { $1 }
-                try model.save(to: bestModelURL, metadata: metadata)
-                try writeModelFile(provenance: metadata)
+                let metadata = network.weightsMetadata.merging(["epoch": "\(epoch)", "validation_ua": "\(ua)"]) { $1 }
+                if writer {
+                    try model.save(to: bestModelURL, metadata: metadata)
+                    try writeModelFile(provenance: metadata)
+                }
             } else {
                 state.epochsWithoutImprovement += 1
             }
             (state.samplerOrder, state.samplerCursor) = sampler.state
             state.optimizerScalars = try JSONEncoder().encode(optimizer.scalarState())
-            try TrainingCheckpoint.save(to: checkpointURL, model: model, optimizer: optimizer.stateDict(), state: state)
-            try writeJSON(state.history, to: runDirectory.appendingPathComponent("history.json"))
+            if writer {
+                try TrainingCheckpoint.save(to: checkpointURL, model: model, optimizer: optimizer.stateDict(), state: state)
+                try writeJSON(state.history, to: runDirectory.appendingPathComponent("history.json"))
+            }
             progress(.epochFinished(record, improved: improved))
         }
         if state.epochsWithoutImprovement >= c.patience { progress(.earlyStop(epoch: state.epoch, bestEpoch: state.bestEpoch)) }
+        try parallel.context.barrier()   // rank 0 has written the best weights
         let bestMetadata = try model.load(from: bestModelURL)
-        if !FileManager.default.fileExists(atPath: modelFileURL.path) {
+        if writer && !FileManager.default.fileExists(atPath: modelFileURL.path) {
             // A folder trained before model files existed, resumed: its best weights get one now.
             try writeModelFile(provenance: bestMetadata)
         }

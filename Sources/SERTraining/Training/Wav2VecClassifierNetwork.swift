@@ -84,30 +84,41 @@ final class Wav2VecClassifierNetwork: TrainableNetwork {
         try store.prefetch(utterances) { done, total in progress(.featureExtraction(done: done, total: total)) }
     }
 
-    func trainingLoss(sampler: inout BatchSampler, rng: inout RandomGenerator, classWeights: Tensor?) throws -> Tensor {
+    func trainingLoss(sampler: inout BatchSampler, rng: inout RandomGenerator, classWeights: Tensor?, share: BatchShare) throws -> Tensor {
         let c = configuration
         let minimum = settings.classifier.minimumInputFrames
-        let x: Tensor, lengths: [Int], labels: [Int]
+        let x: Tensor, lengths: [Int], allLabels: [Int], range: Range<Int>
         switch source {
         case let .logMel(stack, specAugment):
-            let batch = sampler.next(using: &rng)
-            let alphas = c.frequencyWarping
-                ? batch.labels.map { _ in FrequencyWarp.randomAlpha(using: &rng, range: -c.warpRange...c.warpRange) } : nil
-            let (f, mask) = try stack(audio: batch.audio, lengths: batch.lengths, warpAlphas: alphas)
+            let whole = sampler.next(using: &rng)
+            let allAlphas = c.frequencyWarping
+                ? whole.labels.map { _ in FrequencyWarp.randomAlpha(using: &rng, range: -c.warpRange...c.warpRange) } : nil
+            range = share.range(batchSize: whole.labels.count)
+            // Features are per item; SpecAugment draws for the whole batch, so with it the share is taken afterwards.
+            let early = specAugment == nil
+            let batch = early ? whole.items(range) : whole
+            let (f, fullMask) = try stack(audio: batch.audio, lengths: batch.lengths, warpAlphas: early ? allAlphas.map { Array($0[range]) } : allAlphas)
             var frames = f.reshaped([f.shape[0], f.shape[2], f.shape[3]])
-            if let specAugment { frames = try specAugment(frames, mask: mask, training: true, using: &rng) }
+            var mask = fullMask
+            if let specAugment {
+                frames = try specAugment(frames, mask: mask, training: true, using: &rng).batchItems(range)
+                mask = mask.batchItems(range)
+            }
             (x, lengths) = FrameBatch.atLeast(frames, lengths: FrameBatch.lengths(mask: mask), minimumFrames: minimum)
-            labels = batch.labels
+            allLabels = whole.labels
         case .frozen(let store):
             if trainFeatures == nil { trainFeatures = try sampler.utterances.map { try store.features($0) } }
             let sequences = trainFeatures ?? []
             let segmentFrames = store.contextFrames(samples: sampler.segmentSamples)
-            let crops = sampler.nextCrops(frameCounts: sequences.map { $0.shape[0] }, segmentFrames: segmentFrames, using: &rng)
-            let (frames, l) = FrameBatch.crops(crops, of: sequences, frames: segmentFrames, minimumFrames: minimum)
+            let all = sampler.nextCrops(frameCounts: sequences.map { $0.shape[0] }, segmentFrames: segmentFrames, using: &rng)
+            range = share.range(batchSize: all.count)
+            let (frames, l) = FrameBatch.crops(Array(all[range]), of: sequences, frames: segmentFrames, minimumFrames: minimum)
             (x, lengths) = (c.normalization == .utterance ? FrameBatch.normalized(frames, lengths: l) : frames, l)
-            labels = crops.map(\.label)
+            allLabels = all.map(\.label)
         case .fineTuned(let model, _):
-            let batch = sampler.next(using: &rng)
+            let whole = sampler.next(using: &rng)
+            range = share.range(batchSize: whole.labels.count)
+            let batch = whole.items(range)
             let features = try model.wav2vec.features(batch.audio).c.permuted([0, 2, 1])    // [B, T, C]
             let t = features.shape[1]
             guard t >= minimum else {
@@ -116,10 +127,11 @@ final class Wav2VecClassifierNetwork: TrainableNetwork {
             let config = model.wav2vec.config
             let l = batch.lengths.map { Swift.min(t, Swift.max(minimum, config.contextFrameCount(frames: config.frameCount(samples: $0)))) }
             (x, lengths) = (c.normalization == .utterance ? FrameBatch.normalized(features, lengths: l) : features, l)
-            labels = batch.labels
+            allLabels = whole.labels
         }
         let output = try classifier(x, lengths: lengths)
-        return Wav2VecClassifier.loss(output, targets: labels, classWeights: classWeights)
+        let loss = Wav2VecClassifier.loss(output, targets: Array(allLabels[range]), classWeights: classWeights)
+        return share.scaled(loss, labels: allLabels, classWeights: classWeights)
     }
 
     var predictor: UtterancePredictor {

@@ -31,6 +31,10 @@ public final class Wav2VecPretrainer {
     /// Starting weights for a fresh run (e.g. an imported model with a new head); nil: initialised from the seed.
     /// Ignored on resume.
     public var initialModel: Wav2VecPretrainingModel?
+    /// How each update's batch is divided over ranks and micro-batches (default: one process, whole batches).
+    /// Under several ranks only rank 0 writes the checkpoint, history and model; every rank reads the
+    /// checkpoint on resume, so it must be on a file system all ranks see.
+    public var parallel = DataParallelism.single
 
     /// The default checkpoint folder of an output model: `<model>.checkpoint` next to it.
     public static func defaultCheckpointDirectory(for model: URL) -> URL {
@@ -68,10 +72,12 @@ public final class Wav2VecPretrainer {
     /// - Throws: ``Wav2VecPretrainingError`` (checkpoint, non-finite loss, output), ``Wav2VecObjectiveError``.
     @discardableResult
     public func run(resume: Bool = false, stopAfter: Int? = nil) throws -> Wav2VecPretrainingResult {
-        // The checkpoint folder is swapped as a whole, so its lock lives beside it.
+        // The checkpoint folder is swapped as a whole, so its lock lives beside it. Under data parallelism rank 0,
+        // the only writer, holds it.
         let name = checkpointDirectory.lastPathComponent
-        let folder = try RunFolder(checkpointDirectory.deletingLastPathComponent(), lockName: ".\(name).lock", temporaryNames: [name])
-        defer { folder.release() }
+        let folder = parallel.context.isWriter
+            ? try RunFolder(checkpointDirectory.deletingLastPathComponent(), lockName: ".\(name).lock", temporaryNames: [name]) : nil
+        defer { folder?.release() }
         let c = configuration
         let schedule = try c.schedule()
         var state: Wav2VecPretrainingState
@@ -113,6 +119,7 @@ public final class Wav2VecPretrainer {
                 throw Wav2VecPretrainingError.checkpoint(path: checkpointDirectory.path, reason: "optimizer state does not fit the model: \(error)")
             }
         }
+        try startParallelRun(model, update: state.update)
         progress?(.started(update: state.update, total: c.totalUpdates, resumed: resume, parameters: model.parameterCount))
         let sessionStart = Date()
         let priorSeconds = state.seconds
@@ -125,10 +132,9 @@ public final class Wav2VecPretrainer {
             let lr = schedule.learningRate(atUpdate: state.update)
             optimizer.setLearningRate(lr, group: 0)
             let wav = nextBatch(&state)
-            let result = try model.loss(wav, using: &state.rng)
-            let loss = result.lossValue
+            let result = try trainingStep(model, wav, rng: &state.rng)
+            let loss = result.loss
             guard loss.isFinite else { throw Wav2VecPretrainingError.nonFinite(update: state.update + 1, what: "training loss") }
-            result.loss.backward()
             if c.gradientClipNorm > 0 {
                 let norm = optimizer.clipGradNorm(maxNorm: c.gradientClipNorm)
                 guard norm.isFinite else { throw Wav2VecPretrainingError.nonFinite(update: state.update + 1, what: "gradient norm") }
@@ -152,7 +158,7 @@ public final class Wav2VecPretrainer {
             }
         }
         let finished = state.update >= c.totalUpdates
-        if finished, let out = outputModel {
+        if finished, let out = outputModel, parallel.context.isWriter {
             do { try model.write(to: out) } catch { throw Wav2VecPretrainingError.output(path: out.path, reason: "\(error)") }
         }
         model.setTraining(false)
@@ -252,7 +258,7 @@ public final class Wav2VecPretrainer {
         state.pendingCorrect = 0
         state.pendingPredictions = 0
         state.pendingUpdates = 0
-        if let url = historyFile { try history(state.records).write(to: url) }
+        if let url = historyFile, parallel.context.isWriter { try history(state.records).write(to: url) }
         progress?(.validated(state.records[state.records.count - 1]))
     }
 
@@ -275,6 +281,7 @@ public final class Wav2VecPretrainer {
     private func checkpoint(model: Wav2VecPretrainingModel, optimizer: Optimizer, state: inout Wav2VecPretrainingState) throws {
         state.dropoutGenerators = Self.dropouts(model).map(\.generator)
         state.optimizer = optimizer.scalarState()
+        guard parallel.context.isWriter else { return }
         try Wav2VecPretrainingCheckpoint.save(to: checkpointDirectory, model: model, optimizer: optimizer, state: state)
         progress?(.checkpointed(update: state.update, path: checkpointDirectory.path))
     }
