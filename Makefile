@@ -5,6 +5,8 @@
 #   make onnx-check  export small models to ONNX and compare ONNX Runtime with SwiftSER (scripts/onnx-check.sh;
 #                makes .venv-onnx with scripts/onnx-requirements.txt when missing); part of make test
 #   make bench   release build, run `ser-cli bench` (BENCH_ARGS="--json" etc. passes options)
+#   make fuzz    build the libFuzzer targets in Fuzz/ and run each for FUZZ_SECONDS (default 60);
+#                not part of `make test` or CI (see Fuzz/README.md)
 #   make docs    build the DocC catalogs of the five libraries (swift-docc-plugin; archives under .build/plugins)
 #
 # SWIFT_FLAGS is passed to every swift build/test/run of this package, e.g.
@@ -15,8 +17,9 @@ SWIFT_FLAGS ?=
 TEST_FLAGS  ?=
 BENCH_ARGS  ?=
 DEMO_ARGS   ?=
+FUZZ_SECONDS ?= 60
 
-.PHONY: demo test bench deps release example onnx-check docs clean
+.PHONY: demo test bench deps release example onnx-check docs clean fuzz
 
 deps:
 	@scripts/ensure-deps.sh
@@ -61,6 +64,10 @@ docs:
 		--warnings-as-errors
 	@echo "DocC archives: $$(ls -d .build/plugins/Swift-DocC/outputs/*.doccarchive | tr '\n' ' ')"
 
+# A separate package (Fuzz/) built with -sanitize=fuzzer,address; it never touches the main build.
+fuzz:
+	FUZZ_SECONDS=$(FUZZ_SECONDS) SWIFT=$(SWIFT) Fuzz/run.sh
+
 clean:
 	$(SWIFT) package clean $(SWIFT_FLAGS)
-	rm -rf Examples/TensorOnly/.build Examples/ClassifyFile/.build
+	rm -rf Examples/TensorOnly/.build Examples/ClassifyFile/.build Fuzz/.build

@@ -24,6 +24,9 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .long, help: "Run only this section (repeatable). See --list.")
     var only: [String] = []
 
+    @Flag(name: .shortAndLong, help: "No progress or status lines on standard error (results and errors only).")
+    var quiet = false
+
     @Flag(name: .long, help: "List the benchmark sections and exit.")
     var list = false
 
@@ -63,13 +66,13 @@ struct BenchCommand: ParsableCommand {
         let timer = BenchmarkTimer(warmups: warmups, iterations: iterations)
         if child {
             let run = try registry.run(only: only, label: Self.unsetLabel, timer: timer,
-                                       progress: { Self.note("bench [unset run] \($0)") })
+                                       progress: { if !quiet { Self.note("bench [unset run] \($0)") } })
             print(String(decoding: try Self.encoder.encode(run), as: UTF8.self))
             return
         }
 
         let first = try registry.run(only: only, label: "environment as set", timer: timer,
-                                     progress: { Self.note("bench \($0)") })
+                                     progress: { if !quiet { Self.note("bench \($0)") } })
         var report = BenchReport(runs: [first])
         var childFailure: String?
         let setVariables = BenchEnvironment.kernelSelectionVariables.filter {
@@ -100,7 +103,7 @@ struct BenchCommand: ParsableCommand {
             } catch {
                 throw BenchCommandError.cannotWrite(url.path, error.localizedDescription)
             }
-            Self.note("bench: results saved to \(url.path)")
+            if !quiet { Self.note("bench: results saved to \(url.path)") }
         }
         if let childFailure {
             Self.note("bench: the second run failed: \(childFailure)")
@@ -141,7 +144,7 @@ struct BenchCommand: ParsableCommand {
         process.environment = env
         let pipe = Pipe()
         process.standardOutput = pipe
-        Self.note("bench: re-running in a child process with \(Self.unsetNames) unset")
+        if !quiet { Self.note("bench: re-running in a child process with \(Self.unsetNames) unset") }
         try process.run()
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()

@@ -25,11 +25,17 @@ struct CrossValidateCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Output folder.", valueName: "dir"))
     var output: String
 
-    @Option(name: .customLong("fold"), help: ArgumentHelp("Run only this fold number, 1-based (repeatable).", valueName: "k"))
+    @Option(name: .customLong("fold"), parsing: .unconditionalSingleValue, help: ArgumentHelp("Run only this fold number, 1-based (repeatable).", valueName: "k"))
     var folds: [Int] = []
+
+    @Flag(name: .shortAndLong, help: "No progress or status lines on standard error (results and errors only).")
+    var quiet = false
 
     @Flag(name: .long, help: "List the folds (speakers in each part) and exit.")
     var list = false
+
+    @Flag(name: .long, help: "Leave out manifest rows whose audio cannot be used (listed, and counted) instead of stopping.")
+    var skipBadRows = false
 
     @OptionGroup var training: TrainingOptions
 
@@ -41,20 +47,27 @@ struct CrossValidateCommand: ParsableCommand {
         let started = Date()
         let kind = try CrossValidationProtocolKind.named(protocolName)
         let dir = URL(fileURLWithPath: output, isDirectory: true)
+        if !list { try OutputFolder.prepare(dir) }  // before loading anything
         let config = try training.request().configuration(existing: list ? nil : TrainingConfiguration.saved(in: dir))
         var runner = CrossValidationRunner(configuration: config, manifest: try readManifest(manifest), protocolKind: kind,
                                            outputDirectory: dir, cache: try training.featureCache())
         let (kept, all) = try runner.folds()
         let left = runner.manifest.entries.count - kept.entries.count
+        let missing = folds.filter { !(1...max(all.count, 1)).contains($0) }
+        if !missing.isEmpty {
+            throw ValidationError("--fold \(missing.map(String.init).joined(separator: ", ")): protocol \(kind.rawValue) has \(all.count) "
+                                  + "fold\(all.count == 1 ? "" : "s") on this manifest (1...\(all.count)); `--list` shows them")
+        }
         if list {
             for f in all {
                 print("\(f.number)\t\(f.name)\ttrain \(f.train.count) (\(f.trainSpeakers.joined(separator: ",")))\tvalidation \(f.validation.count) (\(f.validationSpeakers.joined(separator: ",")))\ttest \(f.test.count) (\(f.testSpeakers.joined(separator: ",")))")
             }
             return
         }
-        let printer = TrainingProgressPrinter()
+        let printer = TrainingProgressPrinter(quiet: quiet)
         printer.line("cross-validation: \(kind.rawValue), \(all.count) folds\(folds.isEmpty ? "" : ", running \(folds.sorted().map(String.init).joined(separator: ", "))"); \(describe(config))")
         if left > 0 { printer.line("left out: \(left) manifest rows whose label is not one of \(config.classes.joined(separator: ","))") }
+        runner.skipBadRows = skipBadRows
         runner.progress = { label, event in
             if let event { printer.handle(event, label: label) } else { printer.line(label) }
         }

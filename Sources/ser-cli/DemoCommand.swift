@@ -10,7 +10,7 @@ struct DemoCommand: ParsableCommand {
         commandName: "demo",
         abstract: "Generate the demo corpus and cross-validate the spectrogram baseline on it (leave one speaker out).",
         discussion: """
-        Everything is written under --output-directory: the corpus (corpus/manifest.csv and WAVs), one folder per \
+        Everything is written under --output (also spelt --output-directory): the corpus (corpus/manifest.csv and WAVs), one folder per \
         fold with its checkpoint, model file and result.json, and summary.json / summary.md. Finally the same \
         configuration is trained on the whole corpus (folder final/) and its model file is written to \
         model.safetensors, ready for `ser-cli predict --model`. Running the command again resumes: finished folds are \
@@ -18,20 +18,23 @@ struct DemoCommand: ParsableCommand {
         """
     )
 
-    @Option(name: .long, help: "Folder for the corpus, the runs and the results.")
+    @Option(name: [.customLong("output"), .customLong("output-directory")], help: "Folder for the corpus, the runs and the results.")
     var outputDirectory = "demo-output"
 
-    @Option(name: .long, help: "Speakers in the demo corpus (each one is a test fold).")
+    @Option(name: .long, parsing: .unconditional, help: "Speakers in the demo corpus (each one is a test fold).")
     var speakers = 8
 
-    @Option(name: .long, help: "Utterances per speaker and emotion.")
+    @Option(name: .long, parsing: .unconditional, help: "Utterances per speaker and emotion.")
     var utterances = 12
 
-    @Option(name: .long, help: "Maximum training epochs per fold.")
+    @Option(name: .long, parsing: .unconditional, help: "Maximum training epochs per fold.")
     var epochs: Int?
 
     @Option(name: .long, help: "Seed of the corpus and of training.")
     var seed: UInt64 = 1
+
+    @Flag(name: .shortAndLong, help: "No progress or status lines on standard error (results and errors only).")
+    var quiet = false
 
     @Flag(name: .long, help: "Only generate the corpus (e.g. as unlabelled audio for `ser-cli wav2vec pretrain`), then stop.")
     var corpusOnly = false
@@ -47,7 +50,7 @@ struct DemoCommand: ParsableCommand {
         let root = URL(fileURLWithPath: outputDirectory, isDirectory: true)
         let corpusDir = root.appendingPathComponent("corpus")
         let manifestURL = corpusDir.appendingPathComponent("manifest.csv")
-        let printer = TrainingProgressPrinter()
+        let printer = TrainingProgressPrinter(quiet: quiet)
         if FileManager.default.fileExists(atPath: manifestURL.path) {
             printer.line("demo corpus: \(manifestURL.path) (exists)")
         } else {

@@ -10,7 +10,7 @@ struct InfoCommand: ParsableCommand {
         abstract: "Show format, channels, sample rate, duration, peak and RMS level (dBFS) of audio files.",
         discussion: """
             Levels are of the mono downmix (the mean of the channels), relative to full scale 1.0; silence \
-            is -inf. A file that cannot be read is reported with its error and the others are still listed; \
+            is -inf (null in --json). A file that cannot be read is reported with its error and the others are still listed; \
             the exit code is then 1.
             """
     )

@@ -16,8 +16,10 @@ struct PredictCommand: ParsableCommand {
         covered). Each window is classified whole; the file's posteriors are the mean of the window posteriors. The \
         window posteriors are the file's emotion timeline (--timeline, --timeline-svg, and in --json). Runs of the \
         wav2vec classifier with segment classifiers also give per-frame posteriors of the whole file (frameTimeline \
-        in --json; --timeline-svg draws them instead of the windows). A file that \
-        cannot be read is reported and the others are still processed; the exit code is then 1.
+        in --json; --timeline-svg draws them instead of the windows). A folder is searched recursively for audio \
+        files. Files shorter than 1 s or silent (peak under -60 dBFS) are predicted but flagged with a warning \
+        (text, JSON and CSV). A file that cannot be read is reported and the others are still processed; the exit \
+        code is then 1.
         """
     )
 
@@ -27,16 +29,16 @@ struct PredictCommand: ParsableCommand {
     @Option(name: .customLong("model"), help: ArgumentHelp("Model file (model.safetensors written by train, cv or demo).", valueName: "file"))
     var modelFile: String?
 
-    @Argument(help: ArgumentHelp("Audio files.", valueName: "file"))
+    @Argument(help: ArgumentHelp("Audio files, or folders searched recursively for audio files.", valueName: "file-or-folder"))
     var files: [String]
 
-    @Flag(name: .long, help: "Print JSON: classes, settings, and per file the posteriors and the timeline.")
+    @Flag(name: .long, help: "Print JSON: classes, settings, and per file the posteriors, the timeline, warnings and its SVG.")
     var json = false
 
-    @Option(name: .long, help: "Window length in seconds.")
+    @Option(name: .long, parsing: .unconditional, help: "Window length in seconds.")
     var window = 3.0
 
-    @Option(name: .long, help: "Hop between window starts in seconds.")
+    @Option(name: .long, parsing: .unconditional, help: "Hop between window starts in seconds.")
     var hop = 1.0
 
     @Flag(name: .long, help: "Also print the posteriors of every window (text output).")
@@ -45,39 +47,57 @@ struct PredictCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Write an emotion-timeline SVG per file into this folder.", valueName: "dir"))
     var timelineSvg: String?
 
+    @Option(name: .long, help: ArgumentHelp("Also write one CSV row per file: path, label, posteriors, duration, warnings, error.", valueName: "file"))
+    var csv: String?
+
+    @Flag(name: .shortAndLong, help: "No progress or status lines on standard error (results and errors only).")
+    var quiet = false
+
     func validate() throws {
         guard (runDirectory == nil) != (modelFile == nil) else {
             throw ValidationError("give the model with either --model FILE or --run DIR")
         }
+        // A bad window is a usage error (exit 64), reported before the model is loaded.
+        do { _ = try AnalysisWindows(windowSeconds: window, hopSeconds: hop) } catch { throw ValidationError("\(error)") }
     }
 
     func run() throws {
         let windows = try AnalysisWindows(windowSeconds: window, hopSeconds: hop)
+        // Outputs are checked before any work.
+        if let timelineSvg { try OutputFolder.prepare(URL(fileURLWithPath: timelineSvg, isDirectory: true)) }
+        if let csv { try OutputFolder.prepare(URL(fileURLWithPath: csv).deletingLastPathComponent()) }
+        let inputs = try PredictionInputs.expand(files)
         let predictor: FilePredictor
         if let modelFile {
             predictor = FilePredictor(recognizer: try EmotionRecognizer(contentsOf: URL(fileURLWithPath: modelFile)), windows: windows)
         } else {
             predictor = try FilePredictor(run: try TrainedRun.load(from: URL(fileURLWithPath: runDirectory ?? ".", isDirectory: true)), windows: windows)
         }
-        // A file counter on a terminal for long lists; errors are listed in the output.
-        let counter = files.count > 3 && isatty(fileno(stderr)) != 0
-        let report = predictor.predict(files.map { URL(fileURLWithPath: $0) }) { i, _ in
-            if counter { FileHandle.standardError.write(Data("\r\(i + 1)/\(files.count) files".utf8)) }
+        // A file counter on a terminal; errors are listed in the output.
+        let counter = !quiet && inputs.count > 1 && isatty(fileno(stderr)) != 0
+        var report = predictor.predict(inputs) { i, _ in
+            if counter { FileHandle.standardError.write(Data("\r\(i + 1)/\(inputs.count) files".utf8)) }
         }
         if counter { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        if let timelineSvg {
+            let dir = URL(fileURLWithPath: timelineSvg, isDirectory: true)
+            for (i, name) in TimelineFileNames.names(for: report.files.map(\.file)).enumerated() {
+                let f = report.files[i]
+                guard let t = f.frameTimeline ?? f.timeline else { continue }
+                let url = dir.appendingPathComponent(name)
+                try ReportFiles.write(EmotionTimelinePlot.svg(t, title: "Emotion timeline: \((f.file as NSString).lastPathComponent)"), to: url)
+                report.files[i].timelineSvg = url.path
+            }
+            if !quiet { FileHandle.standardError.write(Data("wrote timelines to \(dir.path)\n".utf8)) }
+        }
+        if let csv {
+            try ReportFiles.write(report.csv, to: URL(fileURLWithPath: csv))
+            if !quiet { FileHandle.standardError.write(Data("wrote \(csv)\n".utf8)) }
+        }
         if json {
             print(String(decoding: try ReportFiles.json(report), as: UTF8.self), terminator: "")
         } else {
             print(report.text(timelines: timeline), terminator: "")
-        }
-        if let timelineSvg {
-            let dir = URL(fileURLWithPath: timelineSvg, isDirectory: true)
-            for (url, name) in zip(report.files, TimelineFileNames.names(for: report.files.map(\.file))) {
-                guard let t = url.frameTimeline ?? url.timeline else { continue }
-                try ReportFiles.write(EmotionTimelinePlot.svg(t, title: "Emotion timeline: \((url.file as NSString).lastPathComponent)"),
-                                      to: dir.appendingPathComponent(name))
-            }
-            FileHandle.standardError.write(Data("wrote timelines to \(dir.path)\n".utf8))
         }
         let failed = report.files.filter { $0.error != nil }.count
         if failed > 0 {

@@ -24,6 +24,12 @@ struct TrainCommand: ParsableCommand {
 
     @OptionGroup var training: TrainingOptions
 
+    @Flag(name: .long, help: "Leave out manifest rows whose audio cannot be used (listed, and counted) instead of stopping.")
+    var skipBadRows = false
+
+    @Flag(name: .shortAndLong, help: "No progress or status lines on standard error (results and errors only).")
+    var quiet = false
+
     @Flag(name: .long, help: "Continue the run in --output from its last checkpoint.")
     var resume = false
 
@@ -34,9 +40,10 @@ struct TrainCommand: ParsableCommand {
     private func train(_ parallel: DataParallelism) throws {
         let started = Date()
         let runDir = URL(fileURLWithPath: output, isDirectory: true)
+        try OutputFolder.prepare(runDir)  // before loading anything
         let request = try training.request()
         let config = try resume ? request.configuration(existing: TrainingConfiguration.saved(in: runDir)) : request.configuration()
-        let printer = TrainingProgressPrinter()
+        let printer = TrainingProgressPrinter(quiet: quiet)
         printer.line("training: \(describe(config))")
         if config.functionals != nil {
             var job = FunctionalsSplitTraining(configuration: config, manifest: try readManifest(manifest), runDirectory: runDir,
@@ -49,6 +56,7 @@ struct TrainCommand: ParsableCommand {
         }
         var job = SplitTraining(configuration: config, manifest: try readManifest(manifest), runDirectory: runDir,
                                 cache: try training.featureCache())
+        job.skipBadRows = skipBadRows
         job.progress = { printer.handle($0) }
         job.message = { printer.line($0) }
         job.parallel = parallel

@@ -46,19 +46,21 @@ struct TrainingOptions: ParsableArguments {
     @Flag(name: .customLong("speaker-normalization"), inversion: .prefixedNo, help: "Standardise features per speaker and band (STRFNet), or each speaker's functionals (functionals models); uses each test speaker's unlabelled utterances.")
     var speakerNormalization: Bool?
 
-    @Option(name: .long, help: "Maximum epochs (training stops earlier when validation UA stops improving).")
+    // Numbers are parsed `.unconditional`ly so that a negative value is refused by `validate()` with a
+    // message, not taken for an option ("Missing value").
+    @Option(name: .long, parsing: .unconditional, help: "Maximum epochs (training stops earlier when validation UA stops improving).")
     var epochs: Int?
 
-    @Option(name: .long, help: "Epochs without a better validation UA before stopping.")
+    @Option(name: .long, parsing: .unconditional, help: "Epochs without a better validation UA before stopping.")
     var patience: Int?
 
-    @Option(name: .long, help: "Segments per mini-batch (paper: 64).")
+    @Option(name: .long, parsing: .unconditional, help: "Segments per mini-batch (paper: 64).")
     var batchSize: Int?
 
-    @Option(name: .customLong("lr"), help: "Adam learning rate (paper: 1e-4).")
+    @Option(name: .customLong("lr"), parsing: .unconditional, help: "Adam learning rate (paper: 1e-4).")
     var learningRate: Double?
 
-    @Option(name: .long, help: "Seed of initialisation, batches and augmentation.")
+    @Option(name: .long, parsing: .unconditional, help: "Seed of initialisation, batches and augmentation.")
     var seed: UInt64?
 
     @Option(name: .long, help: ArgumentHelp("Folder caching pitch-pulse signals and frozen wav2vec features between runs.", valueName: "dir"))

@@ -9,10 +9,16 @@ final class TrainingProgressPrinter {
     private var isTerminal = isatty(fileno(stderr)) != 0
     private var lastDraw = Date.distantPast
     let prefix: String
+    /// `--quiet`: print nothing.
+    let quiet: Bool
 
-    init(prefix: String = "") { self.prefix = prefix }
+    init(prefix: String = "", quiet: Bool = false) {
+        self.prefix = prefix
+        self.quiet = quiet
+    }
 
     func handle(_ event: TrainingEvent, label: String? = nil) {
+        if quiet { return }
         let tag = label.map { "[\($0)] " } ?? prefix
         switch event {
         case let .loaded(train, validation, test):
@@ -51,6 +57,7 @@ final class TrainingProgressPrinter {
     }
 
     func line(_ s: String) {
+        if quiet { return }
         FileHandle.standardError.write(Data((s + "\n").utf8))
     }
 }

@@ -32,6 +32,9 @@ struct Wav2VecPretrainCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: ArgumentHelp("Output model (.safetensors).", valueName: "file"))
     var output: String?
 
+    @Flag(name: .shortAndLong, help: "No progress or status lines on standard error (results and errors only).")
+    var quiet = false
+
     @Flag(name: .long, help: "Continue from the checkpoint next to --output.")
     var resume = false
 
@@ -82,6 +85,7 @@ struct Wav2VecPretrainCommand: ParsableCommand {
         try configuration.validate()
 
         let printer = Wav2VecPretrainingProgressPrinter()
+        printer.quiet = quiet
         let c = configuration
         printer.line("wav2vec pretraining: \(c.preset ?? "custom") configuration, \(c.model.featureExtractorLayers.count) encoder + "
                      + "\(c.model.aggregatorLayers.count) context layers, \(c.model.featureChannels)/\(c.model.contextChannels) channels, "

@@ -6,11 +6,14 @@ import SERTraining
 /// the run; a line per validation and per checkpoint.
 final class Wav2VecPretrainingProgressPrinter {
     private let isTerminal = isatty(fileno(stderr)) != 0
+    /// `--quiet`: print nothing.
+    var quiet = false
     private var lastDraw = Date.distantPast
     private var recent: [(loss: Double, accuracy: Double, seconds: Double)] = []
     private var lineOpen = false
 
     func loading(_ done: Int, _ total: Int) {
+        if quiet { return }
         guard isTerminal, Date().timeIntervalSince(lastDraw) > 0.2 || done == total else { return }
         lastDraw = Date()
         draw("reading audio \(done)/\(total)")
@@ -18,6 +21,7 @@ final class Wav2VecPretrainingProgressPrinter {
     }
 
     func handle(_ event: Wav2VecPretrainingEvent) {
+        if quiet { return }
         switch event {
         case let .started(update, total, resumed, parameters):
             line(resumed ? "resuming after update \(update) of \(total) (\(parameters) parameters)"
@@ -66,6 +70,7 @@ final class Wav2VecPretrainingProgressPrinter {
     }
 
     func line(_ s: String) {
+        if quiet { return }
         clear()
         FileHandle.standardError.write(Data((s + "\n").utf8))
     }

@@ -434,7 +434,8 @@ final class Wav2VecClassifierTrainingTests: XCTestCase {
         let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".json") }.sorted()
         XCTAssertGreaterThanOrEqual(files.count, 9)
         for name in files {
-            let c = try JSONDecoder().decode(TrainingConfiguration.self, from: Data(contentsOf: folder.appendingPathComponent(name)))
+            // The strict reader `train --config` uses: no unknown keys at any depth.
+            let c = try TrainingConfiguration.read(from: folder.appendingPathComponent(name))
             XCTAssertNoThrow(try c.validate(), name)
             if name.hasSuffix("-speaker.json") {
                 XCTAssertEqual(c.normalization, .level, name)

@@ -93,7 +93,11 @@ final class Wav2VecPretrainingConfigurationTests: XCTestCase {
         var noEncoder = try Wav2VecPretrainingConfiguration(preset: "tiny")
         noEncoder.model.featureExtractorLayers = []
         try check(noEncoder.json, "model: invalid wav2vec configuration: no feature extractor layers")
-        try check(#"{"model": {"featureExtractorLayers": []}}"#, "'model': missing key")
+        try check(#"{"model": {"featureExtractorLayers": []}}"#, "missing key 'model.")
+        // Issue 14: misspelt keys at any depth are refused with their dotted path (strict decoding).
+        try check(#"{"totalUpdate": 5}"#, "unknown key 'totalUpdate'")
+        try check(#"{"objective": {"predictionStep": 3}}"#, "unknown key 'objective.predictionStep'")
+        try check(#"{"batchSize": 2.5}"#, "'batchSize' must be an integer, found 2.5")
         try check(#"{"preset": "nope"}"#, "unknown preset 'nope'")
         try check("{", "not valid JSON")
         XCTAssertThrowsError(try Wav2VecPretrainingConfiguration.read(from: dir.appendingPathComponent("missing.json"))) {

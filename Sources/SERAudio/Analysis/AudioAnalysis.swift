@@ -45,14 +45,58 @@ public struct AudioAnalysis: Codable, Equatable, Sendable {
         }
     }
 
-    /// A JSON encoder for analyses: sorted keys, and infinite levels written as the strings
-    /// `"-inf"`/`"inf"` (JSON has no infinity).
+    /// A JSON encoder for analyses: sorted keys. The levels of a silent file (`-infinity` dBFS) are
+    /// written as `null`, JSON having no infinity (see ``encode(to:)``).
     public static func jsonEncoder(pretty: Bool = true) -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(
-            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         return encoder
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case path, format, subtype, channels, sampleRate, frames, duration, peakDBFS, rmsDBFS
+    }
+
+    public init(path: String, format: String, subtype: String, channels: Int, sampleRate: Int, frames: Int,
+                duration: Double, peakDBFS: Double, rmsDBFS: Double) {
+        self.path = path
+        self.format = format
+        self.subtype = subtype
+        self.channels = channels
+        self.sampleRate = sampleRate
+        self.frames = frames
+        self.duration = duration
+        self.peakDBFS = peakDBFS
+        self.rmsDBFS = rmsDBFS
+    }
+
+    /// Reads the JSON ``encode(to:)`` writes: a `null` level is silence (`-infinity` dBFS).
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        path = try c.decode(String.self, forKey: .path)
+        format = try c.decode(String.self, forKey: .format)
+        subtype = try c.decode(String.self, forKey: .subtype)
+        channels = try c.decode(Int.self, forKey: .channels)
+        sampleRate = try c.decode(Int.self, forKey: .sampleRate)
+        frames = try c.decode(Int.self, forKey: .frames)
+        duration = try c.decode(Double.self, forKey: .duration)
+        peakDBFS = try c.decodeIfPresent(Double.self, forKey: .peakDBFS) ?? -.infinity
+        rmsDBFS = try c.decodeIfPresent(Double.self, forKey: .rmsDBFS) ?? -.infinity
+    }
+
+    /// Every key is written; a level that is not finite (silence: `-infinity` dBFS) is `null`, so the
+    /// JSON holds only numbers or null there, never a string.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(path, forKey: .path)
+        try c.encode(format, forKey: .format)
+        try c.encode(subtype, forKey: .subtype)
+        try c.encode(channels, forKey: .channels)
+        try c.encode(sampleRate, forKey: .sampleRate)
+        try c.encode(frames, forKey: .frames)
+        try c.encode(duration, forKey: .duration)
+        try c.encode(peakDBFS.isFinite ? peakDBFS : nil, forKey: .peakDBFS)
+        try c.encode(rmsDBFS.isFinite ? rmsDBFS : nil, forKey: .rmsDBFS)
     }
 }
 

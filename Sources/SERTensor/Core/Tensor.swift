@@ -209,3 +209,13 @@ extension Tensor: CustomStringConvertible {
         return "Tensor(shape: \(shape), dtype: \(dtype.rawValue)\(requiresGrad ? ", requiresGrad" : ""), [\(shown)\(more)])"
     }
 }
+
+extension Tensor {
+    /// How many elements are NaN or infinite (0 for a tensor of finite values).
+    public var nonFiniteCount: Int {
+        switch dtype {
+        case .float32: return withUnsafeBuffer(Float.self) { b in b.reduce(0) { $0 + ($1.isFinite ? 0 : 1) } }
+        case .float64: return withUnsafeBuffer(Double.self) { b in b.reduce(0) { $0 + ($1.isFinite ? 0 : 1) } }
+        }
+    }
+}

@@ -1,9 +1,11 @@
+import Foundation
+
 /// A strict, dependency-free JSON (RFC 8259) parser for file headers.
 ///
 /// Written for untrusted input: it validates UTF-8, limits nesting depth (no stack overflow on
 /// `[[[[…`), rejects duplicate object keys, lone surrogates and unescaped control characters, and
 /// keeps numbers as their source text so that 64-bit offsets are read exactly (no detour via `Double`).
-enum JSONValue: Equatable {
+public enum JSONValue: Equatable, Sendable {
     case object([(key: String, value: JSONValue)])
     case array([JSONValue])
     case string(String)
@@ -12,7 +14,7 @@ enum JSONValue: Equatable {
     case bool(Bool)
     case null
 
-    static func == (a: JSONValue, b: JSONValue) -> Bool {
+    public static func == (a: JSONValue, b: JSONValue) -> Bool {
         switch (a, b) {
         case (.object(let x), .object(let y)):
             return x.count == y.count && zip(x, y).allSatisfy { $0.key == $1.key && $0.value == $1.value }
@@ -41,7 +43,7 @@ enum JSONValue: Equatable {
     }
 
     /// A short name of the value's kind, for error messages.
-    var kindName: String {
+    public var kindName: String {
         switch self {
         case .object: return "an object"
         case .array: return "an array"
@@ -53,7 +55,7 @@ enum JSONValue: Equatable {
     }
 
     /// Parses one JSON value from `bytes`; only whitespace may follow it.
-    static func parse(_ bytes: UnsafeRawBufferPointer, maxDepth: Int = 64) throws -> JSONValue {
+    public static func parse(_ bytes: UnsafeRawBufferPointer, maxDepth: Int = 64) throws -> JSONValue {
         guard isValidUTF8(bytes) else { throw JSONParseError(message: "not valid UTF-8", offset: 0) }
         var p = JSONParser(bytes: bytes, maxDepth: maxDepth)
         p.skipWhitespace()
@@ -61,6 +63,12 @@ enum JSONValue: Equatable {
         p.skipWhitespace()
         if p.i != bytes.count { throw p.error("unexpected data after the JSON value") }
         return v
+    }
+
+    /// Parses one JSON value from `data` (see ``parse(_:maxDepth:)-(UnsafeRawBufferPointer,_)``).
+    /// - Throws: ``JSONParseError`` with the byte offset of the problem.
+    public static func parse(_ data: Data, maxDepth: Int = 64) throws -> JSONValue {
+        try data.withUnsafeBytes { try parse($0, maxDepth: maxDepth) }
     }
 
     static func isValidUTF8(_ bytes: UnsafeRawBufferPointer) -> Bool {
@@ -77,10 +85,10 @@ enum JSONValue: Equatable {
 }
 
 /// A JSON syntax error and the byte offset where it was found.
-struct JSONParseError: Error, CustomStringConvertible {
-    let message: String
-    let offset: Int
-    var description: String { "\(message) at byte \(offset)" }
+public struct JSONParseError: Error, CustomStringConvertible, Sendable {
+    public let message: String
+    public let offset: Int
+    public var description: String { "\(message) at byte \(offset)" }
 }
 
 private struct JSONParser {
@@ -268,7 +276,7 @@ private struct JSONParser {
 extension JSONValue {
     /// `s` as a JSON string literal, escaped the way `serde_json` (the safetensors reference) does:
     /// `\"`, `\\`, `\b \f \n \r \t`, other control characters as `\u00xx`; everything else verbatim UTF-8.
-    static func quoted(_ s: String) -> String {
+    public static func quoted(_ s: String) -> String {
         var out = "\""
         for u in s.unicodeScalars {
             switch u {

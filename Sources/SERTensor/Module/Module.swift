@@ -158,6 +158,17 @@ open class Module {
             throw StateDictError(module: typeName, missing: missing.sorted(), unexpected: unexpected.sorted(),
                                  misShaped: misShaped.sorted { $0.name < $1.name })
         }
+        // A damaged or diverged file must not load: NaN or infinite weights give NaN outputs.
+        var nonFinite: [StateDictError.NonFiniteTensor] = []
+        for (name, _) in own {
+            guard let src = state[name] else { continue }
+            let count = src.nonFiniteCount
+            if count > 0 { nonFinite.append(.init(name: name, count: count, size: src.count)) }
+        }
+        if !nonFinite.isEmpty {
+            throw StateDictError(module: typeName, missing: [], unexpected: [], misShaped: [],
+                                 nonFinite: nonFinite.sorted { $0.name < $1.name })
+        }
         withNoGrad {
             for (name, t) in own { if let src = state[name] { t.assign(src) } }
         }
@@ -177,22 +188,45 @@ public struct StateDictError: Error, CustomStringConvertible, Equatable {
             self.found = found
         }
     }
+    /// A tensor holding NaN or infinite values (`count` of its `size` elements).
+    public struct NonFiniteTensor: Equatable, Sendable {
+        public var name: String
+        public var count: Int
+        public var size: Int
+
+        public init(name: String, count: Int, size: Int) {
+            self.name = name
+            self.count = count
+            self.size = size
+        }
+    }
     public var module: String
     public var missing: [String]
     public var unexpected: [String]
     public var misShaped: [ShapeMismatch]
+    /// Tensors with NaN or infinite values (checked only when the keys and shapes match).
+    public var nonFinite: [NonFiniteTensor]
     /// The file the state dict came from, when it was loaded from one (``Module/load(from:strict:)``).
     public var file: String? = nil
 
-    public init(module: String, missing: [String], unexpected: [String], misShaped: [ShapeMismatch], file: String? = nil) {
+    public init(module: String, missing: [String], unexpected: [String], misShaped: [ShapeMismatch],
+                nonFinite: [NonFiniteTensor] = [], file: String? = nil) {
         self.module = module
         self.missing = missing
         self.unexpected = unexpected
         self.misShaped = misShaped
+        self.nonFinite = nonFinite
         self.file = file
     }
 
     public var description: String {
+        if !nonFinite.isEmpty && missing.isEmpty && unexpected.isEmpty && misShaped.isEmpty {
+            var lines = ["\(file ?? "state dict"): NaN or infinite weights (the file is damaged or the training diverged; "
+                         + "restore or retrain it):"]
+            for t in nonFinite.prefix(8) { lines.append("  \(t.name): \(t.count) of \(t.size) values are not finite") }
+            if nonFinite.count > 8 { lines.append("  … and \(nonFinite.count - 8) more tensors") }
+            return lines.joined(separator: "\n")
+        }
         var lines = [file.map { "state dict in \($0) does not match \(module):" } ?? "state dict does not match \(module):"]
         if !missing.isEmpty { lines.append("  missing keys (\(missing.count)): " + missing.joined(separator: ", ")) }
         if !unexpected.isEmpty { lines.append("  unexpected keys (\(unexpected.count)): " + unexpected.joined(separator: ", ")) }

@@ -10,10 +10,7 @@ extension CrossValidationRunner {
     /// chosen C, γ and the validation UA of every grid point).
     func runFunctionals(only: [Int]?) throws -> CrossValidationSummary? {
         let (kept, all) = try folds()
-        let selected = only.map { want in all.filter { want.contains($0.number) } } ?? all
-        if let only, selected.count != Set(only).count {
-            throw TrainingError.invalidConfiguration("fold numbers \(only) are not all in 1...\(all.count)")
-        }
+        let selected = try selectedFolds(only, of: all)
         try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
         try writeJSON(configuration, to: outputDirectory.appendingPathComponent("config.json"))
         let training = try FunctionalsTraining(configuration: configuration, cache: cache)

@@ -38,11 +38,24 @@ public enum CSV {
 
     /// One field, quoted only where needed: when it holds a comma, a quote, CR or LF, or begins or ends
     /// with a space (so that readers which trim cannot change it). Quotes inside are doubled.
+    ///
+    /// The checks look at bytes, as the reader does, not at `Character`s: a comma followed by a combining
+    /// mark is one `Character` that is not `","`, yet the reader splits at its comma byte (found by
+    /// fuzzing: such a path was written unquoted and read back as two fields).
     public static func escape(_ field: String) -> String {
-        let needsQuotes = field.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }
-            || field.hasPrefix(" ") || field.hasSuffix(" ")
+        let bytes = field.utf8
+        let needsQuotes = bytes.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
+            || bytes.first == 0x20 || bytes.last == 0x20
         guard needsQuotes else { return field }
-        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        var quoted = [UInt8]()
+        quoted.reserveCapacity(bytes.count + 2)
+        quoted.append(0x22)
+        for b in bytes {
+            quoted.append(b)
+            if b == 0x22 { quoted.append(0x22) }
+        }
+        quoted.append(0x22)
+        return String(decoding: quoted, as: UTF8.self)
     }
 
     /// Rows rendered as CSV text: fields escaped with ``escape(_:)``, joined by commas, each row ended by LF.

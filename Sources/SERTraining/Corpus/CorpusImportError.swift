@@ -12,6 +12,10 @@ public enum CorpusImportError: Error, Equatable, Sendable, CustomStringConvertib
     case nothingFound(root: String, expected: String)
     /// A speaker pattern that is not a valid regular expression.
     case invalidPattern(pattern: String, reason: String)
+    /// `--classes` names classes that no file of the corpus has (`available`: the labels found).
+    case unknownClasses(classes: [String], available: [String])
+    /// Nothing usable is left: no row would be written (`reasons`: why the candidates were left out).
+    case noUsableRows(root: String, corpus: String, candidates: Int, reasons: [String])
 
     public var description: String {
         switch self {
@@ -20,6 +24,12 @@ public enum CorpusImportError: Error, Equatable, Sendable, CustomStringConvertib
         case let .unreadable(p, r): return "\(p): cannot read: \(r)"
         case let .nothingFound(r, e): return "\(r): found no \(e); is this the right folder?"
         case let .invalidPattern(p, r): return "speaker pattern '\(p)' is not a valid regular expression: \(r)"
+        case let .unknownClasses(c, available):
+            return "--classes: no file has the class\(c.count == 1 ? "" : "es") \(c.joined(separator: ", ")); "
+                + "the corpus's labels are \(available.isEmpty ? "(none)" : available.joined(separator: ", "))"
+        case let .noUsableRows(root, corpus, candidates, reasons):
+            return "\(root): no usable rows for corpus '\(corpus)' (\(candidates) candidate\(candidates == 1 ? "" : "s")"
+                + (reasons.isEmpty ? "" : ": " + reasons.joined(separator: "; ")) + "); is this the right folder and --corpus?"
         }
     }
 

@@ -60,8 +60,24 @@ public struct CorpusPreparation: Sendable {
         case .folder:
             imported = try FolderPerLabelImporter(speakerPattern: speakerPattern).importCorpus(at: root, selection: selection ?? .all)
         }
+        // A class asked for that no file has is a typo, not an empty column.
+        if let wanted = selection?.classes {
+            let found = Set(imported.manifest.entries.map(\.label))
+            let absent = wanted.filter { !found.contains($0) }
+            if !absent.isEmpty {
+                var available = found
+                for d in imported.report.dropped { if case .classNotSelected(let l) = d.reason { available.insert(l) } }
+                throw CorpusImportError.unknownClasses(classes: absent, available: available.sorted())
+            }
+        }
         let validation = ManifestValidator(classes: (selection ?? (kind == .iemocap ? .fourClass : .all)).classes,
-                                           checkAudio: checkAudio).validate(imported.manifest)
+                                           checkAudio: checkAudio, checkSamples: checkAudio).validate(imported.manifest)
+        guard !validation.validIndices.isEmpty else {
+            var reasons = imported.report.droppedByCategory.sorted { $0.value > $1.value }.map { "\($0.value) \($0.key)" }
+            for (problem, n) in validation.issueCounts.sorted(by: { $0.value > $1.value }) { reasons.append("\(n) \(problem)") }
+            throw CorpusImportError.noUsableRows(root: root.path, corpus: kind.rawValue, candidates: imported.report.candidates,
+                                                 reasons: Array(reasons.prefix(4)))
+        }
         return Outcome(importResult: imported, validation: validation, manifest: imported.manifest.keeping(validation.validIndices))
     }
 }

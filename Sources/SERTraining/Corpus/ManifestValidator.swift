@@ -11,6 +11,9 @@ public struct ValidationIssue: Codable, Equatable, Sendable, CustomStringConvert
         case unreadable(reason: String)
         /// The file's header declares no samples.
         case emptyAudio
+        /// The decoded audio holds a NaN or infinite sample (the first at frame `frame`; see
+        /// ``ManifestValidator/checkSamples``).
+        case nonFiniteAudio(frame: Int)
         /// The label is not one of the known classes.
         case unknownLabel(label: String)
         /// The segment starts at or after the end of the file, or ends more than
@@ -24,6 +27,7 @@ public struct ValidationIssue: Codable, Equatable, Sendable, CustomStringConvert
             case .missingFile: return "audio file not found"
             case .unreadable(let r): return "audio file unreadable: \(r)"
             case .emptyAudio: return "audio file holds no samples"
+            case .nonFiniteAudio(let frame): return "audio holds NaN or infinite samples (the first at frame \(frame)); re-export the file"
             case .unknownLabel(let l): return "unknown label '\(l)'"
             case let .segmentOutOfRange(s, e, d):
                 return "segment \(s.map { "\($0)" } ?? "0")–\(e.map { "\($0)" } ?? "end") s is outside the file (\(d) s long)"
@@ -70,6 +74,7 @@ public struct ValidationReport: Codable, Equatable, Sendable {
             case .unreadable: key = "audio file unreadable"
             case .segmentOutOfRange: key = "segment outside the file"
             case .duplicate: key = "duplicate row"
+            case .nonFiniteAudio: key = "audio holds NaN or infinite samples"
             default: key = issue.problem.description
             }
             counts[key, default: 0] += 1
@@ -97,10 +102,14 @@ public struct ManifestValidator: Sendable {
     public var classes: [String]?
     /// Whether to open each audio file (off: only labels and duplicates are checked).
     public var checkAudio: Bool
+    /// With ``checkAudio``: also decode every sample and refuse files holding NaN or infinite values
+    /// (a float WAV can; they would poison every feature and gradient). Slower: the whole file is read.
+    public var checkSamples: Bool
 
-    public init(classes: [String]? = nil, checkAudio: Bool = true) {
+    public init(classes: [String]? = nil, checkAudio: Bool = true, checkSamples: Bool = false) {
         self.classes = classes
         self.checkAudio = checkAudio
+        self.checkSamples = checkSamples
     }
 
     public func validate(_ manifest: Manifest) -> ValidationReport {
@@ -117,7 +126,7 @@ public struct ManifestValidator: Sendable {
             if let first = firstRow[key] { problems.append(.duplicate(ofIndex: first, line: manifest.line(ofEntry: first))) } else { firstRow[key] = i }
             if checkAudio {
                 let path = url.standardizedFileURL.path
-                let duration = durations[path] ?? Self.duration(of: url)
+                let duration = durations[path] ?? Self.duration(of: url, checkSamples: checkSamples)
                 durations[path] = duration
                 switch duration {
                 case .failure(let p): problems.append(p)
@@ -137,13 +146,16 @@ public struct ManifestValidator: Sendable {
                                 validIndices: valid, summary: summary)
     }
 
-    private static func duration(of url: URL) -> Result<Double, ValidationIssue.Problem> {
+    private static func duration(of url: URL, checkSamples: Bool) -> Result<Double, ValidationIssue.Problem> {
         guard FileManager.default.fileExists(atPath: url.path) else { return .failure(.missingFile) }
         do {
             let info = try AudioFileInfo(contentsOf: url)
-            return info.frames > 0 ? .success(info.duration) : .failure(.emptyAudio)
+            guard info.frames > 0 else { return .failure(.emptyAudio) }
+            if checkSamples { _ = try AudioFile.read(url) }  // throws AudioError.nonFinite on the first bad sample
+            return .success(info.duration)
         } catch let e as AudioError {
             if case .fileNotFound = e { return .failure(.missingFile) }
+            if case .nonFinite(_, let frame) = e { return .failure(.nonFiniteAudio(frame: frame)) }
             return .failure(.unreadable(reason: e.description))
         } catch {
             return .failure(.unreadable(reason: "\(error)"))

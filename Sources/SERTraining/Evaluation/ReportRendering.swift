@@ -14,7 +14,12 @@ enum ResultJSON {
     static func encode<T: Encodable>(_ value: T) throws -> Data {
         let e = JSONEncoder()
         e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        var data = try e.encode(value)
+        var data: Data
+        do { data = try e.encode(value) } catch let EncodingError.invalidValue(v, c) {
+            // JSON has no NaN or infinity; say where one came from instead of Foundation's error dump.
+            let path = c.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+            throw ReportingError.invalidArgument("cannot write JSON: the value \(v) at '\(path)' is not a finite number")
+        }
         data.append(0x0A)
         return data
     }

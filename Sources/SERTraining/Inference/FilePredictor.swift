@@ -22,10 +22,12 @@ public struct FilePrediction: Codable, Equatable, Sendable {
     public var warnings: [String]?
     /// What went wrong, for a file that could not be processed.
     public var error: String?
+    /// The emotion-timeline SVG written for this file (`predict --timeline-svg`), if any.
+    public var timelineSvg: String?
 
     public init(file: String, duration: Double? = nil, predicted: String? = nil, posteriors: [Double]? = nil,
                 timeline: EmotionTimeline? = nil, frameTimeline: EmotionTimeline? = nil, warnings: [String]? = nil,
-                error: String? = nil) {
+                error: String? = nil, timelineSvg: String? = nil) {
         self.file = file
         self.duration = duration
         self.predicted = predicted
@@ -34,9 +36,12 @@ public struct FilePrediction: Codable, Equatable, Sendable {
         self.frameTimeline = frameTimeline
         self.warnings = warnings
         self.error = error
+        self.timelineSvg = timelineSvg
     }
 
-    private enum CodingKeys: String, CodingKey { case file, duration, predicted, posteriors, timeline, frameTimeline, warnings, error }
+    private enum CodingKeys: String, CodingKey {
+        case file, duration, predicted, posteriors, timeline, frameTimeline, warnings, error, timelineSvg
+    }
 
     /// Writes absent values as explicit `null`s so every object has the same keys.
     public func encode(to encoder: Encoder) throws {
@@ -49,6 +54,7 @@ public struct FilePrediction: Codable, Equatable, Sendable {
         try c.encode(frameTimeline, forKey: .frameTimeline)
         try c.encode(warnings, forKey: .warnings)
         try c.encode(error, forKey: .error)
+        try c.encode(timelineSvg, forKey: .timelineSvg)
     }
 }
 
@@ -150,5 +156,42 @@ extension PredictionReport {
             }
         }
         return s
+    }
+}
+
+extension PredictionReport {
+    /// One CSV row per file (`predict --csv`): `path`, `label` (the predicted class; empty on error), one
+    /// `posterior_<class>` column per class in the run's order, `duration` (s), `warnings` (joined with
+    /// `; `) and `error`. Written with ``CSV/render(_:)``.
+    public var csv: String {
+        var rows = [["path", "label"] + classes.map { "posterior_\($0)" } + ["duration", "warnings", "error"]]
+        for f in files {
+            let posteriors = f.posteriors.map { $0.map { String($0) } } ?? Array(repeating: "", count: classes.count)
+            rows.append([f.file, f.predicted ?? ""] + posteriors
+                        + [f.duration.map { String($0) } ?? "", (f.warnings ?? []).joined(separator: "; "), f.error ?? ""])
+        }
+        return CSV.render(rows)
+    }
+}
+
+/// The audio files `predict` works on: files as given, folders searched recursively for audio files
+/// (``CorpusFiles/audioFiles(under:)``, sorted). A path that does not exist is kept, so its error is
+/// reported with the others.
+public enum PredictionInputs {
+    /// - Throws: ``CorpusImportError`` for a folder that cannot be listed or holds no audio files.
+    public static func expand(_ paths: [String]) throws -> [URL] {
+        var urls = [URL]()
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+                let root = URL(fileURLWithPath: path, isDirectory: true)
+                let found = try CorpusFiles.audioFiles(under: root)
+                guard !found.isEmpty else { throw CorpusImportError.nothingFound(root: root.path, expected: "audio files") }
+                urls += found.map { root.appendingPathComponent($0) }
+            } else {
+                urls.append(URL(fileURLWithPath: path))
+            }
+        }
+        return urls
     }
 }

@@ -64,12 +64,7 @@ public struct TrainedRun {
         guard fm.fileExists(atPath: configURL.path) else {
             throw ReportingError.missingRunFile(run: directory.path, file: configFile, hint: "is this a training run folder?")
         }
-        let configuration: TrainingConfiguration
-        do {
-            configuration = try JSONDecoder().decode(TrainingConfiguration.self, from: Data(contentsOf: configURL))
-        } catch {
-            throw ReportingError.unreadableRunFile(file: configURL.path, reason: "not a training configuration: \(DecodingErrorText.describe(error))")
-        }
+        let configuration = try TrainingConfiguration.read(from: configURL)
         try configuration.validate()
         if let settings = configuration.functionals {
             let classifier = try FunctionalsClassifier.load(from: weightsURL)
@@ -92,6 +87,16 @@ public struct TrainedRun {
                               metadata: recognizer.modelDescription.provenance)
         }
         guard fm.fileExists(atPath: weightsURL.path) else {
+            // A cross-validation folder holds one run per fold: name them rather than suggesting a resume.
+            let folds = ((try? fm.contentsOfDirectory(atPath: directory.path)) ?? []).filter { name in
+                fm.fileExists(atPath: directory.appendingPathComponent(name).appendingPathComponent(weightsFile).path)
+            }.sorted()
+            if !folds.isEmpty {
+                let shown = folds.prefix(4).map { directory.appendingPathComponent($0).path }.joined(separator: ", ")
+                throw ReportingError.missingRunFile(run: directory.path, file: weightsFile,
+                                                    hint: "it is a cross-validation folder with \(folds.count) fold run\(folds.count == 1 ? "" : "s"); "
+                                                        + "give one of them: \(shown)\(folds.count > 4 ? ", …" : "")")
+            }
             throw ReportingError.missingRunFile(run: directory.path, file: weightsFile,
                                                 hint: "training has not finished an epoch yet (resume the run)")
         }

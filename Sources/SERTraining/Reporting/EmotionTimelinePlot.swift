@@ -87,17 +87,27 @@ extension EmotionTimeline {
     }
 }
 
-/// File names for per-file timeline plots: `<file stem>.timeline.svg` (made file-name safe), with
-/// `-2`, `-3`, … added to repeated stems so that files of the same name in different folders do not
-/// overwrite each other.
+/// File names for per-file timeline plots: `<file stem>.timeline.svg`, with `-2`, `-3`, … added to
+/// repeated stems so that files of the same name in different folders do not overwrite each other.
+/// Stems stay readable in any script: letters and digits of every language are kept (in Unicode NFC,
+/// so `ü` is one character whichever way the file system spells it), as are `.`, `_` and `-`; spaces,
+/// path separators, control and other characters become `_`.
 public enum TimelineFileNames {
     public static func names(for paths: [String]) -> [String] {
         var used = Set<String>()
         return paths.map { path in
-            let stem = ReportFiles.safeName(((path as NSString).lastPathComponent as NSString).deletingPathExtension)
+            let stem = readableStem(((path as NSString).lastPathComponent as NSString).deletingPathExtension)
             var name = "\(stem).timeline.svg", n = 1
             while !used.insert(name).inserted { n += 1; name = "\(stem)-\(n).timeline.svg" }
             return name
         }
+    }
+
+    /// `s` with every character that is not a letter, a digit, `.`, `_` or `-` replaced by `_`.
+    static func readableStem(_ s: String) -> String {
+        let kept = String(s.precomposedStringWithCanonicalMapping.map { c -> Character in
+            (c.isLetter || c.isNumber || c == "." || c == "_" || c == "-") && !c.isWhitespace ? c : "_"
+        })
+        return kept.isEmpty || kept.allSatisfy({ $0 == "." }) ? "_" : kept
     }
 }

@@ -16,6 +16,9 @@ public struct CrossValidationRunner {
     public var outputDirectory: URL
     /// Disk cache for fixed features (pitch pulses, frozen wav2vec features); nil disables it.
     public var cache: FeatureCache?
+    /// Leave out rows whose audio cannot be used (reported through ``progress``) instead of stopping
+    /// with ``ManifestProblems`` (see ``ManifestRowCheck``).
+    public var skipBadRows = false
     public var progress: (String, TrainingEvent?) -> Void = { _, _ in }
     /// Data parallelism of every fold's training steps (``Trainer/parallel``); only rank 0 writes files.
     public var parallel = DataParallelism.single
@@ -43,12 +46,20 @@ public struct CrossValidationRunner {
     @discardableResult
     public func run(only: [Int]? = nil) throws -> CrossValidationSummary? {
         try configuration.validate()
-        if configuration.functionals != nil { return try runFunctionals(only: only) }
-        let (kept, all) = try folds()
-        let selected = only.map { want in all.filter { want.contains($0.number) } } ?? all
-        if let only, selected.count != Set(only).count {
-            throw TrainingError.invalidConfiguration("fold numbers \(only) are not all in 1...\(all.count)")
+        try OutputFolder.prepare(outputDirectory)
+        // Every problem of the rows used, before any audio is loaded for training; the folds are made
+        // from the usable rows.
+        var usable = self
+        let (labelled, _) = try folds()
+        let check = try ManifestRowCheck.usableRows(of: labelled, indices: Array(labelled.entries.indices), skipBadRows: skipBadRows)
+        if check.skippedRows > 0 {
+            progress("skipped \(check.skippedRows) row\(check.skippedRows == 1 ? "" : "s") with problems (--skip-bad-rows):", nil)
+            for issue in check.skipped { progress("  \(issue)", nil) }
+            usable.manifest = labelled.keeping(check.rows)
         }
+        if configuration.functionals != nil { return try usable.runFunctionals(only: only) }
+        let (kept, all) = try usable.folds()
+        let selected = try selectedFolds(only, of: all)
         let writer = parallel.context.isWriter
         try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
         if writer { try writeJSON(configuration, to: outputDirectory.appendingPathComponent("config.json")) }
@@ -94,5 +105,19 @@ public struct CrossValidationRunner {
         try summary.write(json: outputDirectory.appendingPathComponent("summary.json"),
                           markdown: outputDirectory.appendingPathComponent("summary.md"))
         return summary
+    }
+}
+
+extension CrossValidationRunner {
+    /// The folds numbered in `only` (1-based; nil: all); a number that is not a fold is an error naming the
+    /// protocol's fold count.
+    func selectedFolds(_ only: [Int]?, of all: [Fold]) throws -> [Fold] {
+        let selected = only.map { want in all.filter { want.contains($0.number) } } ?? all
+        if let only, selected.count != Set(only).count {
+            let missing = only.filter { n in !all.contains { $0.number == n } }
+            throw ReportingError.invalidArgument("fold \(missing.map(String.init).joined(separator: ", ")) does not exist: protocol "
+                                                 + "\(protocolKind.rawValue) has \(all.count) fold\(all.count == 1 ? "" : "s") on this manifest (1...\(all.count))")
+        }
+        return selected
     }
 }

@@ -54,6 +54,9 @@ public struct SplitTraining {
     public var manifest: Manifest
     public var runDirectory: URL
     public var cache: FeatureCache?
+    /// Leave out rows whose audio cannot be used (listed through ``message``) instead of stopping
+    /// with ``ManifestProblems`` (see ``ManifestRowCheck``).
+    public var skipBadRows = false
     public var progress: TrainingProgressHandler = { _ in }
     /// Status lines (loading, files written).
     public var message: (String) -> Void = { _ in }
@@ -101,6 +104,7 @@ public struct SplitTraining {
     @discardableResult
     public func run(resume: Bool = false) throws -> SplitTrainingResult {
         try configuration.validate()
+        try OutputFolder.prepare(runDirectory)
         let checkpoint = runDirectory.appendingPathComponent("checkpoint")
         let hasCheckpoint = try parallel.context.rootDecides(RunFolder.checkpoint(in: runDirectory) != nil)
         if !resume && hasCheckpoint {
@@ -109,7 +113,32 @@ public struct SplitTraining {
         if resume && !hasCheckpoint {
             throw TrainingError.checkpoint(path: checkpoint.path, reason: "no checkpoint to resume from")
         }
-        let (train, validation, test, excluded) = try parts()
+        // Every problem of the rows with a configured class, before the split is checked and before
+        // any audio is loaded for training.
+        let known = Set(configuration.classes)
+        let labelled = manifest.entries.indices.filter { known.contains(manifest.entries[$0].label) }
+        let check = try ManifestRowCheck.usableRows(of: manifest, indices: labelled, skipBadRows: skipBadRows)
+        var (train, validation, test, excluded) = try parts()
+        if !excluded.isEmpty {
+            message("left out \(excluded.values.reduce(0, +)) rows whose label is not one of \(configuration.classes.joined(separator: ",")): "
+                    + excluded.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))
+        }
+        if check.skippedRows > 0 {
+            message("skipped \(check.skippedRows) row\(check.skippedRows == 1 ? "" : "s") with problems (--skip-bad-rows):")
+            for issue in check.skipped { message("  \(issue)") }
+            let usable = Set(check.rows)
+            train = train.filter(usable.contains)
+            validation = validation.filter(usable.contains)
+            test = test.filter(usable.contains)
+            if train.isEmpty { throw ProtocolError.emptySplit(part: DataSplit.train.rawValue) }
+            if validation.isEmpty { throw ProtocolError.emptySplit(part: DataSplit.validation.rawValue) }
+            let trained = Set(train.map { manifest.entries[$0].label })
+            let untrained = configuration.classes.filter { !trained.contains($0) }
+            if !untrained.isEmpty {
+                throw TrainingError.emptySplit("no usable train rows of class\(untrained.count == 1 ? "" : "es") \(untrained.joined(separator: ", ")) "
+                                               + "after skipping the rows with problems")
+            }
+        }
         let needsPulses = try configuration.featureChannels().contains(.pitchpulse)
         message("loading \(train.count + validation.count + test.count) utterances\(needsPulses ? " and their pitch pulses" : "")")
         let all = train + validation + test

@@ -7,10 +7,14 @@ import SERModels
 /// - `modelKind`: `"strfnet"` (also when the key is absent, as in files written before the wav2vec
 ///   classifier could be trained) with the STRFNet in `model`, or `"wav2vec-classifier"` with
 ///   ``Wav2VecClassifierSettings`` in `wav2vecClassifier` (and no `model`).
+/// - `model` may be left out: the paper's spectrogram STRFNet for the classes (so `{}` is the paper's
+///   spectrogram configuration, as `ser-cli config` prints without options).
 /// - Every other key may be left out: settings with a default take it, optional ones (`specAugment`,
 ///   `stepsPerEpoch`, `gradientClipNorm`) are then off, and `optimizer` / `schedule` are Adam / constant
 ///   (``OptimizerSettings``, ``LearningRateSchedule``). Optional settings that are off are not written.
-/// - An unknown key is an error (a misspelt setting must not silently fall back to its default).
+/// - An unknown key is an error (a misspelt setting must not silently fall back to its default); files
+///   are read through ``TrainingConfiguration/decode(_:)``, which also refuses unknown keys inside the
+///   nested objects and names a wrongly typed key.
 extension TrainingConfiguration: Codable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case formatVersion, classes, modelKind, model, wav2vecClassifier, functionals, logMel, utteranceNormalization, featureNormalization, speakerNormalization, segmentSeconds,
@@ -41,7 +45,10 @@ extension TrainingConfiguration: Codable {
                 throw DecodingError.dataCorruptedError(forKey: .wav2vecClassifier, in: c,
                                                        debugDescription: "'wav2vecClassifier' needs \"modelKind\": \"wav2vec-classifier\"")
             }
-            self.init(model: try c.decode(STRFNetConfiguration.self, forKey: .model))
+            // No `model`: the paper's spectrogram STRFNet for the file's classes (`{}` is a valid configuration).
+            let classCount = try c.decodeIfPresent([String].self, forKey: .classes)?.count ?? 4
+            self.init(model: try c.decodeIfPresent(STRFNetConfiguration.self, forKey: .model)
+                      ?? Table1Feature.spectrogram.configuration(classes: classCount))
         case .wav2vecClassifier:
             guard !c.contains(.model) else {
                 throw DecodingError.dataCorruptedError(forKey: .model, in: c,

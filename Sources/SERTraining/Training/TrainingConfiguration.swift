@@ -251,6 +251,8 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
     case nonFiniteLoss(epoch: Int, step: Int)
     /// The wav2vec model file of a configuration cannot be used.
     case wav2vecModel(path: String, reason: String)
+    /// The model gave NaN or infinite posteriors for this input (never reported as a prediction).
+    case nonFinitePosteriors(path: String)
 
     public var description: String {
         switch self {
@@ -260,6 +262,8 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
         case let .audio(path, reason): return "\(path): \(reason)"
         case let .checkpoint(path, reason): return "checkpoint \(path): \(reason)"
         case let .wav2vecModel(path, reason): return "wav2vec model \(path): \(reason)"
+        case let .nonFinitePosteriors(path):
+            return "\(path): the model gave NaN or infinite posteriors; its weights are damaged (restore or retrain the run) or the input is extreme"
         case let .nonFiniteLoss(epoch, step): return "the training loss became NaN or infinite at epoch \(epoch), step \(step); lower the learning rate or enable gradient clipping"
         }
     }

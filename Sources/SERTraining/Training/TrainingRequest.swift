@@ -107,13 +107,7 @@ public struct TrainingRequest: Equatable, Sendable {
     public func configuration() throws -> TrainingConfiguration {
         var c: TrainingConfiguration
         if let configFile {
-            do {
-                c = try JSONDecoder().decode(TrainingConfiguration.self, from: Data(contentsOf: configFile))
-            } catch let e as DecodingError {
-                throw ReportingError.unreadableRunFile(file: configFile.path, reason: "not a training configuration: \(DecodingErrorText.describe(e))")
-            } catch {
-                throw ReportingError.unreadableRunFile(file: configFile.path, reason: (error as NSError).localizedDescription)
-            }
+            c = try TrainingConfiguration.read(from: configFile)
             if preset != nil || feature != nil || modelKind != nil || classifierInput != nil {
                 throw TrainingError.invalidConfiguration("--config gives the model; leave out --preset, --feature, --model and --input")
             }
@@ -237,8 +231,6 @@ extension TrainingConfiguration {
     public static func saved(in directory: URL) throws -> TrainingConfiguration? {
         let url = directory.appendingPathComponent("config.json")
         guard FileManager.default.fileExists(atPath: url.path) else { return nil }
-        do { return try JSONDecoder().decode(TrainingConfiguration.self, from: Data(contentsOf: url)) } catch {
-            throw ReportingError.unreadableRunFile(file: url.path, reason: "not a training configuration: \(DecodingErrorText.describe(error))")
-        }
+        return try read(from: url)
     }
 }

@@ -228,8 +228,9 @@ public struct Wav2VecPretrainingConfiguration: Codable, Equatable, Sendable {
             throw Wav2VecPretrainingError.invalidConfiguration("\(url.path): cannot be read (\((error as NSError).localizedDescription))")
         }
         let c: Wav2VecPretrainingConfiguration
-        do { c = try JSONDecoder().decode(Self.self, from: data) } catch {
-            throw Wav2VecPretrainingError.invalidConfiguration("\(url.path): \(Self.describe(error))")
+        // Strict: a misspelt key at any depth is an error, not a silently kept preset value.
+        do { c = try StrictJSONDecoding.decode(Self.self, from: data) } catch {
+            throw Wav2VecPretrainingError.invalidConfiguration("\(url.path): \(error)")
         }
         do { try c.validate() } catch let Wav2VecPretrainingError.invalidConfiguration(m) {
             throw Wav2VecPretrainingError.invalidConfiguration("\(url.path): \(m)")

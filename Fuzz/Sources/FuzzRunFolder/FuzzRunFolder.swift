@@ -1,0 +1,73 @@
+import Foundation
+import FuzzDriver
+import SERModels
+import SERTensor
+import SERTraining
+
+/// A trained run's model file (`best.safetensors`: weights and metadata) as `predict` and `evaluate`
+/// load it (``TrainedRun/load(from:)``). Random bytes rarely get past the safetensors header, so the
+/// input is a patch on a valid model file of a tiny STRFNet: bytes 0–1 give an offset, byte 2 says
+/// whether to cut the file there, the rest overwrite the file from the offset. A loaded run must give
+/// finite posteriors or a typed error.
+private struct Fixture {
+    let run: URL
+    let weights: Data
+    let utterance: Utterance
+
+    init() {
+        var c = TrainingConfiguration.demo(classes: ["a", "b"])
+        c.model.convChannels = 2
+        c.model.residualChannels = [2]
+        c.model.embeddingSize = 4
+        c.model.gruHidden = 3
+        c.model.attentionHidden = 3
+        c.model.mlpHidden = [3]
+        c.speakerNormalization = false
+        run = FileManager.default.temporaryDirectory.appendingPathComponent("swiftser-fuzz-run-\(getpid())")
+        do {
+            try FileManager.default.createDirectory(at: run, withIntermediateDirectories: true)
+            try JSONEncoder().encode(c).write(to: run.appendingPathComponent(TrainedRun.configFile))
+            var rng = RandomGenerator(seed: 1)
+            let model = try STRFNet(c.model, rng: &rng)
+            weights = try Safetensors.encode(model.stateDict(), metadata: ["epoch": "3", "validation_ua": "0.5"])
+        } catch {
+            fatalError("fuzz fixture: \(error)")  // the fixture itself, not fuzz input
+        }
+        utterance = Utterance(path: "tone", label: 0, speaker: "s",
+                              samples: (0..<8000).map { Float(0.1 * sin(Double($0) * 0.2)) })
+    }
+}
+
+private let fixture = Fixture()
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzRunFolder(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt {
+    let input = Data(bytes: bytes, count: count)
+    var file = fixture.weights
+    if input.count >= 3 {
+        let offset = (Int(input[0]) | Int(input[1]) << 8) % (file.count + 1)
+        if input[2] & 1 == 1 { file = file.prefix(offset) }
+        let patch = input.dropFirst(3)
+        let end = min(file.count, offset + patch.count)
+        if offset < end { file.replaceSubrange(offset..<end, with: patch.prefix(end - offset)) }
+        if offset + patch.count > end { file.append(contentsOf: patch.dropFirst(end - offset)) }
+    }
+    guard (try? file.write(to: fixture.run.appendingPathComponent(TrainedRun.weightsFile))) != nil else { return 0 }
+    if let run = try? TrainedRun.load(from: fixture.run) {
+        if let p = try? run.predictor.checkedPosteriors([fixture.utterance]) {
+            precondition(p.allSatisfy { $0.allSatisfy(\.isFinite) }, "non-finite posteriors passed the check")
+        }
+    }
+    return 0
+}
+
+/// The executable's entry point (SwiftPM aliases `main` to it): libFuzzer's driver on ``fuzzRunFolder(_:_:)``.
+@_cdecl("FuzzRunFolder_main")
+public func fuzzRunFolderMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
+    var count = argc
+    var arguments: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = argv
+    return LLVMFuzzerRunDriver(&count, &arguments) { data, size in
+        guard let data else { return 0 }
+        return fuzzRunFolder(data, size)
+    }
+}

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# `make fuzz`: builds the libFuzzer targets (release, -sanitize=fuzzer,address) and runs each for
+# FUZZ_SECONDS (default 60), one after the other, at low priority. FUZZ_TARGETS picks targets.
+# Crashing inputs land in Fuzz/artifacts/<target>/; each must become a regression test.
+# Prints per target: executions, and crashes found. Not part of `make test` or CI.
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+SWIFT=${SWIFT:-swift}
+seconds=${FUZZ_SECONDS:-60}
+targets=${FUZZ_TARGETS:-"FuzzAudioReader FuzzManifestCSV FuzzTrainingConfiguration FuzzSafetensors FuzzNpy FuzzTorchPickle FuzzRunFolder"}
+flags=(-c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library)
+./seed-corpora.sh
+"$SWIFT" build "${flags[@]}" || exit 1
+bin=$("$SWIFT" build "${flags[@]}" --show-bin-path)
+mkdir -p logs
+# The audio and run-folder targets write each input to a file: keep those in memory when possible.
+if [ -d /dev/shm ] && [ -w /dev/shm ]; then export TMPDIR=/dev/shm; fi
+status=0
+for t in $targets; do
+    mkdir -p "artifacts/$t"
+    nice -n 19 "$bin/$t" -max_total_time="$seconds" -timeout=30 -rss_limit_mb=4096 -print_final_stats=1 \
+        -artifact_prefix="artifacts/$t/" "corpus/$t" > "logs/$t.log" 2>&1
+    rc=$?
+    runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "logs/$t.log" | grep -o '[0-9]*$' || true)
+    crashes=$(find "artifacts/$t" -type f \( -name 'crash-*' -o -name 'timeout-*' -o -name 'oom-*' -o -name 'leak-*' \) | wc -l)
+    printf '%-28s %10s executions  %3d crashing inputs  (exit %d, log Fuzz/logs/%s.log)\n' "$t" "${runs:-?}" "$crashes" "$rc" "$t"
+    [ "$rc" -eq 0 ] && [ "$crashes" -eq 0 ] || status=1
+done
+exit $status
