@@ -50,9 +50,10 @@ final class DamagedRunTests: XCTestCase {
         let (runURL, audio) = try untrainedRun()
         let run = try TrainedRun.load(from: runURL)
         // Damage the loaded model in memory (as a diverged model would be) after the load-time check.
-        for p in run.model.parameters() { p.withUnsafeMutableBuffer(Float.self) { b in for i in b.indices { b[i] = .nan } } }
+        let model = try XCTUnwrap(run.model, "a network run has a model")
+        for p in model.parameters() { p.withUnsafeMutableBuffer(Float.self) { b in for i in b.indices { b[i] = .nan } } }
 
-        let predictor = FilePredictor(run: run, windows: try AnalysisWindows(windowSeconds: 3, hopSeconds: 1))
+        let predictor = try FilePredictor(run: run, windows: try AnalysisWindows(windowSeconds: 3, hopSeconds: 1))
         XCTAssertThrowsError(try predictor.predict(audio)) { error in
             XCTAssertTrue("\(error)".contains(audio.path), "\(error)")
             XCTAssertTrue("\(error)".lowercased().contains("finite"), "\(error)")

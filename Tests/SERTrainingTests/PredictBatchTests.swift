@@ -28,7 +28,7 @@ final class PredictBatchTests: XCTestCase {
         try CorpusTestSupport.writeWAV(short, seconds: 0.1)
         try AudioFile.write(interleaved: [Float](repeating: 0, count: 24000), channels: 1, sampleRate: 16000, to: silent)
         try CorpusTestSupport.writeWAV(speech, seconds: 1.5)
-        let predictor = FilePredictor(run: try TrainedRun.load(from: runURL), windows: try AnalysisWindows(windowSeconds: 3, hopSeconds: 1))
+        let predictor = try FilePredictor(run: try TrainedRun.load(from: runURL), windows: try AnalysisWindows(windowSeconds: 3, hopSeconds: 1))
         let report = predictor.predict([short, silent, speech])
         print("short: \(report.files[0].warnings)\nsilent: \(report.files[1].warnings)")
         XCTAssertEqual(report.files[0].warnings, [EmotionPredictionWarning.tooShort(seconds: 0.1, minimumSeconds: 1).description])
