@@ -23,15 +23,25 @@ public struct TrainedRun {
     /// The metadata stored with the weights (`epoch`, `validation_ua`, …; the model file's provenance).
     public let metadata: [String: String]
 
-    private init(directory: URL, configuration: TrainingConfiguration, recognizer: EmotionRecognizer?,
-                 functionals: FunctionalsPredictor?, metadata: [String: String]) {
+    /// A network run: its recogniser predicts.
+    private init(directory: URL, configuration: TrainingConfiguration, recognizer: EmotionRecognizer,
+                 metadata: [String: String]) {
         self.directory = directory
         self.configuration = configuration
         self.recognizer = recognizer
-        self.functionals = functionals
+        self.functionals = nil
         self.metadata = metadata
-        // Exactly one of the two is set by load(from:).
-        self.predictorValue = functionals.map { $0 as UtterancePredictor } ?? recognizer.map { $0 as UtterancePredictor } ?? EmptyPredictor()
+        self.predictor = recognizer
+    }
+
+    /// A functionals-classifier run: the classifier predicts.
+    private init(directory: URL, configuration: TrainingConfiguration, functionals: FunctionalsPredictor) {
+        self.directory = directory
+        self.configuration = configuration
+        self.recognizer = nil
+        self.functionals = functionals
+        self.metadata = [:]
+        self.predictor = functionals
     }
 
     public static let configFile = "config.json"
@@ -42,8 +52,7 @@ public struct TrainedRun {
     /// wav2vec features the ``Wav2VecEmotionModel`` (wav2vec and classifier); nil for a functionals classifier.
     public var model: Module? { recognizer?.networks.first }
     /// Whole-utterance posteriors (and frame timelines for models with segment classifiers).
-    public var predictor: UtterancePredictor { predictorValue }
-    private let predictorValue: UtterancePredictor
+    public let predictor: UtterancePredictor
     /// Whether the model needs pitch-pulse signals.
     public var needsPitchPulses: Bool { recognizer?.needsPitchPulses ?? false }
 
@@ -75,15 +84,15 @@ public struct TrainedRun {
             guard provider.names == classifier.featureNames else {
                 throw ReportingError.unreadableRunFile(file: weightsURL.path, reason: "its \(classifier.featureNames.count) feature names differ from the \(provider.names.count) of \(provider.featureSet)")
             }
-            return TrainedRun(directory: directory, configuration: configuration, recognizer: nil,
-                              functionals: FunctionalsPredictor(classifier: classifier, provider: provider), metadata: [:])
+            return TrainedRun(directory: directory, configuration: configuration,
+                              functionals: FunctionalsPredictor(classifier: classifier, provider: provider))
         }
         if fm.fileExists(atPath: modelURL.path) {
             let recognizer = try EmotionRecognizer(contentsOf: modelURL)
             guard recognizer.classes == configuration.classes else {
                 throw ReportingError.unreadableRunFile(file: modelURL.path, reason: "its classes \(recognizer.classes) are not the run's \(configuration.classes)")
             }
-            return TrainedRun(directory: directory, configuration: configuration, recognizer: recognizer, functionals: nil,
+            return TrainedRun(directory: directory, configuration: configuration, recognizer: recognizer,
                               metadata: recognizer.modelDescription.provenance)
         }
         guard fm.fileExists(atPath: weightsURL.path) else {
@@ -103,7 +112,7 @@ public struct TrainedRun {
         let (network, wav2vec, metadata) = try convert(configuration, weights: weightsURL, run: directory)
         let description = try configuration.modelDescription(wav2vec: wav2vec, provenance: metadata)
         let recognizer = try EmotionRecognizer(description: description, networks: [network], source: directory.path)
-        return TrainedRun(directory: directory, configuration: configuration, recognizer: recognizer, functionals: nil, metadata: metadata)
+        return TrainedRun(directory: directory, configuration: configuration, recognizer: recognizer, metadata: metadata)
     }
 
     /// The network of an older run folder (configuration and `best.safetensors`), the wav2vec configuration of a
@@ -159,13 +168,5 @@ public struct TrainedRun {
             }
             return (model, wav2vec.config, metadata)
         }
-    }
-}
-
-/// Never used: ``TrainedRun`` always holds a recogniser or a functionals classifier.
-private struct EmptyPredictor: UtterancePredictor {
-    var needsPitchPulses: Bool { false }
-    func posteriors(_ utterances: [Utterance]) throws -> [[Double]] {
-        throw TrainingError.invalidConfiguration("this run holds no model")
     }
 }
