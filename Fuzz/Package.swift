@@ -15,6 +15,7 @@ let fuzzTargets: [(name: String, products: [String])] = [
     ("FuzzNpy", ["SERTensor"]),
     ("FuzzTorchPickle", ["SERModels"]),
     ("FuzzRunFolder", ["SERTraining", "SERModels", "SERTensor"]),
+    ("FuzzModelFile", ["SERAudio", "SERFeatures", "SERModels", "SERTensor"]),
 ]
 
 let package = Package(

@@ -22,3 +22,10 @@ printf '\x00\x00\x00' > corpus/FuzzRunFolder/unchanged
 printf '\x08\x00\x00{"x":' > corpus/FuzzRunFolder/header
 printf '\x00\x02\x00\xff\xff\xff\xff\xff\xff\xff\xff' > corpus/FuzzRunFolder/nan-weights
 printf '\x40\x00\x01' > corpus/FuzzRunFolder/truncated
+seed FuzzModelFile     # bytes 0–1 offset, byte 2 mode (bit 0 cut, bit 1 patch the description JSON), then the patch
+printf '\x00\x00\x00' > corpus/FuzzModelFile/unchanged
+printf '\x00\x00\x01' > corpus/FuzzModelFile/empty-file
+printf '\x00\x02\x00\xff\xff\xff\xff\xff\xff\xff\xff' > corpus/FuzzModelFile/nan-weights
+printf '\x40\x00\x01' > corpus/FuzzModelFile/truncated
+printf '\x00\x00\x02{"formatVersion":1}' > corpus/FuzzModelFile/description-prefix
+printf '\x10\x00\x03' > corpus/FuzzModelFile/description-cut
