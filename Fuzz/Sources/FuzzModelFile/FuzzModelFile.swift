@@ -52,6 +52,10 @@ private struct Fixture {
         // The metadata entry holding the description JSON (ModelArchive's configuration key).
         guard let key = metadata.first(where: { $0.value.hasPrefix("{") })?.key else { fatalError("fuzz fixture: no description in the metadata") }
         descriptionKey = key
+        // The unchanged file must load and classify, or the fuzzer never reaches past the loader.
+        do { _ = try EmotionRecognizer(contentsOf: url).classify(audio) } catch {
+            fatalError("fuzz fixture: the unchanged model file does not classify: \(error)")
+        }
     }
 }
 

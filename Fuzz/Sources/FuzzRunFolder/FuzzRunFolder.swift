@@ -37,6 +37,13 @@ private struct Fixture {
         }
         utterance = Utterance(path: "tone", label: 0, speaker: "s",
                               samples: (0..<8000).map { Float(0.1 * sin(Double($0) * 0.2)) })
+        // The unchanged run must load and predict, or the fuzzer never reaches past the loader.
+        do {
+            try Data(weights).write(to: run.appendingPathComponent(TrainedRun.weightsFile))
+            _ = try TrainedRun.load(from: run).predictor.checkedPosteriors([utterance])
+        } catch {
+            fatalError("fuzz fixture: the unchanged run does not predict: \(error)")
+        }
     }
 }
 
