@@ -27,8 +27,10 @@ let package = Package(
     targets: [
         // The declaration of libFuzzer's driver, which each target's entry point calls.
         .target(name: "FuzzDriver"),
+        // What several targets share (the patch on a valid file that the model-file targets fuzz with).
+        .target(name: "FuzzSupport"),
     ] + fuzzTargets.map { t in
-        .executableTarget(name: t.name, dependencies: ["FuzzDriver"] + t.products.map { .product(name: $0, package: "SwiftSER") })
+        .executableTarget(name: t.name, dependencies: ["FuzzDriver", "FuzzSupport"] + t.products.map { .product(name: $0, package: "SwiftSER") })
     },
     swiftLanguageModes: [.v5]
 )

@@ -1,5 +1,6 @@
 import Foundation
 import FuzzDriver
+import FuzzSupport
 import SERAudio
 import SERFeatures
 import SERModels
@@ -61,33 +62,18 @@ private struct Fixture {
 
 private let fixture = Fixture()
 
-/// `base` with `patch` written from `offset` (modulo its length + 1), cut there first when `cut`.
-private func patched(_ base: Data, offset rawOffset: Int, cut: Bool, with patch: Data) -> Data {
-    var out = base
-    let offset = rawOffset % (out.count + 1)
-    if cut { out = out.prefix(offset) }
-    let end = min(out.count, offset + patch.count)
-    if offset < end { out.replaceSubrange(offset..<end, with: patch.prefix(end - offset)) }
-    if offset + patch.count > end { out.append(contentsOf: patch.dropFirst(end - offset)) }
-    return out
-}
-
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzModelFile(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     let input = Data(bytes: bytes, count: count)
-    var file = Data(fixture.file)
-    if input.count >= 3 {
-        let offset = Int(input[0]) | Int(input[1]) << 8, cut = input[2] & 1 == 1
-        let patch = Data(input.dropFirst(3))
-        if input[2] & 2 == 2 {
-            var metadata = fixture.metadata
-            let json = Data((metadata[fixture.descriptionKey] ?? "").utf8)
-            metadata[fixture.descriptionKey] = String(decoding: patched(json, offset: offset, cut: cut, with: patch), as: UTF8.self)
-            guard let written = try? Safetensors.encode(fixture.tensors, metadata: metadata) else { return 0 }
-            file = written
-        } else {
-            file = patched(file, offset: offset, cut: cut, with: patch)
-        }
+    let file: Data
+    if input.count >= 3, input[2] & 2 == 2 {
+        var metadata = fixture.metadata
+        let json = Data((metadata[fixture.descriptionKey] ?? "").utf8)
+        metadata[fixture.descriptionKey] = String(decoding: patched(json, by: input), as: UTF8.self)
+        guard let written = try? Safetensors.encode(fixture.tensors, metadata: metadata) else { return 0 }
+        file = written
+    } else {
+        file = patched(Data(fixture.file), by: input)
     }
     guard (try? file.write(to: fixture.url)) != nil else { return 0 }
     if let recognizer = try? EmotionRecognizer(contentsOf: fixture.url) {

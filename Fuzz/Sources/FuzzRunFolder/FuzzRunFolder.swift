@@ -1,5 +1,6 @@
 import Foundation
 import FuzzDriver
+import FuzzSupport
 import SERModels
 import SERTensor
 import SERTraining
@@ -52,15 +53,7 @@ private let fixture = Fixture()
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzRunFolder(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     let input = Data(bytes: bytes, count: count)
-    var file = Data(fixture.weights)
-    if input.count >= 3 {
-        let offset = (Int(input[0]) | Int(input[1]) << 8) % (file.count + 1)
-        if input[2] & 1 == 1 { file = file.prefix(offset) }
-        let patch = input.dropFirst(3)
-        let end = min(file.count, offset + patch.count)
-        if offset < end { file.replaceSubrange(offset..<end, with: patch.prefix(end - offset)) }
-        if offset + patch.count > end { file.append(contentsOf: patch.dropFirst(end - offset)) }
-    }
+    let file = patched(Data(fixture.weights), by: input)
     guard (try? file.write(to: fixture.run.appendingPathComponent(TrainedRun.weightsFile))) != nil else { return 0 }
     if let run = try? TrainedRun.load(from: fixture.run) {
         if let p = try? run.predictor.checkedPosteriors([fixture.utterance]) {
