@@ -39,7 +39,7 @@ final class FunctionalsPredictTests: XCTestCase {
     }
 
     /// Fits on speaker 0, chooses C on speaker 1; returns the fit, the test speaker's (2) rows and the saved run.
-    func trainedRun(_ kind: ModelKind, speakerNormalization: Bool, name: String) throws
+    static func trainedRun(_ kind: ModelKind, speakerNormalization: Bool, name: String) throws
         -> (fit: FunctionalsFit, test: [Int], run: URL, training: FunctionalsTraining) {
         let c = try Self.corpus()
         var request = TrainingRequest()
@@ -60,7 +60,7 @@ final class FunctionalsPredictTests: XCTestCase {
         let c = try Self.corpus()
         var worst = 0.0
         for (kind, speaker) in [(ModelKind.functionalsSVM, false), (.functionalsSVM, true), (.functionalsLogReg, false)] {
-            let (fit, test, runURL, _) = try trainedRun(kind, speakerNormalization: speaker, name: "\(kind.rawValue)-\(speaker)")
+            let (fit, test, runURL, _) = try Self.trainedRun(kind, speakerNormalization: speaker, name: "\(kind.rawValue)-\(speaker)")
             let before = fit.classifier.classify(test.map { c.rows[$0] }, speakers: test.map { c.utterances[$0].speaker })
             XCTAssertTrue(FileManager.default.fileExists(atPath: runURL.appendingPathComponent("model.safetensors").path))
             XCTAssertFalse(FileManager.default.fileExists(atPath: runURL.appendingPathComponent("best.safetensors").path))
@@ -85,7 +85,7 @@ final class FunctionalsPredictTests: XCTestCase {
         XCTAssertLessThanOrEqual(worst, 1e-12, "float64 parameters are stored as F64")
 
         // A functionals run written before model files (classifier alone in best.safetensors) still loads.
-        let (fit, test, runURL, _) = try trainedRun(.functionalsSVM, speakerNormalization: false, name: "legacy")
+        let (fit, test, runURL, _) = try Self.trainedRun(.functionalsSVM, speakerNormalization: false, name: "legacy")
         try FileManager.default.removeItem(at: runURL.appendingPathComponent("model.safetensors"))
         XCTAssertThrowsError(try TrainedRun.load(from: runURL)) { XCTAssertTrue("\($0)".contains("model.safetensors"), "\($0)") }
         try fit.classifier.save(to: runURL.appendingPathComponent("best.safetensors"))
@@ -98,7 +98,7 @@ final class FunctionalsPredictTests: XCTestCase {
     /// classifier's posteriors of its functionals; text, JSON and CSV.
     func testPredictOnAFunctionalsRun() throws {
         let c = try Self.corpus()
-        let (fit, test, runURL, _) = try trainedRun(.functionalsSVM, speakerNormalization: false, name: "predict")
+        let (fit, test, runURL, _) = try Self.trainedRun(.functionalsSVM, speakerNormalization: false, name: "predict")
         let predictor = try FilePredictor(run: try TrainedRun.load(from: runURL), windows: .standard)
         let files = test.map { c.manifest.url(of: c.manifest.entries[$0]) }
         let report = predictor.predict(files)
@@ -125,7 +125,7 @@ final class FunctionalsPredictTests: XCTestCase {
     /// statistics, as in training and `evaluate`.
     func testSpeakerNormalisedFunctionalsRunPredictsOneSpeakersFilesTogether() throws {
         let c = try Self.corpus()
-        let (fit, test, runURL, _) = try trainedRun(.functionalsSVM, speakerNormalization: true, name: "speaker")
+        let (fit, test, runURL, _) = try Self.trainedRun(.functionalsSVM, speakerNormalization: true, name: "speaker")
         let run = try TrainedRun.load(from: runURL)
         XCTAssertTrue(run.recognizer.needsSpeakerGroups)
         let predictor = try FilePredictor(run: run, windows: .standard)
@@ -146,5 +146,36 @@ final class FunctionalsPredictTests: XCTestCase {
         XCTAssertNotNil(together.files.last?.error, "an unreadable file is reported, the others classified")
         let few = predictor.predict(oneSpeaker: Array(files.prefix(3)))
         XCTAssertTrue(few.files.allSatisfy { ($0.warnings ?? []).contains { $0.contains("only 3 recordings") } })
+    }
+}
+
+extension CommandLineTests {
+    /// `ser-cli predict` on functionals runs (made by the library, as `ser-cli train` would): track I with `--csv`
+    /// and `--json`; track S refused without `--same-speaker` (usage error, exit 64, saying what to pass), accepted
+    /// with it on a folder of one speaker's files.
+    func testPredictOnFunctionalsRuns() throws {
+        _ = try tool()
+        let c = try FunctionalsPredictTests.corpus()
+        defer { FunctionalsPredictTests.tearDown() }
+        let (_, test, trackI, _) = try FunctionalsPredictTests.trainedRun(.functionalsLogReg, speakerNormalization: false, name: "cli-i")
+        let files = test.map { c.manifest.url(of: c.manifest.entries[$0]).path }
+        let csv = directory.appendingPathComponent("out/p.csv")
+        let plain = try run(["predict", "--run", trackI.path, "--csv", csv.path] + Array(files.prefix(2)))
+        XCTAssertEqual(plain.status, 0, plain.err)
+        XCTAssertTrue(plain.out.contains("1 window"), plain.out)
+        XCTAssertEqual(try String(contentsOf: csv, encoding: .utf8).split(separator: "\n").count, 3)
+        let json = try run(["predict", "--model", trackI.appendingPathComponent("model.safetensors").path, "--json", files[0]])
+        XCTAssertEqual(json.status, 0, json.err)
+        XCTAssertTrue(json.out.contains("whole-recording"), json.out)
+
+        let (_, _, trackS, _) = try FunctionalsPredictTests.trainedRun(.functionalsSVM, speakerNormalization: true, name: "cli-s")
+        let alone = try run(["predict", "--run", trackS.path, files[0]])
+        print("track S predict on one file: exit \(alone.status): \(alone.err)")
+        XCTAssertEqual(alone.status, 64)
+        XCTAssertTrue(alone.err.contains("--same-speaker"), alone.err)
+        let speakerFolder = URL(fileURLWithPath: files[0]).deletingLastPathComponent().path
+        let together = try run(["predict", "--run", trackS.path, "--same-speaker", "--json", speakerFolder])
+        XCTAssertEqual(together.status, 0, together.err)
+        XCTAssertEqual(together.out.components(separatedBy: "\"predicted\"").count - 1, test.count, together.out)
     }
 }
