@@ -21,6 +21,12 @@ import SERTensor
 /// combined, and the recording's posteriors are the **mean of its window posteriors**. Windows are processed
 /// ``batchSize`` at a time, so memory does not grow with the length of the recording beyond the audio itself.
 ///
+/// **Functionals members** (``FunctionalsMemberPredictor``) classify the whole recording from its utterance
+/// functionals (their posteriors count for every window; a model of functionals members only has one window, the
+/// whole recording). One that standardises functionals per speaker needs one speaker's recordings together
+/// (``classify(oneSpeaker:sources:windows:)``); ``classify(_:windows:)`` refuses it with
+/// ``EmotionModelError/speakerRecordingsNeeded(source:given:minimum:)``.
+///
 /// **Warnings, not errors.** Silent audio (peak below ``silencePeakDBFS``) and recordings shorter than
 /// ``minimumReliableSeconds`` are still classified, with a ``EmotionPrediction/warnings`` entry. Empty audio,
 /// NaN samples, and a NaN posterior are errors (``EmotionModelError``).
