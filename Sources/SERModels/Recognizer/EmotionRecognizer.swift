@@ -157,7 +157,7 @@ public final class EmotionRecognizer: UtterancePredictor {
                          windows: AnalysisWindows = .standard) throws -> [EmotionPrediction] {
         let names = sources ?? recordings.indices.map { "recording \($0 + 1)" }
         guard names.count == recordings.count else {
-            throw EmotionModelError.invalidWindows("\(names.count) source names for \(recordings.count) recordings")
+            throw EmotionModelError.audio(source: "classify(oneSpeaker:)", reason: "\(names.count) source names for \(recordings.count) recordings")
         }
         var prepared = try zip(recordings, names).map { try prepare($0, source: $1) }
         var fixed = [Int: [[Double]]]()
