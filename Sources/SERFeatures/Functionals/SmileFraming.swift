@@ -100,7 +100,7 @@ struct SmileSpectra: Sendable {
         frameLength = n
         let count = framing.frameCount(sampleCount: samples.count)
         frameCount = count
-        let wf = window.values(length: n).map { Float($0) }
+        let w = window.values(length: n)
         var mags = [Double](repeating: 0, count: count * bins)
         var meanSquare = [Double](repeating: 0, count: count)
         var re = [Double](repeating: 0, count: keepingPhase ? count * bins : 0), im = re
@@ -112,10 +112,11 @@ struct SmileSpectra: Sendable {
             for t in 0..<count {
                 var energy = 0.0
                 for i in 0..<n {
-                    // single precision, as openSMILE's cWindower: sample × Float(window)
-                    let v = framing.sample(samples, frame: t, offset: i) * wf[i]
-                    energy += Double(v) * Double(v)
-                    input[pad + i] = v
+                    // double-precision product, rounded once for the FFT (openSMILE's cWindower multiplies
+                    // in float; doing so here lowered the fixture formant parity, Docs/Functionals.md)
+                    let v = Double(framing.sample(samples, frame: t, offset: i)) * w[i]
+                    energy += v * v
+                    input[pad + i] = Float(v)
                 }
                 meanSquare[t] = energy / Double(n)
                 input.withUnsafeBufferPointer { src in
