@@ -20,11 +20,15 @@ package struct ModelBenchmark: BenchSection {
     package var cases: [Case]
     package var batch: Int
     package var seed: UInt64
+    /// Also run `profileSteps` steps of each case with the ``AutogradProfiler`` on (after the timed
+    /// steps, so the timing is not affected) and report per-op forward and backward costs.
+    package var profileSteps: Int
 
-    package init(cases: [Case] = Case.allCases, batch: Int = 64, seed: UInt64 = 1) {
+    package init(cases: [Case] = Case.allCases, batch: Int = 64, seed: UInt64 = 1, profileSteps: Int = 0) {
         self.cases = cases
         self.batch = batch
         self.seed = seed
+        self.profileSteps = profileSteps
     }
 
     package var name: String { "models" }
@@ -33,13 +37,34 @@ package struct ModelBenchmark: BenchSection {
     package func run(timer: BenchmarkTimer, progress: (String) -> Void) -> BenchSectionResult {
         var rng = RandomGenerator(seed: seed)
         var results: [BenchMeasurement] = []
+        var profile: [BenchProfileEntry] = []
         for c in cases {
             progress(c.rawValue)
             guard let step = try? makeStep(c, rng: &rng) else { continue }
             results.append(BenchMeasurement(name: c.rawValue, subject: "train step", unit: "steps/s", workPerCall: 1,
                                             timing: timer.measure(step), scale: 1))
+            if profileSteps > 0 {
+                progress("\(c.rawValue): profiling \(profileSteps) steps")
+                profile += Self.profile(step, steps: profileSteps, caseName: c.rawValue)
+            }
         }
-        return BenchSectionResult(section: name, summary: summary, measurements: results)
+        return BenchSectionResult(section: name, summary: summary, measurements: results,
+                                  profile: profileSteps > 0 ? profile : nil)
+    }
+
+    /// Per-op costs of `steps` calls of `step` (the profiler is switched on only for these calls).
+    static func profile(_ step: () -> Void, steps: Int, caseName: String) -> [BenchProfileEntry] {
+        let wasEnabled = AutogradProfiler.isEnabled
+        AutogradProfiler.isEnabled = true
+        AutogradProfiler.reset()
+        for _ in 0..<steps {
+            AutogradProfiler.markForwardStart()
+            step()
+        }
+        let entries = BenchProfileEntry.entries(caseName: caseName, calls: steps)
+        AutogradProfiler.reset()
+        AutogradProfiler.isEnabled = wasEnabled
+        return entries
     }
 
     private func makeStep(_ c: Case, rng: inout RandomGenerator) throws -> () -> Void {
