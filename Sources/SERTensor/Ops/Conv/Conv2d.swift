@@ -33,7 +33,7 @@ extension Tensor {
         }
         var inputs = [input, weight]
         if let bias { inputs.append(bias) }
-        return record(out, "conv2d", inputs) { dy in
+        return record(out, "conv2d \(g.inChannels)->\(g.outChannels) \(g.kernelH)x\(g.kernelW)/\(g.strideH),\(g.strideW)", inputs) { dy in
             var grads: [Tensor?]
             switch dy.dtype {
             case .float32: grads = conv2dBackward(g, input, weight, dy, Float.self)
