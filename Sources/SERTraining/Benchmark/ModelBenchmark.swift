@@ -6,8 +6,10 @@ import SERTensor
 ///
 /// - `a_wav2vec_classifier`: ``Wav2VecClassifier`` (Fig. 1, `N_s = 2`) on `[64, 300, 512]` wav2vec
 ///   features: forward, the Eq. 3 loss, backward, Adam step;
-/// - `b_strfnet`: ``STRFNet`` with the spectrogram + modulation configuration (Conv2d 64 ‖ 32 Gabor
-///   STRFs 21×7, two residual stages of 32, BiGRU 256, attention pooling) on `[64, 1, 300, 30]` log-mel.
+/// - `b_strfnet`: ``STRFNet`` with the spectrogram + modulation configuration (Conv2d 64 ‖ 64 Gabor
+///   STRFs 21×7, two residual stages of 32, BiGRU 256, attention pooling) on `[64, 1, 300, 30]` log-mel;
+/// - `c_strfnet_small`: the demo preset's small STRFNet (``TrainingConfiguration/demo(classes:)``) on
+///   `[32, 1, 300, 30]`, the model behind the EmoDB cross-validation and `make demo` wall times.
 ///
 /// Reported as steps per second; the median seconds per step is compared with PyTorch's
 /// `train_step.median_ms` by `scripts/bench_vs_torch.py`.
@@ -15,6 +17,9 @@ package struct ModelBenchmark: BenchSection {
     package enum Case: String, CaseIterable, Sendable {
         case wav2vecClassifier = "a_wav2vec_classifier"
         case strfnet = "b_strfnet"
+        /// The small STRFNet of the demo preset and `configs/emodb-small-*.json` (the model of the EmoDB
+        /// cross-validation and `make demo` timings), batch 32 × 3 s; SwiftSER only (no PyTorch twin).
+        case strfnetSmall = "c_strfnet_small"
     }
 
     package var cases: [Case]
@@ -81,9 +86,13 @@ package struct ModelBenchmark: BenchSection {
                 Wav2VecClassifier.loss(out, targets: targets, classWeights: weights).backward()
                 adam.step()
             }
-        case .strfnet:
-            let model = try STRFNet(Table1Feature.spectrogramModulation.configuration(), rng: &rng)
-            let x = Tensor.randn([batch, 1, 300, 30], using: &rng)
+        case .strfnet, .strfnetSmall:
+            let small = c == .strfnetSmall
+            let model = try STRFNet(small ? TrainingConfiguration.demo().model : Table1Feature.spectrogramModulation.configuration(),
+                                    rng: &rng)
+            let rows = small ? batch / 2 : batch
+            let x = Tensor.randn([rows, 1, 300, 30], using: &rng)
+            let targets = (0..<rows).map { $0 % 4 }
             let adam = try Adam(parameters: model.namedParameters(), learningRate: 1e-4)
             return {
                 adam.zeroGrad()
