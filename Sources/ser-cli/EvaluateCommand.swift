@@ -8,8 +8,11 @@ struct EvaluateCommand: ParsableCommand {
         commandName: "evaluate",
         abstract: "Evaluate a trained run on a manifest: UA, WA, per-class precision/recall/F1, confusion matrix.",
         discussion: """
-        Loads config.json and best.safetensors from --run (a `train` output folder or a `cv` fold folder) and \
-        classifies every utterance whole. Rows whose label is not one of the run's classes are left out and counted.
+        Loads the run in --run (a `train` output folder or a `cv` fold folder: its config.json and model.safetensors, \
+        or best.safetensors for runs trained before model files existed) and classifies every utterance whole. Rows \
+        whose label is not one of the run's classes are left out and counted. A functionals SVM predicts by its \
+        pairwise vote (as scikit-learn's SVC.predict), and with per-speaker standardisation each speaker's \
+        statistics come from that speaker's rows evaluated.
         """
     )
 

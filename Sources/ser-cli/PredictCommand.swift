@@ -19,7 +19,11 @@ struct PredictCommand: ParsableCommand {
         in --json; --timeline-svg draws them instead of the windows). A folder is searched recursively for audio \
         files. Files shorter than 1 s or silent (peak under -60 dBFS) are predicted but flagged with a warning \
         (text, JSON and CSV). A file that cannot be read is reported and the others are still processed; the exit \
-        code is then 1.
+        code is then 1. Functionals runs (--model functionals-svm|functionals-logreg) classify each file whole (one \
+        window). Those trained with --speaker-normalization standardise each speaker's functionals with that \
+        speaker's statistics: give several recordings of one speaker with --same-speaker (e.g. a folder of that \
+        speaker's files; at least 2, 10 or more recommended); a single recording is refused. Runs on precomputed \
+        functionals (--features-csv) cannot classify audio: evaluate them on a manifest.
         """
     )
 
@@ -50,6 +54,9 @@ struct PredictCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Also write one CSV row per file: path, label, posteriors, duration, warnings, error.", valueName: "file"))
     var csv: String?
 
+    @Flag(name: .customLong("same-speaker"), help: "The files are all recordings of one speaker: a functionals model trained with --speaker-normalization takes that speaker's statistics over all of them (required for such models).")
+    var sameSpeaker = false
+
     @Flag(name: .shortAndLong, help: "No progress or status lines on standard error (results and errors only).")
     var quiet = false
 
@@ -69,15 +76,24 @@ struct PredictCommand: ParsableCommand {
         let inputs = try PredictionInputs.expand(files)
         let predictor: FilePredictor
         if let modelFile {
-            predictor = FilePredictor(recognizer: try EmotionRecognizer(contentsOf: URL(fileURLWithPath: modelFile)), windows: windows)
+            predictor = try FilePredictor(recognizer: try EmotionRecognizer(contentsOf: URL(fileURLWithPath: modelFile)), windows: windows)
         } else {
             predictor = try FilePredictor(run: try TrainedRun.load(from: URL(fileURLWithPath: runDirectory ?? ".", isDirectory: true)), windows: windows)
         }
+        if predictor.recognizer.needsSpeakerGroups && !sameSpeaker {
+            throw ValidationError("\(predictor.source): the model standardises functionals per speaker (trained with --speaker-normalization), "
+                                  + "so a recording alone cannot be classified: add --same-speaker and give several recordings of one speaker "
+                                  + "(e.g. a folder of that speaker's files); their functionals give the speaker's statistics")
+        }
+        if sameSpeaker && !predictor.recognizer.needsSpeakerGroups && !quiet {
+            FileHandle.standardError.write(Data("note: --same-speaker changes nothing for this model (it standardises no functionals per speaker)\n".utf8))
+        }
         // A file counter on a terminal; errors are listed in the output.
         let counter = !quiet && inputs.count > 1 && isatty(fileno(stderr)) != 0
-        var report = predictor.predict(inputs) { i, _ in
+        let progress: (Int, FilePrediction) -> Void = { i, _ in
             if counter { FileHandle.standardError.write(Data("\r\(i + 1)/\(inputs.count) files".utf8)) }
         }
+        var report = sameSpeaker ? predictor.predict(oneSpeaker: inputs, progress: progress) : predictor.predict(inputs, progress: progress)
         if counter { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         if let timelineSvg {
             let dir = URL(fileURLWithPath: timelineSvg, isDirectory: true)

@@ -75,7 +75,7 @@ final class FunctionalsRunTests: XCTestCase {
         print("functionals SVM, leave one speaker out on the toy corpus: UA \(summary.markdown.split(separator: "\n").filter { $0.contains("mean") })")
         XCTAssertGreaterThan(summary.pooled.unweightedAccuracy, 0.75, "separable classes are learned (chance 0.25)")
         let fold = out.appendingPathComponent("fold01-test-spk0")
-        for f in ["config.json", "best.safetensors", "result.json"] {
+        for f in ["config.json", "model.safetensors", "result.json"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: fold.appendingPathComponent(f).path), f)
         }
         let result = try FoldResult.read(from: fold.appendingPathComponent("result.json"))
@@ -85,7 +85,11 @@ final class FunctionalsRunTests: XCTestCase {
         // The fold's saved classifier, evaluated on its test speaker, gives the fold's result.
         let run = try TrainedRun.load(from: fold)
         XCTAssertNil(run.model)
-        XCTAssertEqual(run.functionals?.classifier.speakerStandardization, true)
+        XCTAssertEqual(run.functionalsClassifier?.speakerStandardization, true)
+        // Functionals from a table cannot be computed from audio: predict refuses, saying what to do instead.
+        XCTAssertThrowsError(try FilePredictor(run: run, windows: .standard)) { e in
+            XCTAssertTrue("\(e)".contains("--features-csv") && "\(e)".contains("evaluate"), "\(e)")
+        }
         let testRows = manifest.keeping(manifest.entries.indices.filter { manifest.entries[$0].speaker == "spk0" })
         let evaluation = try RunEvaluation.evaluate(run: run, manifest: testRows)
         XCTAssertEqual(evaluation.report.confusion, result.test.confusion)
@@ -96,7 +100,7 @@ final class FunctionalsRunTests: XCTestCase {
         XCTAssertEqual(split.trainUtterances, 24)
         XCTAssertEqual(split.grid.count, 3)
         XCTAssertNotNil(split.test)
-        for f in ["config.json", "best.safetensors", "report.json", "report.md", "confusion-validation.svg", "confusion-test.svg"] {
+        for f in ["config.json", "model.safetensors", "report.json", "report.md", "confusion-validation.svg", "confusion-test.svg"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: splitDir.appendingPathComponent(f).path), f)
         }
         let splitRun = try TrainedRun.load(from: splitDir)

@@ -125,6 +125,9 @@ public enum ONNXExporter {
                 throw ONNXExportError.unsupported(file: source, what: "a wav2vec-feature member without its wav2vec model", why: "the model file is incomplete")
             }
             (width, channels) = (w.contextChannels, 1)
+        case .functionals:
+            throw ONNXExportError.unsupported(file: source, what: "a functionals classifier member",
+                                              why: "its eGeMAPS functionals have no ONNX graph; this version exports STRFNet and wav2vec-classifier members")
         }
         switch input {
         case .features:
@@ -200,6 +203,8 @@ public enum ONNXExporter {
             speakerNote = "per-recording: each batch item is standardised per band with statistics over its own frames (pass whole recordings)"
         case (.perRecording, .features):
             speakerNote = "per-recording: the input features must already be speaker-normalised (SwiftSER's SpeakerNormalization)"
+        case (.perSpeaker, _):
+            speakerNote = "per-speaker: functionals standardised with one speaker's statistics (not exported)"
         }
         let layout = input == .audio ? "[batch, samples] mono float32 at \(d.sampleRate) Hz in [-1, 1]"
                                      : "[batch, channels, frames, bands] float32, model-ready (after all normalisations)"

@@ -7,7 +7,8 @@ import SERTensor
 ///
 /// Audio is analysed at its own sample rate (openSMILE resamples nothing except the LPC spectrum for
 /// formants, which it resamples to 11 kHz in the frequency domain). Samples are expected in [−1, 1]
-/// (integer PCM as `k / 2^(bits−1)`), which is what openSMILE's levels (loudness, energies) assume.
+/// (integer PCM as `k / 2^(bits−1)`); they are analysed on openSMILE's scale, `k / 32767` for 16-bit PCM
+/// (see `SmileInputScale`).
 ///
 /// ```swift
 /// let audio = try AudioFile.read(url).buffer
@@ -52,9 +53,10 @@ public struct EGeMAPSExtractor: Sendable {
         if let bad = audio.samples.firstIndex(where: { !$0.isFinite }) {
             throw EGeMAPSError.nonFiniteSample(index: bad)
         }
+        let input = SmileInputScale.apply(audio)
         var contours = EGeMAPSContours()
-        SpectralDescriptors.compute(audio, into: &contours)
-        VoiceDescriptors.compute(audio, into: &contours)
+        SpectralDescriptors.compute(input, into: &contours)
+        VoiceDescriptors.compute(input, into: &contours)
         return contours
     }
 }

@@ -20,8 +20,8 @@ struct FormantLPC {
     private let fftSize: Int
     private let outputCount: Int
     private let keptBins: Int
-    private let cosTable: [Double]
-    private let sinTable: [Double]
+    private let cosTable: [Float]
+    private let sinTable: [Float]
     private let samplePeriod: Double
 
     /// - Parameters: `fftSize` (complex spectrum length, power of two), `frameLength` (samples of the frame
@@ -37,12 +37,12 @@ struct FormantLPC {
         var kMax = min(fftSize, outputCount)
         if kMax % 2 == 1 { kMax -= 1 }
         keptBins = kMax / 2
-        var c = [Double](repeating: 0, count: outputCount * keptBins), s = c
+        var c = [Float](repeating: 0, count: outputCount * keptBins), s = c
         for i in 0..<outputCount {
             for k in 1..<max(keptBins, 1) {
                 let angle = 2 * Double.pi * Double(k * i) / periodPoints
-                c[i * keptBins + k] = Double(Float(cos(angle)))
-                s[i * keptBins + k] = Double(Float(sin(angle)))
+                c[i * keptBins + k] = Float(cos(angle))
+                s[i * keptBins + k] = Float(sin(angle))
             }
         }
         cosTable = c
@@ -53,26 +53,37 @@ struct FormantLPC {
     /// Formant frequencies and bandwidths (Hz) of one frame from its complex spectrum (`binCount` values of
     /// each part, numpy's sign convention).
     func formants(real: ArraySlice<Double>, imaginary: ArraySlice<Double>) -> (frequency: [Double], bandwidth: [Double]) {
+        let a = Self.lpc(resampled(real: real, imaginary: imaginary), order: Self.order)
+        return Self.formants(lpc: a, samplePeriod: samplePeriod)
+    }
+
+    /// openSMILE's `cSpecResample` output: the frame's time signal on the ~11 kHz grid (`outputCount`
+    /// samples), from its complex spectrum (`binCount` values of each part, numpy's sign convention).
+    func resampled(real: ArraySlice<Double>, imaginary: ArraySlice<Double>) -> [Double] {
         var signal = [Double](repeating: 0, count: outputCount)
-        let scale = Double(fftSize / 2)
+        let scale = Float(fftSize / 2)
         let kept = max(keptBins, 1)
         real.withUnsafeBufferPointer { re in
             imaginary.withUnsafeBufferPointer { im in
                 cosTable.withUnsafeBufferPointer { c in
                     sinTable.withUnsafeBufferPointer { s in
                         for i in 0..<outputCount {
-                            var v = re[0]
+                            // single precision, one rounding per product-add in openSMILE's order
+                            // (smileDsp_irdft): the real part, then the imaginary part of each bin
+                            var v = Float(re[0])
                             let row = i * keptBins
-                            // openSMILE's FFT stores −Im in numpy's convention
-                            for k in 1..<kept { v += re[k] * c[row + k] - im[k] * s[row + k] }
-                            signal[i] = Double(Float(v / scale))
+                            for k in 1..<kept {
+                                v += Float(re[k]) * c[row + k]
+                                // openSMILE's FFT stores −Im in numpy's convention
+                                v += -Float(im[k]) * s[row + k]
+                            }
+                            signal[i] = Double(v / scale)
                         }
                     }
                 }
             }
         }
-        let a = Self.lpc(signal, order: Self.order)
-        return Self.formants(lpc: a, samplePeriod: samplePeriod)
+        return signal
     }
 
     /// LPC coefficients `a₁ … a_p` of `A(z) = 1 + Σ a_i z^{−i}` by the autocorrelation method

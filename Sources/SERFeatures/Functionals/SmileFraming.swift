@@ -112,6 +112,8 @@ struct SmileSpectra: Sendable {
             for t in 0..<count {
                 var energy = 0.0
                 for i in 0..<n {
+                    // double-precision product, rounded once for the FFT (openSMILE's cWindower multiplies
+                    // in float; doing so here lowered the fixture formant parity, Docs/Functionals.md)
                     let v = Double(framing.sample(samples, frame: t, offset: i)) * w[i]
                     energy += v * v
                     input[pad + i] = Float(v)

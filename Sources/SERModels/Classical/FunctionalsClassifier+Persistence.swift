@@ -20,6 +20,11 @@ public enum FunctionalsModelError: Error, CustomStringConvertible, Equatable {
     }
 }
 
+/// The classifier's tensors and metadata: the payload of a `functionals` member of a model file
+/// (``FunctionalsClassifierModule``, ``EmotionModelMember/functionals``), and, on their own, the format of the
+/// `best.safetensors` that functionals runs wrote before they had a model file (``save(to:)`` / ``load(from:)``,
+/// kept so those runs still load).
+///
 /// The file format (safetensors, every tensor `F64`):
 ///
 /// | tensor | shape | |

@@ -2,8 +2,9 @@ import Foundation
 
 /// A classical classifier on utterance functionals (e.g. the 88 eGeMAPS functionals): optional
 /// per-speaker standardisation, standardisation fitted on the training set, then an SVM or a
-/// multinomial logistic regression. Everything inference needs, with no training code; saved as
-/// safetensors by ``save(to:)`` (see `FunctionalsClassifier+Persistence.swift`).
+/// multinomial logistic regression. Everything inference needs, with no training code; stored as a member of
+/// the one-file model (``FunctionalsClassifierModule``, ``EmotionModelMember/init(functionals:weight:)``; tensors and
+/// metadata as in `FunctionalsClassifier+Persistence.swift`).
 public struct FunctionalsClassifier: Equatable, Sendable {
     public enum Model: Equatable, Sendable {
         case svm(SupportVectorMachine)

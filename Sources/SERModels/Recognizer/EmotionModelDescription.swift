@@ -1,3 +1,4 @@
+import Foundation
 import SERFeatures
 
 /// What a model file (`model.safetensors`, see ``EmotionModelFile``) says about itself: the classes,
@@ -20,6 +21,15 @@ import SERFeatures
 ///                             "normalization": "level", "speakerNormalization": "per-recording" },
 ///                  "strfnet": { … STRFNetConfiguration … } } ],
 ///   "provenance": { "epoch": "7", "validation_ua": "0.81" } }
+/// ```
+///
+/// A functionals classifier member (kind `functionals`) reads the whole recording's utterance functionals:
+///
+/// ```json
+/// { "kind": "functionals", "weight": 1,
+///   "input": { "frames": "functionals", "channels": [], "normalization": "none", "speakerNormalization": "none" },
+///   "functionals": { "kind": "svm", "kernel": "rbf", "gamma": "0.0113", "C": "1", "feature_set": "egemaps-v02",
+///                    "classes": "[…]", "feature_names": "[…]", "speaker_standardization": "false", … } }
 /// ```
 ///
 /// Member `i`'s tensors are named `members.<i>.<its own parameter names>`.
@@ -82,6 +92,10 @@ public struct EmotionModelMember: Codable, Equatable, Sendable {
         /// The paper's ``Wav2VecClassifier`` on log-mel frames or on wav2vec features
         /// (``EmotionModelMember/wav2vecClassifier``; with wav2vec features also ``EmotionModelMember/wav2vec``).
         case wav2vecClassifier = "wav2vec-classifier"
+        /// A ``FunctionalsClassifier`` (standardiser, then an SVM or a logistic regression) on the whole
+        /// recording's utterance functionals (``EmotionModelMember/functionals``; tensors as
+        /// ``FunctionalsClassifierModule``'s).
+        case functionals
     }
 
     /// The member's kind, as written (a ``Kind`` raw value; other strings are refused by ``validate``).
@@ -96,15 +110,21 @@ public struct EmotionModelMember: Codable, Equatable, Sendable {
     /// The wav2vec model of a `wav2vec-classifier` member on wav2vec features; its weights are in the
     /// file under `members.<i>.wav2vec.` (the classifier's under `members.<i>.classifier.`).
     public var wav2vec: Wav2VecConfig?
+    /// The classifier of a `functionals` member: ``FunctionalsClassifier/encoded()``'s metadata (`kind`,
+    /// `kernel`, `gamma`, `C`, `classes`, `feature_names`, `feature_set`, `speaker_standardization`, `format`,
+    /// `format_version`), checked with the member's tensors when the file is loaded.
+    public var functionals: [String: String]?
 
     public init(kind: Kind, weight: Double = 1, input: EmotionModelInput, strfnet: STRFNetConfiguration? = nil,
-                wav2vecClassifier: Wav2VecClassifierConfiguration? = nil, wav2vec: Wav2VecConfig? = nil) {
+                wav2vecClassifier: Wav2VecClassifierConfiguration? = nil, wav2vec: Wav2VecConfig? = nil,
+                functionals: [String: String]? = nil) {
         self.kind = kind.rawValue
         self.weight = weight
         self.input = input
         self.strfnet = strfnet
         self.wav2vecClassifier = wav2vecClassifier
         self.wav2vec = wav2vec
+        self.functionals = functionals
     }
 
     /// The kind, when this version knows it.
@@ -116,6 +136,12 @@ public struct EmotionModelMember: Codable, Equatable, Sendable {
             throw EmotionModelError.unsupportedMemberKind(file: file, member: i, kind: kind, known: Kind.allCases.map(\.rawValue))
         }
         guard weight > 0, weight.isFinite else { throw fail("weight \(weight) must be positive") }
+        guard (input.frames == .functionals) == (known == .functionals) else {
+            throw fail(known == .functionals ? "a functionals classifier reads 'input.frames' functionals" : "only a functionals member reads functionals")
+        }
+        guard input.speakerNormalization != .perSpeaker || known == .functionals else {
+            throw fail("speaker normalisation 'per-speaker' is available for functionals members only")
+        }
         if let logMel = input.logMel {
             do { try logMel.validate() } catch { throw fail("log-mel settings: \(error)") }
             guard Int(logMel.sampleRate) == sampleRate else {
@@ -127,6 +153,7 @@ public struct EmotionModelMember: Codable, Equatable, Sendable {
             guard let net = strfnet else { throw fail("kind strfnet needs 'strfnet' (the architecture)") }
             do { try net.validate() } catch { throw fail("\(error)") }
             guard input.frames == .logMel, let logMel = input.logMel else { throw fail("an STRFNet reads log-mel frames ('input.logMel')") }
+            guard input.speakerNormalization != .perSpeaker else { throw fail("an STRFNet normalises speakers 'per-recording' or not at all") }
             guard net.classes == classes else { throw fail("the network has \(net.classes) outputs for \(classes) classes") }
             guard net.inputChannels == input.channels.map(\.rawValue) else {
                 throw fail("the network reads channels \(net.inputChannels), the input gives \(input.channels.map(\.rawValue))")
@@ -148,7 +175,32 @@ public struct EmotionModelMember: Codable, Equatable, Sendable {
                 guard sampleRate == Wav2VecModel.sampleRate else { throw fail("wav2vec reads \(Wav2VecModel.sampleRate) Hz audio, the model says \(sampleRate) Hz") }
                 guard net.inputSize == w.contextChannels else { throw fail("the classifier reads \(net.inputSize) features, wav2vec gives \(w.contextChannels)") }
                 guard input.normalization != .level else { throw fail("normalization 'level' applies to log-mel only") }
+            case .functionals:
+                throw fail("a classifier reads log-mel or wav2vec frames")
             }
+        case .functionals:
+            try validateFunctionals(classes: classes, sampleRate: sampleRate, fail: fail)
+        }
+    }
+}
+
+extension EmotionModelMember {
+    /// The checks of a `functionals` member that need no tensors (the rest is checked with them at load).
+    private func validateFunctionals(classes: Int, sampleRate: Int, fail: (String) -> EmotionModelError) throws {
+        guard let meta = functionals else { throw fail("kind functionals needs 'functionals' (the classifier's settings)") }
+        guard input.logMel == nil, input.channels.isEmpty, input.normalization == .none else {
+            throw fail("a functionals classifier has no log-mel settings, channels or per-window normalisation")
+        }
+        let expected = meta["speaker_standardization"] == "true" ? EmotionModelInput.SpeakerNormalizationPolicy.perSpeaker : .none
+        guard input.speakerNormalization == expected else {
+            throw fail("speaker normalisation '\(input.speakerNormalization.rawValue)' does not match the classifier's "
+                       + "speaker_standardization '\(meta["speaker_standardization"] ?? "")' (expected '\(expected.rawValue)')")
+        }
+        guard let names = meta["classes"].flatMap({ try? JSONDecoder().decode([String].self, from: Data($0.utf8)) }), names.count == classes else {
+            throw fail("the classifier's 'classes' must be a JSON array of the model's \(classes) classes")
+        }
+        if meta["feature_set"] == EGeMAPSFunctionalsProvider.featureSetName, sampleRate != EGeMAPSFunctionalsProvider.sampleRate {
+            throw fail("eGeMAPS functionals are computed on \(EGeMAPSFunctionalsProvider.sampleRate) Hz audio, the model says \(sampleRate) Hz")
         }
     }
 }
@@ -161,6 +213,9 @@ public struct EmotionModelInput: Codable, Equatable, Sendable {
         case logMel = "log-mel"
         /// wav2vec context features (100 frames/s) of the member's wav2vec model.
         case wav2vec
+        /// Utterance functionals of the whole recording (one vector per recording, no windows), of the
+        /// feature set the member's classifier names (`egemaps-v02`: ``EGeMAPSFunctionalsProvider``).
+        case functionals
     }
 
     /// How features are standardised per speaker (``SpeakerNormalization``).
@@ -170,6 +225,10 @@ public struct EmotionModelInput: Codable, Equatable, Sendable {
         /// band with statistics over all of its analysis windows (after the per-window ``normalization``).
         /// Whole-utterance evaluation with speaker labels uses each speaker's utterances instead.
         case perRecording = "per-recording"
+        /// Functionals standardised per speaker with statistics over several recordings of that speaker: a
+        /// recording alone cannot be classified; ``EmotionRecognizer/classify(oneSpeaker:windows:)`` takes one
+        /// speaker's recordings together, and whole-utterance evaluation uses each speaker's utterances.
+        case perSpeaker = "per-speaker"
     }
 
     public var frames: Frames

@@ -21,6 +21,11 @@ public enum EmotionModelError: Error, CustomStringConvertible, Equatable {
     case invalidWindows(String)
     /// The audio could not be read, resampled or turned into features.
     case audio(source: String, reason: String)
+    /// A model that standardises functionals per speaker was given fewer than `minimum` recordings of one
+    /// speaker (a recording alone has no speaker statistics).
+    case speakerRecordingsNeeded(source: String, given: Int, minimum: Int)
+    /// A functionals member's feature set (a table of precomputed functionals) cannot be computed from audio.
+    case featuresNotFromAudio(file: String, featureSet: String)
 
     public var description: String {
         switch self {
@@ -37,6 +42,15 @@ public enum EmotionModelError: Error, CustomStringConvertible, Equatable {
             return "\(source): the model gave a NaN or infinite posterior for the window starting at \(start) s"
         case let .invalidWindows(m): return "invalid analysis windows: \(m)"
         case let .audio(source, reason): return "\(source): \(reason)"
+        case let .speakerRecordingsNeeded(source, given, minimum):
+            return "\(source): the model standardises functionals per speaker (trained with --speaker-normalization): it needs at least "
+                + "\(minimum) recordings of one speaker classified together, got \(given). Pass one speaker's recordings together "
+                + "(ser-cli predict --same-speaker FILES-or-FOLDER; EmotionRecognizer.classify(oneSpeaker:)); "
+                + "a recording alone would be standardised by its own statistics to all zeros"
+        case let .featuresNotFromAudio(file, featureSet):
+            return "\(file): the model was trained on precomputed functionals ('\(featureSet)', --features-csv), which SwiftSER cannot "
+                + "compute from audio, so it cannot classify recordings; evaluate it on a manifest whose files are in that table "
+                + "(ser-cli evaluate --run RUN --manifest FILE), or train without --features-csv to classify audio"
         }
     }
 }

@@ -14,7 +14,8 @@ public enum EmotionModelFile {
     public static let fileName = "model.safetensors"
 
     /// Writes `description` and the member networks (`members[i]` is member `i`'s module: an ``STRFNet``,
-    /// a ``Wav2VecClassifier``, or a ``Wav2VecEmotionModel`` for a classifier on wav2vec features).
+    /// a ``Wav2VecClassifier``, a ``Wav2VecEmotionModel`` for a classifier on wav2vec features, or a
+    /// ``FunctionalsClassifierModule`` for a functionals classifier, whose float64 tensors are stored as `F64`).
     /// - Throws: ``EmotionModelError/invalidDescription(file:problem:)`` when the description is invalid or
     ///   the member count differs; ``TensorIOError`` when the file cannot be written.
     public static func write(_ description: EmotionModelDescription, members: [Module], to url: URL) throws {
@@ -29,7 +30,8 @@ public enum EmotionModelFile {
     /// - Throws: ``EmotionModelError/unreadable(file:reason:)`` for a file that is not a model file.
     public static func read(from url: URL) throws -> (description: EmotionModelDescription, tensors: [String: Tensor]) {
         let tensors: [String: Tensor], metadata: [String: String]
-        do { (tensors, metadata) = try Safetensors.readWithMetadata(from: url) } catch {
+        // F64 tensors (a functionals classifier's) stay float64; network weights are F32.
+        do { (tensors, metadata) = try Safetensors.readWithMetadata(from: url, keepFloat64: true) } catch {
             throw EmotionModelError.unreadable(file: url.path, reason: "\(error)")
         }
         let description: EmotionModelDescription

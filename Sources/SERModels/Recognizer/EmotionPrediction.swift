@@ -41,6 +41,9 @@ public enum EmotionPredictionWarning: Codable, Equatable, Sendable, CustomString
     case silent(peakDBFS: Double)
     /// The recording is shorter than ``EmotionRecognizer/minimumReliableSeconds``.
     case tooShort(seconds: Double, minimumSeconds: Double)
+    /// A model that standardises functionals per speaker took its speaker statistics from fewer than
+    /// ``EmotionRecognizer/recommendedSpeakerRecordings`` recordings.
+    case fewSpeakerRecordings(count: Int, recommended: Int)
 
     public var description: String {
         switch self {
@@ -50,6 +53,9 @@ public enum EmotionPredictionWarning: Codable, Equatable, Sendable, CustomString
         case let .tooShort(seconds, minimum):
             return String(format: "only %.2f s long; predictions under %.1f s are unreliable (the models were trained on 2.5–3 s segments)",
                           seconds, minimum)
+        case let .fewSpeakerRecordings(count, recommended):
+            return "the speaker statistics come from only \(count) recordings; with fewer than \(recommended) they are unreliable "
+                + "(training used each speaker's full set of utterances)"
         }
     }
 }

@@ -21,6 +21,12 @@ import SERTensor
 /// combined, and the recording's posteriors are the **mean of its window posteriors**. Windows are processed
 /// ``batchSize`` at a time, so memory does not grow with the length of the recording beyond the audio itself.
 ///
+/// **Functionals members** (``FunctionalsMemberPredictor``) classify the whole recording from its utterance
+/// functionals (their posteriors count for every window; a model of functionals members only has one window, the
+/// whole recording). One that standardises functionals per speaker needs one speaker's recordings together
+/// (``classify(oneSpeaker:sources:windows:)``); ``classify(_:windows:)`` refuses it with
+/// ``EmotionModelError/speakerRecordingsNeeded(source:given:minimum:)``.
+///
 /// **Warnings, not errors.** Silent audio (peak below ``silencePeakDBFS``) and recordings shorter than
 /// ``minimumReliableSeconds`` are still classified, with a ``EmotionPrediction/warnings`` entry. Empty audio,
 /// NaN samples, and a NaN posterior are errors (``EmotionModelError``).
@@ -48,7 +54,9 @@ public final class EmotionRecognizer: UtterancePredictor {
     /// Loads a model file written by training (`model.safetensors`) or by ``EmotionModelFile/write(_:members:to:)``.
     /// - Throws: ``EmotionModelError``: not a model file, an invalid description, a member of a kind this version
     ///   cannot run, weights that do not fit, or a weight that is NaN or infinite (naming the tensor).
-    public convenience init(contentsOf url: URL) throws {
+    /// - Parameter functionalsProvider: where a functionals member gets its functionals (nil: SwiftSER's
+    ///   extractor for the member's feature set; a model trained on a table of functionals needs the table).
+    public convenience init(contentsOf url: URL, functionalsProvider: FunctionalsProvider? = nil) throws {
         let (description, tensors) = try EmotionModelFile.read(from: url)
         try description.validate(file: url.path)
         for name in tensors.keys.sorted() where !(tensors[name]?.isAllFinite ?? true) {
@@ -56,10 +64,13 @@ public final class EmotionRecognizer: UtterancePredictor {
         }
         var networks = [Module]()
         for (i, member) in description.members.enumerated() {
-            let module = try Self.makeNetwork(member, index: i, file: url.path)
             let prefix = EmotionModelDescription.tensorPrefix(member: i) + "."
             var own = [String: Tensor]()
             for (name, t) in tensors where name.hasPrefix(prefix) { own[String(name.dropFirst(prefix.count))] = t }
+            // A functionals classifier's shapes depend on its training data: it is built from its own tensors.
+            let module = member.knownKind == .functionals
+                ? try FunctionalsClassifierModule(decoding: own, metadata: member.functionals ?? [:], member: i, file: url.path)
+                : try Self.makeNetwork(member, index: i, file: url.path)
             do { try module.loadStateDict(own, strict: true) } catch {
                 throw EmotionModelError.weightsMismatch(file: url.path, member: i, reason: "\(error)")
             }
@@ -69,14 +80,16 @@ public final class EmotionRecognizer: UtterancePredictor {
         if let stray = tensors.keys.sorted().first(where: { name in !claimed.contains { name.hasPrefix($0) } }) {
             throw EmotionModelError.invalidDescription(file: url.path, problem: "tensor '\(stray)' belongs to no member")
         }
-        try self.init(description: description, networks: networks, source: url.path)
+        try self.init(description: description, networks: networks, source: url.path, functionalsProvider: functionalsProvider)
     }
 
     /// A recogniser over networks in memory (e.g. just trained), described by `description`.
-    /// - Parameter networks: member `i`'s network: an ``STRFNet``, a ``Wav2VecClassifier`` (on log-mel), or a
-    ///   ``Wav2VecEmotionModel`` (on wav2vec features); put in evaluation mode.
+    /// - Parameter networks: member `i`'s network: an ``STRFNet``, a ``Wav2VecClassifier`` (on log-mel), a
+    ///   ``Wav2VecEmotionModel`` (on wav2vec features), or a ``FunctionalsClassifierModule``; put in evaluation mode.
+    /// - Parameter functionalsProvider: as in ``init(contentsOf:functionalsProvider:)``.
     /// - Throws: ``EmotionModelError/invalidDescription(file:problem:)`` when a network does not fit its member.
-    public init(description: EmotionModelDescription, networks: [Module], source: String = "<memory>") throws {
+    public init(description: EmotionModelDescription, networks: [Module], source: String = "<memory>",
+                functionalsProvider: FunctionalsProvider? = nil) throws {
         try description.validate(file: source)
         guard networks.count == description.members.count else {
             throw EmotionModelError.invalidDescription(file: source, problem: "\(description.members.count) members described, \(networks.count) networks given")
@@ -85,7 +98,8 @@ public final class EmotionRecognizer: UtterancePredictor {
         self.source = source
         self.networks = networks
         members = try zip(description.members, networks).enumerated().map { i, pair in
-            try Self.makePredictor(pair.0, network: pair.1, index: i, file: source)
+            try Self.makePredictor(pair.0, network: pair.1, index: i, classes: description.classes, file: source,
+                                   functionalsProvider: functionalsProvider)
         }
         for n in networks { n.eval() }
     }
@@ -96,29 +110,103 @@ public final class EmotionRecognizer: UtterancePredictor {
     public var sampleRate: Int { modelDescription.sampleRate }
     /// Whether a member reads the pitch-pulse signal.
     public var needsPitchPulses: Bool { members.contains { $0.needsPitchPulses } }
+    /// Whether recordings must be classified in groups of one speaker's recordings
+    /// (``classify(oneSpeaker:sources:windows:)``): a member standardises functionals per speaker.
+    public var needsSpeakerGroups: Bool { members.contains { ($0 as? FunctionalsMemberPredictor)?.needsSpeakerGroups ?? false } }
+
+    /// Whether every member classifies whole recordings (functionals classifiers): a recording is then one
+    /// window, whatever the analysis windows say.
+    public var classifiesWholeRecordings: Bool { members.allSatisfy { $0 is FunctionalsMemberPredictor } }
+
+    /// Fewer recordings of one speaker than this are refused by a model that standardises functionals per
+    /// speaker: one recording standardised by its own statistics is all zeros.
+    public static let minimumSpeakerRecordings = 2
+    /// Fewer recordings of one speaker than this give a ``EmotionPredictionWarning/fewSpeakerRecordings(count:recommended:)``
+    /// warning (EmoDB's speakers have 30–70 utterances each; training used all of them).
+    public static let recommendedSpeakerRecordings = 10
+
+    /// Checks that every member computes its input from audio (``classify(_:windows:)`` and the other
+    /// recording methods check it first; whole-utterance ``posteriors(_:)`` need not).
+    /// - Throws: ``EmotionModelError/featuresNotFromAudio(file:featureSet:)`` for a functionals member on a table
+    ///   of precomputed functionals (even with the table as provider: its rows belong to files, not to audio).
+    public func checkClassifiesAudio() throws {
+        for case let f as FunctionalsMemberPredictor in members where !f.computesFromAudio {
+            throw EmotionModelError.featuresNotFromAudio(file: source, featureSet: f.classifier.featureSet)
+        }
+    }
 
     // MARK: Recordings
 
     /// Classifies a recording (any sample rate) with windows of `windows` (default 3 s every 1 s).
     /// - Throws: ``EmotionModelError``: empty or non-finite audio, a resampling or feature error, a NaN posterior.
+    ///   ``EmotionModelError/speakerRecordingsNeeded(source:given:minimum:)`` for a model that standardises
+    ///   functionals per speaker (use ``classify(oneSpeaker:sources:windows:)``).
     public func classify(_ audio: AudioBuffer, windows: AnalysisWindows = .standard) throws -> EmotionPrediction {
-        try analyse(audio, windows: windows, source: "the recording")
+        try analyse(try prepare(audio, source: "the recording"), windows: windows)
+    }
+
+    /// Classifies recordings of **one speaker** together. A member that standardises functionals per speaker
+    /// takes that speaker's statistics over all of them (as training did over each speaker's utterances);
+    /// every other member classifies each recording as ``classify(_:windows:)`` does.
+    /// - Parameter sources: names for messages (default `recording 1`, `recording 2`, …).
+    /// - Returns: one prediction per recording, in order; with per-speaker functionals and fewer than
+    ///   ``recommendedSpeakerRecordings`` recordings each carries a warning.
+    /// - Throws: ``EmotionModelError/speakerRecordingsNeeded(source:given:minimum:)`` with fewer than
+    ///   ``minimumSpeakerRecordings`` recordings (for such a model); the errors of ``classify(_:windows:)``.
+    public func classify(oneSpeaker recordings: [AudioBuffer], sources: [String]? = nil,
+                         windows: AnalysisWindows = .standard) throws -> [EmotionPrediction] {
+        let names = sources ?? recordings.indices.map { "recording \($0 + 1)" }
+        guard names.count == recordings.count else {
+            throw EmotionModelError.audio(source: "classify(oneSpeaker:)", reason: "\(names.count) source names for \(recordings.count) recordings")
+        }
+        var prepared = try zip(recordings, names).map { try prepare($0, source: $1) }
+        var fixed = [Int: [[Double]]]()
+        for (m, member) in members.enumerated() {
+            guard let f = member as? FunctionalsMemberPredictor, f.needsSpeakerGroups else { continue }
+            guard prepared.count >= Self.minimumSpeakerRecordings else {
+                throw EmotionModelError.speakerRecordingsNeeded(source: names.first ?? source, given: prepared.count, minimum: Self.minimumSpeakerRecordings)
+            }
+            // One speaker: every recording carries the same speaker name.
+            fixed[m] = try f.posteriors(prepared.map { $0.utterance(speaker: "speaker") })
+        }
+        if !fixed.isEmpty && prepared.count < Self.recommendedSpeakerRecordings {
+            for i in prepared.indices {
+                prepared[i].warnings.append(.fewSpeakerRecordings(count: prepared.count, recommended: Self.recommendedSpeakerRecordings))
+            }
+        }
+        return try prepared.indices.map { r in try analyse(prepared[r], windows: windows, fixed: fixed.mapValues { $0[r] }) }
     }
 
     /// Reads and classifies an audio file (any format libsndfile decodes; channels are averaged to mono).
     /// - Throws: the reading error (``AudioError``, naming the file) or those of ``classify(_:windows:)``, naming the file.
     public func classify(contentsOf url: URL, windows: AnalysisWindows = .standard) throws -> EmotionPrediction {
         let buffer = try AudioFile.read(url).buffer
-        return try analyse(buffer, windows: windows, source: url.path)
+        return try analyse(try prepare(buffer, source: url.path), windows: windows)
     }
 
     /// The posteriors of a recording over time: one point per analysis window of `window` seconds every `hop`
     /// seconds (defaults 3 s and 1 s; see ``AnalysisWindows`` for how the end of the recording is covered).
     public func timeline(_ audio: AudioBuffer, window: Double = 3, hop: Double = 1) throws -> EmotionTimeline {
-        try analyse(audio, windows: try AnalysisWindows(windowSeconds: window, hopSeconds: hop), source: "the recording").timeline
+        try classify(audio, windows: try AnalysisWindows(windowSeconds: window, hopSeconds: hop)).timeline
     }
 
-    private func analyse(_ audio: AudioBuffer, windows: AnalysisWindows, source: String) throws -> EmotionPrediction {
+    /// A recording checked, resampled to the model's rate, with its pitch pulses (for members that read them)
+    /// and its warnings.
+    struct Prepared {
+        var source: String
+        var samples: [Float]
+        var pitchPulses: [Float]?
+        var duration: Double
+        var warnings: [EmotionPredictionWarning]
+
+        /// The whole recording as one utterance of `speaker`.
+        func utterance(speaker: String) -> Utterance {
+            Utterance(path: source, label: 0, speaker: speaker, samples: samples, pitchPulses: pitchPulses)
+        }
+    }
+
+    private func prepare(_ audio: AudioBuffer, source: String) throws -> Prepared {
+        try checkClassifiesAudio()
         guard !audio.isEmpty else { throw EmotionModelError.emptyAudio(source: source) }
         if let bad = audio.samples.firstIndex(where: { !$0.isFinite }) { throw EmotionModelError.nonFiniteAudio(source: source, sample: bad) }
         var warnings = [EmotionPredictionWarning]()
@@ -134,14 +222,22 @@ public final class EmotionRecognizer: UtterancePredictor {
                 throw EmotionModelError.audio(source: source, reason: "resampling from \(audio.sampleRate) Hz to \(sampleRate) Hz: \(error)")
             }
         }
-        let samples = buffer.samples, rate = sampleRate
+        guard !buffer.samples.isEmpty else { throw EmotionModelError.emptyAudio(source: source) }
         let pulses: [Float]?
         do {
-            pulses = needsPitchPulses ? try PitchPulseExtraction.signal(samples: samples, sampleRate: Double(rate)) : nil
+            pulses = needsPitchPulses ? try PitchPulseExtraction.signal(samples: buffer.samples, sampleRate: Double(sampleRate)) : nil
         } catch {
             throw EmotionModelError.audio(source: source, reason: "pitch pulses: \(error)")
         }
-        let ranges = windows.ranges(samples: samples.count, sampleRate: rate)
+        return Prepared(source: source, samples: buffer.samples, pitchPulses: pulses, duration: buffer.duration, warnings: warnings)
+    }
+
+    /// Classifies a prepared recording. Windowed members classify each window; a functionals member the whole
+    /// recording (its posteriors count for every window; a model of functionals members only has one window, the
+    /// whole recording). `fixed[m]`: member `m`'s posteriors already computed (per-speaker functionals).
+    private func analyse(_ recording: Prepared, windows: AnalysisWindows, fixed: [Int: [Double]] = [:]) throws -> EmotionPrediction {
+        let samples = recording.samples, pulses = recording.pitchPulses, rate = sampleRate, source = recording.source
+        let ranges = classifiesWholeRecordings ? [0..<samples.count] : windows.ranges(samples: samples.count, sampleRate: rate)
         guard !ranges.isEmpty else { throw EmotionModelError.emptyAudio(source: source) }
         func piece(_ r: Range<Int>) -> Utterance {
             Utterance(path: source, label: 0, speaker: "", samples: Array(samples[r]), pitchPulses: pulses.map { Array($0[r]) })
@@ -149,8 +245,22 @@ public final class EmotionRecognizer: UtterancePredictor {
         let k = classes.count
         var window = [[Double]](repeating: [Double](repeating: 0, count: k), count: ranges.count)
         let total = modelDescription.members.reduce(0) { $0 + $1.weight }
-        for (member, described) in zip(members, modelDescription.members) {
-            let p = try windowPosteriors(member, ranges: ranges, piece: piece)
+        for (m, (member, described)) in zip(members, modelDescription.members).enumerated() {
+            let p: [[Double]]
+            if let f = member as? FunctionalsMemberPredictor {
+                let whole: [Double]
+                if let given = fixed[m] {
+                    whole = given
+                } else {
+                    guard !f.needsSpeakerGroups else {
+                        throw EmotionModelError.speakerRecordingsNeeded(source: source, given: 1, minimum: Self.minimumSpeakerRecordings)
+                    }
+                    whole = try f.posteriors([recording.utterance(speaker: "")])[0]
+                }
+                p = Array(repeating: whole, count: ranges.count)
+            } else {
+                p = try windowPosteriors(member, ranges: ranges, piece: piece)
+            }
             for w in ranges.indices { for c in 0..<k { window[w][c] += described.weight / total * p[w][c] } }
         }
         for (w, p) in window.enumerated() where !p.allSatisfy(\.isFinite) {
@@ -163,12 +273,10 @@ public final class EmotionRecognizer: UtterancePredictor {
             EmotionTimeline.Point(start: Double(r.lowerBound) / Double(rate), end: Double(r.upperBound) / Double(rate), posteriors: p)
         }
         let best = mean.indices.max { mean[$0] < mean[$1] } ?? 0
-        let frames = members.count == 1
-            ? try members[0].frameTimeline(Utterance(path: source, label: 0, speaker: "", samples: samples, pitchPulses: pulses), classes: classes)
-            : nil
-        return EmotionPrediction(label: classes[best], posteriors: mean, classes: classes, duration: buffer.duration,
+        let frames = members.count == 1 ? try members[0].frameTimeline(recording.utterance(speaker: ""), classes: classes) : nil
+        return EmotionPrediction(label: classes[best], posteriors: mean, classes: classes, duration: recording.duration,
                                  timeline: EmotionTimeline(classes: classes, source: .windows, points: points),
-                                 frameTimeline: frames, warnings: warnings)
+                                 frameTimeline: frames, warnings: recording.warnings)
     }
 
     /// One member's posteriors of every window, ``batchSize`` windows at a time. With per-recording speaker
@@ -209,6 +317,13 @@ public final class EmotionRecognizer: UtterancePredictor {
         return out
     }
 
+    /// The predicted class of each whole utterance: a single member's own rule (a functionals SVM's pairwise
+    /// vote, see ``FunctionalsMemberPredictor/predictedClasses(_:)``), otherwise the most probable class.
+    public func predictedClasses(_ utterances: [Utterance]) throws -> [Int] {
+        if members.count == 1 { return try members[0].predictedClasses(utterances) }
+        return try posteriors(utterances).map { p in p.indices.max { p[$0] < p[$1] } ?? 0 }
+    }
+
     /// The frame timeline of a single-member model with segment classifiers (nil otherwise).
     public func frameTimeline(_ utterance: Utterance, classes: [String]) throws -> EmotionTimeline? {
         members.count == 1 ? try members[0].frameTimeline(utterance, classes: classes) : nil
@@ -230,7 +345,7 @@ public final class EmotionRecognizer: UtterancePredictor {
                 guard member.input.frames == .wav2vec else { return classifier }
                 guard let w = member.wav2vec else { break }
                 return try Wav2VecEmotionModel(wav2vec: try Wav2VecModel(w, seed: 0), classifier: classifier, strategy: .none)
-            case nil:
+            case .functionals?, nil:
                 break
             }
         } catch {
@@ -240,7 +355,8 @@ public final class EmotionRecognizer: UtterancePredictor {
     }
 
     /// The whole-utterance predictor of a member's network with its input pipeline.
-    static func makePredictor(_ member: EmotionModelMember, network: Module, index: Int, file: String) throws -> UtterancePredictor {
+    static func makePredictor(_ member: EmotionModelMember, network: Module, index: Int, classes: [String], file: String,
+                              functionalsProvider: FunctionalsProvider?) throws -> UtterancePredictor {
         func fail(_ problem: String) -> EmotionModelError { .invalidDescription(file: file, problem: "member \(index): \(problem)") }
         let input = member.input
         func stack() throws -> FeatureStack {
@@ -263,6 +379,19 @@ public final class EmotionRecognizer: UtterancePredictor {
             return Wav2VecClassifierPredictor(classifier: net.classifier,
                                               frames: .wav2vec(Wav2VecFeatureStore(model: net.wav2vec, memoize: false),
                                                                utteranceNormalization: input.normalization == .utterance))
+        case (.wav2vecClassifier?, .functionals):
+            throw fail("a classifier reads log-mel or wav2vec frames")
+        case (.functionals?, _):
+            guard let module = network as? FunctionalsClassifierModule else {
+                throw fail("kind functionals needs a FunctionalsClassifierModule, got \(type(of: network))")
+            }
+            guard module.classifier.encoded().metadata == member.functionals else {
+                throw fail("the classifier's settings are not the member's 'functionals'")
+            }
+            guard module.classifier.classes == classes else {
+                throw fail("the classifier's classes \(module.classifier.classes) are not the model's \(classes)")
+            }
+            return try FunctionalsMemberPredictor(classifier: module.classifier, provider: functionalsProvider, source: file)
         case (nil, _):
             throw EmotionModelError.unsupportedMemberKind(file: file, member: index, kind: member.kind,
                                                           known: EmotionModelMember.Kind.allCases.map(\.rawValue))

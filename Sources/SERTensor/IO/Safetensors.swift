@@ -26,9 +26,11 @@ public enum Safetensors {
     }
 
     /// The tensors and the `__metadata__` string map (empty when the file has none) of the file at `url`.
-    public static func readWithMetadata(from url: URL, as dtype: DType = .float32) throws
+    /// - Parameter keepFloat64: read `F64` tensors as float64 tensors (exactly), whatever `dtype` says;
+    ///   the other tensors are read as `dtype`. The reading counterpart of ``write(_:metadata:to:keepFloat64:)``'s.
+    public static func readWithMetadata(from url: URL, as dtype: DType = .float32, keepFloat64: Bool = false) throws
         -> (tensors: [String: Tensor], metadata: [String: String]) {
-        try decode(FileAccess.read(url), as: dtype, source: url.path)
+        try decode(FileAccess.read(url), as: dtype, keepFloat64: keepFloat64, source: url.path)
     }
 
     /// Writes `tensors` (and optional string `metadata`) to `url` atomically.
@@ -44,8 +46,9 @@ public enum Safetensors {
 
     // MARK: In memory
 
-    /// Decodes safetensors bytes. `source` names the data in errors (a path, a URL, …).
-    public static func decode(_ data: Data, as dtype: DType = .float32, source: String = "<data>") throws
+    /// Decodes safetensors bytes. `source` names the data in errors (a path, a URL, …); `keepFloat64` as
+    /// in ``readWithMetadata(from:as:keepFloat64:)``.
+    public static func decode(_ data: Data, as dtype: DType = .float32, keepFloat64: Bool = false, source: String = "<data>") throws
         -> (tensors: [String: Tensor], metadata: [String: String]) {
         try data.withUnsafeBytes { raw in
             guard raw.count >= 8 else { throw TensorIOError.fileTooShort(file: source, size: raw.count, minimum: 8) }
@@ -65,7 +68,7 @@ public enum Safetensors {
             tensors.reserveCapacity(header.entries.count)
             for e in header.entries {
                 let bytes = UnsafeRawBufferPointer(rebasing: raw[(bufferStart + e.begin)..<(bufferStart + e.end)])
-                tensors[e.name] = e.stored.decode(bytes, shape: e.shape, as: dtype)
+                tensors[e.name] = e.stored.decode(bytes, shape: e.shape, as: keepFloat64 && e.stored == .f64 ? .float64 : dtype)
             }
             return (tensors, header.metadata ?? [:])
         }

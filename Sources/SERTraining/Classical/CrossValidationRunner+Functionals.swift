@@ -6,7 +6,7 @@ extension CrossValidationRunner {
     /// ``run(only:)`` for a functionals configuration: the functionals of every utterance the selected
     /// folds use are computed once; then per fold the hyper-parameters are chosen on the validation
     /// speakers, the classifier is fitted on the training speakers and tested. Each fold folder gets
-    /// `config.json`, `best.safetensors` (the fold's classifier) and `result.json` (its metadata: the
+    /// `config.json`, `model.safetensors` (the fold's classifier as a one-file model) and `result.json` (its metadata: the
     /// chosen C, γ and the validation UA of every grid point).
     func runFunctionals(only: [Int]?) throws -> CrossValidationSummary? {
         let (kept, all) = try folds()

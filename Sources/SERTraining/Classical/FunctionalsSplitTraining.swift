@@ -37,7 +37,7 @@ public struct FunctionalsSplitResult: Codable, Equatable, Sendable {
 
 /// Fits a functionals classifier on a manifest's fixed split (its `split` column): `train` rows fit,
 /// `val` rows choose C (and γ), `test` rows, if any, are evaluated once. The run folder gets
-/// `config.json`, `best.safetensors` (the classifier, for `evaluate` and `predict`), `report.json`,
+/// `config.json`, `model.safetensors` (the classifier as a one-file model, for `evaluate` and `predict`), `report.json`,
 /// `report.md`, `confusion-validation.svg` and, with test rows, `confusion-test.svg`.
 public struct FunctionalsSplitTraining {
     public var configuration: TrainingConfiguration
@@ -79,7 +79,7 @@ public struct FunctionalsSplitTraining {
             try ReportFiles.write(ConfusionMatrixPlot.svg(t, title: "Test: \(runDirectory.lastPathComponent)"),
                                   to: runDirectory.appendingPathComponent("confusion-test.svg"))
         }
-        message("wrote config.json, best.safetensors, report.json, report.md and confusion plots to \(runDirectory.path)")
+        message("wrote config.json, model.safetensors, report.json, report.md and confusion plots to \(runDirectory.path)")
         return result
     }
 }

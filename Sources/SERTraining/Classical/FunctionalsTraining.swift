@@ -3,8 +3,9 @@ import SERFeatures
 import SERModels
 
 /// Fits and evaluates a functionals classifier for one part of a run (a fixed split or one fold),
-/// and saves it the way every run is saved: `config.json` and `best.safetensors` (the
-/// ``FunctionalsClassifier``, loadable by ``TrainedRun``) in the run folder.
+/// and saves it the way every run is saved: `config.json` and `model.safetensors` (the one-file model,
+/// ``EmotionModelFile``, whose member is the ``FunctionalsClassifier``; loadable by ``TrainedRun`` and
+/// ``EmotionRecognizer``) in the run folder.
 public struct FunctionalsTraining {
     public let configuration: TrainingConfiguration
     public let settings: FunctionalsSettings
@@ -25,7 +26,7 @@ public struct FunctionalsTraining {
     public static func provider(for settings: FunctionalsSettings, cache: FeatureCache?) throws -> FunctionalsProvider {
         switch settings.features {
         case .table: return try FunctionalsTable(file: settings.featuresTable ?? "")
-        case .egemaps: return try EGeMAPSFunctionalsProvider(cache: cache)
+        case .egemaps: return EGeMAPSFunctionalsProvider(cache: cache)
         }
     }
 
@@ -48,11 +49,16 @@ public struct FunctionalsTraining {
         return try ClassificationReport(classes: classifier.classes, truth: data.labels, predicted: predicted)
     }
 
-    /// Writes `config.json` and `best.safetensors` into `directory`.
+    /// Writes `config.json` and `model.safetensors` (provenance: the chosen `C`, `gamma` and its
+    /// `validation_ua`) into `directory`.
     public func save(_ fit: FunctionalsFit, to directory: URL) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try writeJSON(configuration, to: directory.appendingPathComponent(TrainedRun.configFile))
-        try fit.classifier.save(to: directory.appendingPathComponent(TrainedRun.weightsFile))
+        var provenance = ["C": "\(fit.chosen.c)", "validation_ua": "\(fit.chosen.validationUA)"]
+        if let g = fit.chosen.gamma { provenance["gamma"] = "\(g)" }
+        let description = try configuration.modelDescription(functionals: fit.classifier, provenance: provenance)
+        try EmotionModelFile.write(description, members: [FunctionalsClassifierModule(fit.classifier)],
+                                   to: directory.appendingPathComponent(TrainedRun.modelFile))
     }
 
     /// Metadata for a fold result: the chosen C (and γ) and the validation UA of every grid point.
@@ -62,40 +68,5 @@ public struct FunctionalsTraining {
                      .joined(separator: "; ")]
         if let g = fit.chosen.gamma { m["gamma"] = "\(g)" }
         return m
-    }
-}
-
-/// Class posteriors and predictions of whole utterances with a functionals classifier (what
-/// `evaluate` and `predict` use). With speaker standardisation the statistics of each speaker come
-/// from that speaker's utterances among those passed (`predict`: each file alone, as its own speaker).
-public struct FunctionalsPredictor: UtterancePredictor {
-    public let classifier: FunctionalsClassifier
-    public let provider: FunctionalsProvider
-
-    public init(classifier: FunctionalsClassifier, provider: FunctionalsProvider) {
-        self.classifier = classifier
-        self.provider = provider
-    }
-
-    public var needsPitchPulses: Bool { false }
-
-    public func posteriors(_ utterances: [Utterance]) throws -> [[Double]] {
-        try classify(utterances).posteriors
-    }
-
-    /// The SVM's pairwise vote (as scikit-learn's `predict`), which can differ from the most probable
-    /// class of its Platt posteriors; the logistic regression's highest score.
-    public func predictedClasses(_ utterances: [Utterance]) throws -> [Int] {
-        try classify(utterances).predicted
-    }
-
-    /// The SVM's vote (or the logistic regression's highest score), beside the posteriors.
-    public func classify(_ utterances: [Utterance]) throws -> (posteriors: [[Double]], predicted: [Int]) {
-        let rows = try provider.rows(utterances)
-        guard rows.allSatisfy({ $0.count == classifier.featureNames.count }) else {
-            throw TrainingError.invalidConfiguration("the functionals have \(rows.first?.count ?? 0) features; the classifier was trained on \(classifier.featureNames.count)")
-        }
-        let out = classifier.classify(rows, speakers: utterances.map(\.speaker))
-        return (out.map(\.posteriors), out.map(\.predicted))
     }
 }

@@ -4,7 +4,7 @@ import Foundation
 /// without ever replacing a run's own records.
 public enum EvaluationFolder {
     /// Files that mark a folder as a training run, a cross-validation or one of its folds.
-    public static let runRecords = ["config.json", "best.safetensors", "checkpoint", "history.json", "result.json", "summary.json"]
+    public static let runRecords = ["config.json", "best.safetensors", "model.safetensors", "checkpoint", "history.json", "result.json", "summary.json"]
 
     /// `requested` itself, or, when it holds a run's records, a new subfolder `evaluation` (then
     /// `evaluation-2`, `evaluation-3`, …: the first name not taken), so that a run's `report.json` and

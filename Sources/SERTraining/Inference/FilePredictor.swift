@@ -65,7 +65,8 @@ public struct PredictionReport: Codable, Equatable, Sendable {
     public var classes: [String]
     public var windowSeconds: Double
     public var hopSeconds: Double
-    /// How file posteriors are formed from window posteriors (always `mean`).
+    /// How file posteriors are formed from window posteriors: `mean`, or `whole-recording` for a functionals
+    /// classifier (each file is one window).
     public var averaging: String
     public var files: [FilePrediction]
 }
@@ -78,7 +79,9 @@ public struct PredictionReport: Codable, Equatable, Sendable {
 /// **arithmetic mean of the window posteriors**, every window weighing the same; the window posteriors form
 /// the file's ``EmotionTimeline`` (source `windows`). Models with segment classifiers (the wav2vec
 /// classifier with `N_s > 0`) also classify the whole file in one pass for its per-frame
-/// ``FilePrediction/frameTimeline`` (source `frames`).
+/// ``FilePrediction/frameTimeline`` (source `frames`). A functionals classifier classifies each file whole (one
+/// window); one that standardises functionals per speaker classifies one speaker's files together
+/// (``predict(oneSpeaker:progress:)``).
 public struct FilePredictor {
     public let recognizer: EmotionRecognizer
     public var windows: AnalysisWindows
@@ -86,18 +89,16 @@ public struct FilePredictor {
     public let source: String
 
     /// Predicts with the model of a run folder.
-    /// - Throws: ``ReportingError/invalidArgument(_:)`` for a functionals run (not a network; classify its
-    ///   files with `evaluate` on a manifest).
+    /// - Throws: ``EmotionModelError/featuresNotFromAudio(file:featureSet:)`` for a functionals run on precomputed
+    ///   functionals (`--features-csv`): they cannot be computed from audio (evaluate it on a manifest instead).
     public init(run: TrainedRun, windows: AnalysisWindows) throws {
-        guard let recognizer = run.recognizer else {
-            throw ReportingError.invalidArgument("\(run.directory.path) is a \(run.configuration.modelKind.rawValue) run; predict takes network runs and model files, "
-                                                 + "evaluate classifies the files of a manifest with it")
-        }
-        self.init(recognizer: recognizer, windows: windows, source: run.directory.path)
+        try self.init(recognizer: run.recognizer, windows: windows, source: run.directory.path)
     }
 
     /// Predicts with a recogniser (e.g. loaded from a model file).
-    public init(recognizer: EmotionRecognizer, windows: AnalysisWindows, source: String? = nil) {
+    /// - Throws: ``EmotionModelError/featuresNotFromAudio(file:featureSet:)`` as ``init(run:windows:)``.
+    public init(recognizer: EmotionRecognizer, windows: AnalysisWindows, source: String? = nil) throws {
+        try recognizer.checkClassifiesAudio()
         self.recognizer = recognizer
         self.windows = windows
         self.source = source ?? recognizer.source
@@ -106,10 +107,35 @@ public struct FilePredictor {
     /// Predicts one file.
     /// - Throws: the reading, resampling or feature error, naming the file.
     public func predict(_ url: URL) throws -> FilePrediction {
-        let p = try recognizer.classify(contentsOf: url, windows: windows)
-        return FilePrediction(file: url.path, duration: p.duration, predicted: p.label, posteriors: p.posteriors,
-                              timeline: p.timeline, frameTimeline: p.frameTimeline,
-                              warnings: p.warnings.map(\.description))
+        Self.filePrediction(url, try recognizer.classify(contentsOf: url, windows: windows))
+    }
+
+    private static func filePrediction(_ url: URL, _ p: EmotionPrediction) -> FilePrediction {
+        FilePrediction(file: url.path, duration: p.duration, predicted: p.label, posteriors: p.posteriors,
+                       timeline: p.timeline, frameTimeline: p.frameTimeline, warnings: p.warnings.map(\.description))
+    }
+
+    /// Predicts files that are all recordings of **one speaker**, classified together
+    /// (``EmotionRecognizer/classify(oneSpeaker:sources:windows:)``): a model that standardises functionals per
+    /// speaker takes the speaker's statistics over every file that could be read (at least
+    /// ``EmotionRecognizer/minimumSpeakerRecordings``; fewer than ``EmotionRecognizer/recommendedSpeakerRecordings``
+    /// give a warning). Every file is held in memory at once. A file that cannot be read gets its error; when the
+    /// group cannot be classified (too few files, a file whose features fail), every file gets that error.
+    public func predict(oneSpeaker urls: [URL], progress: (Int, FilePrediction) -> Void = { _, _ in }) -> PredictionReport {
+        var results = [FilePrediction?](repeating: nil, count: urls.count)
+        var read = [(index: Int, audio: AudioBuffer)]()
+        for (i, url) in urls.enumerated() {
+            do { read.append((i, try AudioFile.read(url).buffer)) } catch { results[i] = FilePrediction(file: url.path, error: "\(error)") }
+        }
+        do {
+            let predictions = try recognizer.classify(oneSpeaker: read.map(\.audio), sources: read.map { urls[$0.index].path }, windows: windows)
+            for (r, p) in zip(read, predictions) { results[r.index] = Self.filePrediction(urls[r.index], p) }
+        } catch {
+            for r in read { results[r.index] = FilePrediction(file: urls[r.index].path, error: "\(error)") }
+        }
+        let files = urls.indices.map { results[$0] ?? FilePrediction(file: urls[$0].path, error: "not classified") }
+        for (i, f) in files.enumerated() { progress(i, f) }
+        return report(files)
     }
 
     /// Predicts every file; a file that fails gets an entry with its ``FilePrediction/error`` and the
@@ -124,8 +150,12 @@ public struct FilePredictor {
             files.append(result)
             progress(i, result)
         }
-        return PredictionReport(run: source, classes: recognizer.classes,
-                                windowSeconds: windows.windowSeconds, hopSeconds: windows.hopSeconds, averaging: "mean",
+        return report(files)
+    }
+
+    private func report(_ files: [FilePrediction]) -> PredictionReport {
+        PredictionReport(run: source, classes: recognizer.classes,
+                                windowSeconds: windows.windowSeconds, hopSeconds: windows.hopSeconds, averaging: recognizer.classifiesWholeRecordings ? "whole-recording" : "mean",
                                 files: files)
     }
 }

@@ -50,7 +50,7 @@ public struct RunEvaluation: Codable, Equatable, Sendable {
         // A functionals classifier decides by its own rule (LIBSVM's one-vs-one votes); a network by its
         // largest posterior, which must be finite.
         let predicted: [Int]
-        if run.functionals != nil {
+        if run.functionalsClassifier != nil {
             predicted = try run.predictor.predictedClasses(utterances)
         } else {
             let posteriors = try run.predictor.checkedPosteriors(utterances)

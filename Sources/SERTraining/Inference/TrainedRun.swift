@@ -12,49 +12,45 @@ import SERTensor
 /// ``ModelKind`` loads (STRFNet; the wav2vec classifier on log-mel; on frozen wav2vec features, whose
 /// run holds the classifier only, so the configured wav2vec model file must still be there and be the
 /// same model: its fingerprint is checked; on fine-tuned wav2vec, whose weights hold the whole model).
+///
+/// A functionals run (`functionals-svm`, `functionals-logreg`) is loaded the same way: its `model.safetensors`
+/// has one `functionals` member (older functionals runs hold the classifier alone in `best.safetensors` and are
+/// converted on load). A run on precomputed functionals (`--features-csv`) reads them from its table, which
+/// must still be where `config.json` says; it classifies the table's files, not audio.
 public struct TrainedRun {
     public let directory: URL
     public let configuration: TrainingConfiguration
     /// The recogniser: whole-utterance posteriors (with the run's speaker normalisation), recordings in
-    /// windows; nil for a functionals classifier (``functionals``), which is not a network.
-    public let recognizer: EmotionRecognizer?
-    /// The classical classifier of a `functionals-svm` / `functionals-logreg` run (its `best.safetensors`).
-    public let functionals: FunctionalsPredictor?
+    /// windows (a functionals classifier: whole recordings).
+    public let recognizer: EmotionRecognizer
     /// The metadata stored with the weights (`epoch`, `validation_ua`, …; the model file's provenance).
     public let metadata: [String: String]
 
-    /// A network run: its recogniser predicts.
     private init(directory: URL, configuration: TrainingConfiguration, recognizer: EmotionRecognizer,
                  metadata: [String: String]) {
         self.directory = directory
         self.configuration = configuration
         self.recognizer = recognizer
-        self.functionals = nil
         self.metadata = metadata
-        self.predictor = recognizer
-    }
-
-    /// A functionals-classifier run: the classifier predicts.
-    private init(directory: URL, configuration: TrainingConfiguration, functionals: FunctionalsPredictor) {
-        self.directory = directory
-        self.configuration = configuration
-        self.recognizer = nil
-        self.functionals = functionals
-        self.metadata = [:]
-        self.predictor = functionals
     }
 
     public static let configFile = "config.json"
     public static let weightsFile = "best.safetensors"
     public static let modelFile = EmotionModelFile.fileName
 
-    /// The trained module, in evaluation mode: the ``STRFNet``, the ``Wav2VecClassifier`` on log-mel, or for
+    /// The trained network, in evaluation mode: the ``STRFNet``, the ``Wav2VecClassifier`` on log-mel, or for
     /// wav2vec features the ``Wav2VecEmotionModel`` (wav2vec and classifier); nil for a functionals classifier.
-    public var model: Module? { recognizer?.networks.first }
+    public var model: Module? {
+        recognizer.networks.first.flatMap { $0 is FunctionalsClassifierModule ? nil : $0 }
+    }
+    /// The classifier of a functionals run (nil for a network).
+    public var functionalsClassifier: FunctionalsClassifier? {
+        (recognizer.networks.first as? FunctionalsClassifierModule)?.classifier
+    }
     /// Whole-utterance posteriors (and frame timelines for models with segment classifiers).
-    public let predictor: UtterancePredictor
+    public var predictor: UtterancePredictor { recognizer }
     /// Whether the model needs pitch-pulse signals.
-    public var needsPitchPulses: Bool { recognizer?.needsPitchPulses ?? false }
+    public var needsPitchPulses: Bool { recognizer.needsPitchPulses }
 
     /// Loads the run in `directory`.
     /// - Throws: ``ReportingError`` naming the missing or unreadable file, the configuration's own
@@ -75,20 +71,12 @@ public struct TrainedRun {
         }
         let configuration = try TrainingConfiguration.read(from: configURL)
         try configuration.validate()
-        if let settings = configuration.functionals {
-            let classifier = try FunctionalsClassifier.load(from: weightsURL)
-            guard classifier.classes == configuration.classes else {
-                throw ReportingError.unreadableRunFile(file: weightsURL.path, reason: "its classes \(classifier.classes) differ from config.json's \(configuration.classes)")
-            }
-            let provider = try FunctionalsTraining.provider(for: settings, cache: nil)
-            guard provider.names == classifier.featureNames else {
-                throw ReportingError.unreadableRunFile(file: weightsURL.path, reason: "its \(classifier.featureNames.count) feature names differ from the \(provider.names.count) of \(provider.featureSet)")
-            }
-            return TrainedRun(directory: directory, configuration: configuration,
-                              functionals: FunctionalsPredictor(classifier: classifier, provider: provider))
+        // A run on a table of functionals reads its table (SwiftSER's own extractor is the model's default).
+        let table: FunctionalsProvider? = try configuration.functionals.flatMap { settings in
+            settings.features == .table ? try FunctionalsTraining.provider(for: settings, cache: nil) : nil
         }
         if fm.fileExists(atPath: modelURL.path) {
-            let recognizer = try EmotionRecognizer(contentsOf: modelURL)
+            let recognizer = try EmotionRecognizer(contentsOf: modelURL, functionalsProvider: table)
             guard recognizer.classes == configuration.classes else {
                 throw ReportingError.unreadableRunFile(file: modelURL.path, reason: "its classes \(recognizer.classes) are not the run's \(configuration.classes)")
             }
@@ -98,7 +86,7 @@ public struct TrainedRun {
         guard fm.fileExists(atPath: weightsURL.path) else {
             // A cross-validation folder holds one run per fold: name them rather than suggesting a resume.
             let folds = ((try? fm.contentsOfDirectory(atPath: directory.path)) ?? []).filter { name in
-                fm.fileExists(atPath: directory.appendingPathComponent(name).appendingPathComponent(weightsFile).path)
+                [weightsFile, modelFile].contains { fm.fileExists(atPath: directory.appendingPathComponent(name).appendingPathComponent($0).path) }
             }.sorted()
             if !folds.isEmpty {
                 let shown = folds.prefix(4).map { directory.appendingPathComponent($0).path }.joined(separator: ", ")
@@ -106,8 +94,17 @@ public struct TrainedRun {
                                                     hint: "it is a cross-validation folder with \(folds.count) fold run\(folds.count == 1 ? "" : "s"); "
                                                         + "give one of them: \(shown)\(folds.count > 4 ? ", …" : "")")
             }
-            throw ReportingError.missingRunFile(run: directory.path, file: weightsFile,
-                                                hint: "training has not finished an epoch yet (resume the run)")
+            throw ReportingError.missingRunFile(run: directory.path, file: configuration.functionals == nil ? weightsFile : modelFile,
+                                                hint: configuration.functionals == nil ? "training has not finished an epoch yet (resume the run)"
+                                                    : "the functionals classifier was not saved (train the run again)")
+        }
+        if configuration.functionals != nil {
+            // A functionals run written before model files: the classifier alone in best.safetensors.
+            let classifier = try FunctionalsClassifier.load(from: weightsURL)
+            let description = try configuration.modelDescription(functionals: classifier)
+            let recognizer = try EmotionRecognizer(description: description, networks: [FunctionalsClassifierModule(classifier)],
+                                                   source: directory.path, functionalsProvider: table)
+            return TrainedRun(directory: directory, configuration: configuration, recognizer: recognizer, metadata: [:])
         }
         let (network, wav2vec, metadata) = try convert(configuration, weights: weightsURL, run: directory)
         let description = try configuration.modelDescription(wav2vec: wav2vec, provenance: metadata)

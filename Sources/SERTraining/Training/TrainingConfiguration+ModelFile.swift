@@ -7,9 +7,20 @@ extension TrainingConfiguration {
     /// architecture and its whole input pipeline (16 kHz, log-mel settings, channels, per-utterance and
     /// speaker normalisation), with `provenance` (e.g. the epoch and validation UA of the kept weights).
     /// - Parameter wav2vec: the wav2vec model's configuration, for a classifier on wav2vec features.
-    public func modelDescription(wav2vec: Wav2VecConfig? = nil, provenance: [String: String] = [:]) throws -> EmotionModelDescription {
+    /// - Parameter functionals: the trained classifier of a functionals configuration (its member holds the
+    ///   classifier's settings; see ``EmotionModelMember/init(functionals:weight:)``).
+    public func modelDescription(wav2vec: Wav2VecConfig? = nil, functionals classifier: FunctionalsClassifier? = nil,
+                                 provenance: [String: String] = [:]) throws -> EmotionModelDescription {
         let member: EmotionModelMember
-        if let w = wav2vecClassifier {
+        if self.functionals != nil {
+            guard let classifier else {
+                throw TrainingError.invalidConfiguration("a model file of a functionals configuration needs the trained classifier")
+            }
+            guard classifier.classes == classes else {
+                throw TrainingError.invalidConfiguration("the classifier's classes \(classifier.classes) are not the configuration's \(classes)")
+            }
+            member = EmotionModelMember(functionals: classifier)
+        } else if let w = wav2vecClassifier {
             switch w.input {
             case .logMel:
                 member = EmotionModelMember(kind: .wav2vecClassifier,
