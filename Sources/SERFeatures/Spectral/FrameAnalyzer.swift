@@ -8,7 +8,7 @@ final class FrameAnalyzer {
     let config: STFTConfig
     /// Offset of the window's first non-zero sample inside the `fftSize` frame.
     let windowOffset: Int
-    private let window: UnsafeMutablePointer<Float>        // windowLength values
+    let window: UnsafeMutablePointer<Float>                // windowLength values
     private let frame: UnsafeMutablePointer<Float>         // fftSize samples, zero outside the window
     private let bins: UnsafeMutablePointer<Float>          // 2 · binCount interleaved complex
     private let plan: RealFFT

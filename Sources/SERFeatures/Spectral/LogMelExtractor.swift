@@ -152,7 +152,20 @@ final class LogMelWorker {
         var first = frames.lowerBound
         while first < frames.upperBound {
             let count = Swift.min(width, frames.upperBound - first)
-            laneFrames.withMemoryRebound(to: Float.self, capacity: n * width) { samples in
+            // Window start of lane l is start0 + l·hop; when all 16 windows lie inside the signal, sample j
+            // of the 16 frames is a strided gather (no padding logic, no per-frame scratch).
+            let start0 = stft.frameStart(first) + analyzer.windowOffset, hop = stft.hopLength
+            if count == width && start0 >= 0 && start0 + (width - 1) * hop + stft.windowLength <= item.length {
+                let window = analyzer.window, dst = laneFrames + analyzer.windowOffset
+                var src = item.signal + start0
+                for j in 0..<stft.windowLength {
+                    var v = Lanes()
+                    for l in 0..<width { v[l] = src[l &* hop] }
+                    dst[j] = v * Lanes(repeating: window[j])
+                    src += 1
+                }
+            } else {
+                laneFrames.withMemoryRebound(to: Float.self, capacity: n * width) { samples in
                 for l in 0..<width {
                     if l < count {
                         let frame = analyzer.windowedFrame(of: item.signal, length: item.length, frame: first + l)
@@ -160,6 +173,7 @@ final class LogMelWorker {
                     } else {
                         for j in 0..<n { samples[j * width + l] = 0 }
                     }
+                }
                 }
             }
             lanes.power(laneFrames, into: laneSpectrum)
