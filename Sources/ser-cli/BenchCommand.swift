@@ -42,6 +42,9 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .long, help: "Untimed warm-up calls per case.")
     var warmups = 3
 
+    @Flag(name: .long, help: "Also profile the model sections: per-op forward and backward milliseconds per training step (3 extra steps per model, untimed).")
+    var profile = false
+
     @Flag(name: .long, help: "Skip the second run with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset.")
     var noUnsetRun = false
 
@@ -52,13 +55,13 @@ struct BenchCommand: ParsableCommand {
     func validate() throws {
         guard iterations >= 1 else { throw ValidationError("--iterations must be at least 1") }
         guard warmups >= 0 else { throw ValidationError("--warmups must not be negative") }
-        do { _ = try Self.registry.select(only) } catch let e as BenchError {
+        do { _ = try Self.registry().select(only) } catch let e as BenchError {
             throw ValidationError(e.description)
         }
     }
 
     func run() throws {
-        let registry = Self.registry
+        let registry = Self.registry(profileSteps: profile ? 3 : 0)
         if list {
             for s in registry.sections { print("\(s.name.padding(toLength: 14, withPad: " ", startingAt: 0)) \(s.summary)") }
             return
@@ -182,6 +185,7 @@ struct BenchCommand: ParsableCommand {
                 lines.append("")
                 lines.append("\(section.section): \(section.summary)")
                 lines.append(contentsOf: table(section.measurements))
+                if let profile = section.profile { lines.append(contentsOf: profileTable(profile)) }
             }
             lines.append("")
         }
@@ -207,14 +211,44 @@ struct BenchCommand: ParsableCommand {
         let subject = "\(first.subject) \(first.unit)"
         let baseline = first.baselineName.map { "\($0) \(first.unit)" } ?? ""
         var out = ["  " + pad("case", 24) + lpad(subject, 26) + lpad(baseline, 28) + lpad("ratio", 7)
-                   + lpad("median ms", 11) + lpad("max|diff|", 11)]
+                   + lpad("median ms", 11) + lpad("max|diff|", 11) + lpad("faults/call", 13) + lpad("sys %", 7)]
         for m in ms {
             var line = "  " + pad(m.name, 24) + num(m.value, 26)
             line += m.baselineValue.map { num($0, 28) } ?? lpad("-", 28)
             line += m.ratio.map { lpad(String(format: "%.2f", $0), 7) } ?? lpad("-", 7)
             line += lpad(String(format: "%.3f", m.timing.medianSeconds * 1e3), 11)
             line += m.maxAbsDifference.map { lpad(String(format: "%.2g", $0), 11) } ?? lpad("-", 11)
+            line += m.timing.minorFaultsPerCall.map { lpad(String(format: "%.0f", $0), 13) } ?? lpad("-", 13)
+            line += m.timing.systemTimeFraction.map { lpad(String(format: "%.1f", 100 * $0), 7) } ?? lpad("-", 7)
             out.append(line)
+        }
+        return out
+    }
+
+    /// Per-op rows of each profiled case, forward then backward, slowest first; ops under 1% of the
+    /// step are folded into one "other" row.
+    private static func profileTable(_ entries: [BenchProfileEntry]) -> [String] {
+        var out = [String]()
+        var cases = [String]()
+        for e in entries where !cases.contains(e.caseName) { cases.append(e.caseName) }
+        for c in cases {
+            let rows = entries.filter { $0.caseName == c }
+            let total = rows.reduce(0) { $0 + $1.milliseconds }
+            out.append("  profile of \(c): \(String(format: "%.1f", total)) ms per step in recorded ops")
+            out.append("    " + pad("phase", 10) + pad("op", 26) + lpad("ms/step", 10) + lpad("share", 8) + lpad("calls/step", 12))
+            for phase in ["forward", "backward"] {
+                var other = 0.0
+                for r in rows where r.phase == phase {
+                    if r.milliseconds < 0.01 * total { other += r.milliseconds; continue }
+                    out.append("    " + pad(phase, 10) + pad(r.op, 26) + lpad(String(format: "%.1f", r.milliseconds), 10)
+                               + lpad(String(format: "%.1f%%", 100 * r.milliseconds / total), 8)
+                               + lpad(String(format: "%.0f", r.calls), 12))
+                }
+                if other > 0 {
+                    out.append("    " + pad(phase, 10) + pad("(other ops < 1% each)", 26) + lpad(String(format: "%.1f", other), 10)
+                               + lpad(String(format: "%.1f%%", 100 * other / total), 8) + lpad("", 12))
+                }
+            }
         }
         return out
     }

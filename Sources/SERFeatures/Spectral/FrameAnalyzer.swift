@@ -8,7 +8,7 @@ final class FrameAnalyzer {
     let config: STFTConfig
     /// Offset of the window's first non-zero sample inside the `fftSize` frame.
     let windowOffset: Int
-    private let window: UnsafeMutablePointer<Float>        // windowLength values
+    let window: UnsafeMutablePointer<Float>                // windowLength values
     private let frame: UnsafeMutablePointer<Float>         // fftSize samples, zero outside the window
     private let bins: UnsafeMutablePointer<Float>          // 2 · binCount interleaved complex
     private let plan: RealFFT
@@ -46,19 +46,7 @@ final class FrameAnalyzer {
     /// Writes `|X_t[k]|^power` for `k` in `0..<binCount` of frame `t` of `signal` (`length` samples) to `out`.
     @inline(__always)
     func spectrum(of signal: UnsafePointer<Float>, length: Int, frame t: Int, into out: UnsafeMutablePointer<Float>) {
-        let n = config.windowLength
-        let start = config.frameStart(t) + windowOffset
-        let dst = frame + windowOffset
-        if start >= 0 && start + n <= length {
-            let src = signal + start
-            for j in 0..<n { dst[j] = src[j] * window[j] }
-        } else {
-            let padding = config.padding
-            for j in 0..<n {
-                if let i = padding.sourceIndex(start + j, length: length) { dst[j] = signal[i] * window[j] } else { dst[j] = 0 }
-            }
-        }
-        plan.forward(frame, bins)
+        plan.forward(windowedFrame(of: signal, length: length, frame: t), bins)
         let count = config.binCount
         if config.power == 2 {
             for k in 0..<count {
@@ -71,5 +59,24 @@ final class FrameAnalyzer {
                 out[k] = (re * re + im * im).squareRoot()
             }
         }
+    }
+
+    /// Frame `t` of `signal` (`length` samples), windowed and zero-padded to `fftSize` samples (padding
+    /// outside the signal as ``STFTConfig/padding`` says). The pointer is valid until the next call.
+    @inline(__always)
+    func windowedFrame(of signal: UnsafePointer<Float>, length: Int, frame t: Int) -> UnsafePointer<Float> {
+        let n = config.windowLength
+        let start = config.frameStart(t) + windowOffset
+        let dst = frame + windowOffset
+        if start >= 0 && start + n <= length {
+            let src = signal + start
+            for j in 0..<n { dst[j] = src[j] * window[j] }
+        } else {
+            let padding = config.padding
+            for j in 0..<n {
+                if let i = padding.sourceIndex(start + j, length: length) { dst[j] = signal[i] * window[j] } else { dst[j] = 0 }
+            }
+        }
+        return UnsafePointer(frame)
     }
 }

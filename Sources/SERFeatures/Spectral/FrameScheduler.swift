@@ -24,10 +24,22 @@ enum FrameScheduler {
     static let chunksPerWorker = 8
     static let minimumFramesPerChunk = 64
 
+    /// Calls `body(worker, item, t, row)` for every frame `t` of every item, `row` being frame `t`'s output row.
     static func run<Worker>(_ items: [FrameItem], rowStride: Int, costPerFrame: Int,
                             makeWorker: () throws -> Worker,
                             release: (Worker) -> Void,
                             body: (Worker, FrameItem, Int, UnsafeMutablePointer<Float>) -> Void) throws {
+        try runSpans(items, costPerFrame: costPerFrame, makeWorker: makeWorker, release: release) { worker, item, frames in
+            for t in frames { body(worker, item, t, item.output + t * rowStride) }
+        }
+    }
+
+    /// Calls `body(worker, item, frames)` on consecutive spans of frames of one item (a chunk's share of it),
+    /// for kernels that work on several frames at once.
+    static func runSpans<Worker>(_ items: [FrameItem], costPerFrame: Int,
+                                 makeWorker: () throws -> Worker,
+                                 release: (Worker) -> Void,
+                                 body: (Worker, FrameItem, Range<Int>) -> Void) throws {
         var offsets = [Int](repeating: 0, count: items.count + 1)
         for (i, item) in items.enumerated() { offsets[i + 1] = offsets[i] + item.frames }
         let total = offsets[items.count]
@@ -56,7 +68,7 @@ enum FrameScheduler {
                 let it = items[item]
                 let t = g - offsets[item]
                 let end = min(range.upperBound, offsets[item + 1])
-                for tt in t..<(t + end - g) { body(worker, it, tt, it.output + tt * rowStride) }
+                body(worker, it, t..<(t + end - g))
                 g = end
             }
         }

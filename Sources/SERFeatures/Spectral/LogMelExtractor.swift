@@ -3,8 +3,9 @@ import SERTensor
 
 /// Log-mel spectrogram extractor: samples → `[frames, bands]`, batches → `[batch, frames, bands]` plus a mask.
 ///
-/// Each frame is windowed, transformed (KissFFT), squared, projected on the sparse mel filterbank and logged in
-/// one pass with no intermediate spectrogram; frames of all items run in parallel. An optional frequency-warp α
+/// Each frame is windowed, transformed, squared, projected on the sparse mel filterbank and logged in one pass
+/// with no intermediate spectrogram; frames of all items run in parallel. Power-of-two FFT sizes transform 16
+/// frames per vector operation (``LanePowerSpectrum``); other sizes use KissFFT one frame at a time. An optional frequency-warp α
 /// (paper Eq. 1, see ``FrequencyWarp``) rebuilds the filterbank on warped band edges; α = 0 is the plain
 /// filterbank. Output is float32 with no autograd (fixed features).
 public final class LogMelExtractor: @unchecked Sendable {
@@ -86,31 +87,105 @@ public final class LogMelExtractor: @unchecked Sendable {
                     FrameItem(signal: src.baseAddress! + b * samples, length: lens[b], frames: counts[b],
                               output: dst.baseAddress! + b * frames * bands, index: b)
                 }
-                try FrameScheduler.run(items, rowStride: bands, costPerFrame: 8 * stft.fftSize,
-                                       makeWorker: { try LogMelWorker(stft: stft, windowValues: window) },
-                                       release: { $0.analyzer.release() },
-                                       body: { worker, item, t, row in
-                                           worker.analyzer.spectrum(of: item.signal, length: item.length, frame: t,
-                                                                    into: worker.spectrum)
-                                           banks[bankOfItem[item.index]].apply(worker.spectrum, into: row)
-                                           for i in 0..<bands { row[i] = log(row[i] + floor) }
-                                       })
+                try FrameScheduler.runSpans(items, costPerFrame: 8 * stft.fftSize,
+                                            makeWorker: { try LogMelWorker(stft: stft, windowValues: window, bands: bands) },
+                                            release: { $0.analyzer.release() },
+                                            body: { worker, item, frames in
+                                                worker.logMel(item, frames: frames, bank: banks[bankOfItem[item.index]],
+                                                              floor: floor)
+                                            })
             }
         }
         return SpectralBatch(features: out, mask: SignalBatch.mask(frameCounts: counts, frames: frames), frameCounts: counts)
     }
 }
 
-/// Per-chunk state of the log-mel kernel: an STFT frame analyzer and one spectrum row of scratch.
+/// Per-chunk state of the log-mel kernel: an STFT frame analyzer, and either 16-lane transforms
+/// (``LanePowerSpectrum``, for power-of-two FFT sizes: 16 frames per vector operation) or one spectrum row
+/// of scratch for KissFFT one frame at a time.
 final class LogMelWorker {
+    typealias Lanes = LanePowerSpectrum.Lanes
     let analyzer: FrameAnalyzer
-    let spectrum: UnsafeMutablePointer<Float>
+    private let stft: STFTConfig
+    private let bands: Int
+    private let spectrum: UnsafeMutablePointer<Float>
+    private let lanes: LanePowerSpectrum?
+    private let laneFrames: UnsafeMutablePointer<Lanes>      // fftSize vectors: sample j of 16 frames
+    private let laneSpectrum: UnsafeMutablePointer<Lanes>    // binCount vectors
+    private let laneMel: UnsafeMutablePointer<Lanes>         // bands vectors
 
-    init(stft: STFTConfig, windowValues: [Float]) throws {
+    init(stft: STFTConfig, windowValues: [Float], bands: Int) throws {
         analyzer = try FrameAnalyzer(config: stft, windowValues: windowValues)
+        self.stft = stft
+        self.bands = bands
         spectrum = .allocate(capacity: stft.binCount)
         spectrum.initialize(repeating: 0, count: stft.binCount)
+        lanes = LanePowerSpectrum(size: stft.fftSize)
+        let laneCount = lanes == nil ? 0 : 1
+        laneFrames = .allocate(capacity: laneCount * stft.fftSize)
+        laneFrames.initialize(repeating: .zero, count: laneCount * stft.fftSize)
+        laneSpectrum = .allocate(capacity: laneCount * stft.binCount)
+        laneSpectrum.initialize(repeating: .zero, count: laneCount * stft.binCount)
+        laneMel = .allocate(capacity: laneCount * bands)
+        laneMel.initialize(repeating: .zero, count: laneCount * bands)
     }
 
-    deinit { spectrum.deallocate() }
+    deinit {
+        spectrum.deallocate()
+        laneFrames.deallocate()
+        laneSpectrum.deallocate()
+        laneMel.deallocate()
+    }
+
+    /// Writes `log(mel + floor)` of `frames` of `item` to their output rows (`bands` floats each).
+    func logMel(_ item: FrameItem, frames: Range<Int>, bank: MelFilterbank, floor: Float) {
+        guard let lanes else {
+            for t in frames {
+                let row = item.output + t * bands
+                analyzer.spectrum(of: item.signal, length: item.length, frame: t, into: spectrum)
+                bank.apply(spectrum, into: row)
+                for i in 0..<bands { row[i] = log(row[i] + floor) }
+            }
+            return
+        }
+        let n = stft.fftSize, width = LanePowerSpectrum.laneCount
+        var first = frames.lowerBound
+        while first < frames.upperBound {
+            let count = Swift.min(width, frames.upperBound - first)
+            // Window start of lane l is start0 + l·hop; when all 16 windows lie inside the signal, sample j
+            // of the 16 frames is a strided gather (no padding logic, no per-frame scratch).
+            let start0 = stft.frameStart(first) + analyzer.windowOffset, hop = stft.hopLength
+            if count == width && start0 >= 0 && start0 + (width - 1) * hop + stft.windowLength <= item.length {
+                let window = analyzer.window, dst = laneFrames + analyzer.windowOffset
+                var src = item.signal + start0
+                for j in 0..<stft.windowLength {
+                    var v = Lanes()
+                    for l in 0..<width { v[l] = src[l &* hop] }
+                    dst[j] = v * Lanes(repeating: window[j])
+                    src += 1
+                }
+            } else {
+                laneFrames.withMemoryRebound(to: Float.self, capacity: n * width) { samples in
+                for l in 0..<width {
+                    if l < count {
+                        let frame = analyzer.windowedFrame(of: item.signal, length: item.length, frame: first + l)
+                        for j in 0..<n { samples[j * width + l] = frame[j] }
+                    } else {
+                        for j in 0..<n { samples[j * width + l] = 0 }
+                    }
+                }
+                }
+            }
+            lanes.power(laneFrames, into: laneSpectrum)
+            if stft.power != 2 {
+                for k in 0..<stft.binCount { laneSpectrum[k] = laneSpectrum[k].squareRoot() }
+            }
+            bank.apply(lanes: laneSpectrum, into: laneMel)
+            for l in 0..<count {
+                let row = item.output + (first + l) * bands
+                for i in 0..<bands { row[i] = log(laneMel[i][l] + floor) }
+            }
+            first += count
+        }
+    }
 }

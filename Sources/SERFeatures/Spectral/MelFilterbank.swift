@@ -92,6 +92,21 @@ public struct MelFilterbank: Sendable {
         }
     }
 
+    /// ``apply(_:into:)`` for 16 frames at once, one per lane (`spectrum`: `binCount` vectors; `out`:
+    /// `bandCount` vectors); each lane is summed in the same order as the one-frame form.
+    @inline(__always)
+    func apply(lanes spectrum: UnsafePointer<SIMD16<Float>>, into out: UnsafeMutablePointer<SIMD16<Float>>) {
+        values.withUnsafeBufferPointer { v in
+            for i in 0..<bandCount {
+                let lo = valueOffsets[i], hi = valueOffsets[i + 1]
+                let s = spectrum + firstBin[i] - lo
+                var acc = SIMD16<Float>.zero
+                for j in lo..<hi { acc += SIMD16<Float>(repeating: v[j]) * s[j] }
+                out[i] = acc
+            }
+        }
+    }
+
     /// Applies the filterbank to a spectrogram `[frames, bins]` or `[batch, frames, bins]`, giving
     /// `[…, bandCount]` (no autograd; float32).
     public func apply(to spectrogram: Tensor) throws -> Tensor {

@@ -31,6 +31,7 @@ extension Tensor {
     static func record(_ out: Tensor, _ name: @autoclosure () -> String, _ inputs: [Tensor],
                        _ rule: @escaping (Tensor) -> [Tensor?]) -> Tensor {
         guard GradMode.isEnabled, inputs.contains(where: { $0.requiresGrad }) else { return out }
+        if AutogradProfiler.isEnabled { AutogradProfiler.recordForward(name()) }
         out.requiresGrad = true
         out.gradFn = GradNode(name: name(), inputs: inputs, backward: rule)
         return out
@@ -77,7 +78,7 @@ extension Tensor {
                 guard let rule = node.backward else { continue }
                 let started = AutogradProfiler.isEnabled ? AutogradProfiler.now() : 0
                 let inputGrads = rule(g)
-                if AutogradProfiler.isEnabled { AutogradProfiler.record(node.name, seconds: AutogradProfiler.now() - started) }
+                if AutogradProfiler.isEnabled { AutogradProfiler.record(.backward, node.name, seconds: AutogradProfiler.now() - started) }
                 precondition(inputGrads.count == node.inputs.count,
                              "autograd: \(node.name) returned \(inputGrads.count) gradients for \(node.inputs.count) inputs")
                 for (inp, gi) in zip(node.inputs, inputGrads) {
@@ -85,7 +86,13 @@ extension Tensor {
                     precondition(gi.shape == inp.shape,
                                  "autograd: \(node.name) gave gradient of shape \(gi.shape) for input \(inp.shape)")
                     let id = ObjectIdentifier(inp)
-                    grads[id] = grads[id].map { $0 + gi } ?? gi
+                    if let earlier = grads[id] {
+                        let started = AutogradProfiler.isEnabled ? AutogradProfiler.now() : 0
+                        grads[id] = earlier + gi
+                        if AutogradProfiler.isEnabled { AutogradProfiler.record(.backward, "accumulate", seconds: AutogradProfiler.now() - started) }
+                    } else {
+                        grads[id] = gi
+                    }
                 }
             }
         }

@@ -54,11 +54,44 @@ package struct BenchSectionResult: Codable, Sendable, Equatable {
     /// One-line description of what the section measures.
     package var summary: String
     package var measurements: [BenchMeasurement]
+    /// Per-op costs of the section's cases (``AutogradProfiler``), when it was asked to profile.
+    package var profile: [BenchProfileEntry]?
 
-    package init(section: String, summary: String, measurements: [BenchMeasurement]) {
+    package init(section: String, summary: String, measurements: [BenchMeasurement], profile: [BenchProfileEntry]? = nil) {
         self.section = section
         self.summary = summary
         self.measurements = measurements
+        self.profile = profile
+    }
+}
+
+/// One op's share of a benchmarked case: forward or backward, milliseconds and calls per call of the case.
+package struct BenchProfileEntry: Codable, Sendable, Equatable {
+    /// The measured case (a ``BenchMeasurement/name``).
+    package var caseName: String
+    /// `"forward"` or `"backward"`.
+    package var phase: String
+    /// Op name as recorded on the autograd tape (e.g. `"conv2d"`).
+    package var op: String
+    /// Milliseconds per call of the case.
+    package var milliseconds: Double
+    /// Op calls per call of the case.
+    package var calls: Double
+
+    package init(caseName: String, phase: String, op: String, milliseconds: Double, calls: Double) {
+        self.caseName = caseName
+        self.phase = phase
+        self.op = op
+        self.milliseconds = milliseconds
+        self.calls = calls
+    }
+
+    /// The profiler's accumulated entries for `calls` calls of `caseName`, as per-call figures.
+    package static func entries(caseName: String, calls: Int) -> [BenchProfileEntry] {
+        AutogradProfiler.report().map {
+            BenchProfileEntry(caseName: caseName, phase: $0.phase.rawValue, op: $0.name,
+                              milliseconds: $0.seconds * 1e3 / Double(calls), calls: Double($0.calls) / Double(calls))
+        }
     }
 }
 

@@ -16,6 +16,10 @@ package struct BenchTiming: Codable, Sendable, Equatable {
     package var iterations: Int
     /// Number of untimed warm-up calls made first.
     package var warmups: Int
+    /// Minor page faults per timed call (all threads); nil where not measured.
+    package var minorFaultsPerCall: Double?
+    /// System CPU time as a fraction of all CPU time over the timed calls; nil where not measured.
+    package var systemTimeFraction: Double?
 
     package init(medianSeconds: Double, minSeconds: Double, maxSeconds: Double, iterations: Int, warmups: Int) {
         self.medianSeconds = medianSeconds
@@ -63,17 +67,23 @@ package struct BenchmarkTimer: Sendable, Codable, Equatable {
         return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
     }
 
-    /// Runs `body` `warmups + iterations` times and summarises the timed calls.
+    /// Runs `body` `warmups + iterations` times and summarises the timed calls, with their page
+    /// faults and system-time share (``ResourceUsage``).
     package func measure(_ body: () -> Void) -> BenchTiming {
         for _ in 0..<warmups { body() }
         var samples = [Double]()
         samples.reserveCapacity(iterations)
+        let usage0 = ResourceUsage.now()
         for _ in 0..<iterations {
             let t0 = BenchmarkTimer.now()
             body()
             samples.append(BenchmarkTimer.now() - t0)
         }
-        return BenchTiming(samples: samples, warmups: warmups)
+        let usage = ResourceUsage.now().since(usage0)
+        var timing = BenchTiming(samples: samples, warmups: warmups)
+        timing.minorFaultsPerCall = Double(usage.minorFaults) / Double(iterations)
+        timing.systemTimeFraction = usage.systemFraction
+        return timing
     }
 
     /// Times `subject` and `baseline` with their iterations interleaved (subject, baseline, subject, …),

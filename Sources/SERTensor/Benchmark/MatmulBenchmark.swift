@@ -5,8 +5,10 @@ import CBLAS
 /// Each case multiplies float32 `A` `[batch, M, K]` by `B` `[batch, K, N]` (`[batch, N, K]` with
 /// `transposeB`); a batch of 1 uses plain 2-D tensors. Throughput counts `2·M·N·K·batch` FLOP per call.
 /// The baseline calls `cblas_sgemm` directly (once per batch element) into a preallocated output,
-/// so the ratio measures everything `Tensor.matmul` adds: output allocation, shape logic and the
-/// autograd bookkeeping (none here, as the inputs do not require gradients).
+/// with OpenBLAS's own threads (one per core), so the ratio measures everything `Tensor.matmul` adds
+/// (output allocation, shape logic, autograd bookkeeping: none here, as the inputs do not require
+/// gradients) and what SwiftSER's panel split (``GEMMThreading``) gains or loses against OpenBLAS's
+/// threading.
 package struct MatmulBenchmark: BenchSection {
     /// One GEMM shape.
     package struct Case: Sendable, Equatable {
@@ -67,6 +69,9 @@ package struct MatmulBenchmark: BenchSection {
         let pa = a.storage.pointer(Float.self), pb = b.storage.pointer(Float.self)
         let ldb = c.transposeB ? c.k : c.n
         func raw() {
+            let swiftserThreading = GEMMThreading.current == .swiftser
+            if swiftserThreading { openblas_set_num_threads(Int32(Parallel.workerCount)) }
+            defer { if swiftserThreading { openblas_set_num_threads(1) } }
             for i in 0..<c.batch {
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, c.transposeB ? CblasTrans : CblasNoTrans,
                             Int32(c.m), Int32(c.n), Int32(c.k), 1, pa + i * c.m * c.k, Int32(c.k),

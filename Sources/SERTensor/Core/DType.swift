@@ -28,7 +28,8 @@ where Self.RawSignificand: FixedWidthInteger {
     /// The ``DType`` tag of this scalar type.
     static var dtype: DType { get }
 
-    /// Row-major GEMM: `C = alpha * op(A) * op(B) + beta * C` through `cblas_sgemm` / `cblas_dgemm`.
+    /// Row-major GEMM: `C = alpha * op(A) * op(B) + beta * C` through `cblas_sgemm` / `cblas_dgemm`,
+    /// split across the worker pool as ``GEMMThreading`` says.
     static func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Self,
                      a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
                      beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
@@ -41,8 +42,11 @@ extension Float: TensorScalar {
     public static func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float,
                             a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                             beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
-        cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+        GEMMThreading.run(m: m, n: n, k: k) { i0, mi, j0, nj in
+            cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                        Int32(mi), Int32(nj), Int32(k), alpha, a + (transA ? i0 : i0 * lda), Int32(lda),
+                        b + (transB ? j0 * ldb : j0), Int32(ldb), beta, c + i0 * ldc + j0, Int32(ldc))
+        }
     }
 }
 
@@ -53,7 +57,10 @@ extension Double: TensorScalar {
     public static func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Double,
                             a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int,
                             beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int) {
-        cblas_dgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+        GEMMThreading.run(m: m, n: n, k: k) { i0, mi, j0, nj in
+            cblas_dgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                        Int32(mi), Int32(nj), Int32(k), alpha, a + (transA ? i0 : i0 * lda), Int32(lda),
+                        b + (transB ? j0 * ldb : j0), Int32(ldb), beta, c + i0 * ldc + j0, Int32(ldc))
+        }
     }
 }

@@ -9,7 +9,16 @@ import Foundation
 /// are released. Size classes are quarter-octave steps, so at most 25% of a buffer is slack.
 enum StoragePool {
     static let minimumBytes = 1 << 16
-    static let capacityBytes = 1 << 30
+    /// The most the pool keeps: a quarter of physical memory, at most 16 GiB, or `SWIFTSER_POOL_BYTES`
+    /// when set. A training step of the paper's STRFNet at batch 64 frees several GiB of activations
+    /// and gradients that the next step needs again; a smaller pool would send them back to the
+    /// kernel and the next step would fault every page in again.
+    static let capacityBytes: Int = {
+        if let text = ProcessInfo.processInfo.environment["SWIFTSER_POOL_BYTES"], let bytes = Int(text), bytes >= 0 {
+            return bytes
+        }
+        return Swift.min(Int(ProcessInfo.processInfo.physicalMemory / 4), 16 << 30)
+    }()
 
     private static let lock = NSLock()
     nonisolated(unsafe) private static var free: [Int: [UnsafeMutableRawPointer]] = [:]
@@ -50,6 +59,16 @@ enum StoragePool {
             lock.unlock()
         }
         pointer.deallocate()
+    }
+
+    /// Calls `body` with an uninitialised scratch buffer of `count` elements taken from the pool and
+    /// returns it afterwards: kernels' workspaces (im2col columns, GEMM outputs, recurrent scratch) are
+    /// then reused from step to step instead of being mapped and first-touched again.
+    static func withWorkspace<T, R>(_: T.Type, count: Int, _ body: (UnsafeMutablePointer<T>) throws -> R) rethrows -> R {
+        let bytes = Swift.max(count, 1) * MemoryLayout<T>.stride
+        let raw = allocate(bytes: bytes)
+        defer { release(raw, bytes: bytes) }
+        return try body(raw.bindMemory(to: T.self, capacity: Swift.max(count, 1)))
     }
 
     /// Returns every cached buffer to the system.

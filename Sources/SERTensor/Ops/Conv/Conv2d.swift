@@ -33,7 +33,7 @@ extension Tensor {
         }
         var inputs = [input, weight]
         if let bias { inputs.append(bias) }
-        return record(out, "conv2d", inputs) { dy in
+        return record(out, "conv2d \(g.inChannels)->\(g.outChannels) \(g.kernelH)x\(g.kernelW)/\(g.strideH),\(g.strideW)", inputs) { dy in
             var grads: [Tensor?]
             switch dy.dtype {
             case .float32: grads = conv2dBackward(g, input, weight, dy, Float.self)
@@ -51,9 +51,8 @@ extension Tensor {
         let rows = g.colRows, p = g.colCols, cout = g.outChannels
         let imageSize = g.inChannels * g.height * g.width, outSize = cout * p
         let chunk = g.chunkSize(elementSize: MemoryLayout<T>.stride)
-        let cols = UnsafeMutablePointer<T>.allocate(capacity: rows * chunk * p)
-        let y = UnsafeMutablePointer<T>.allocate(capacity: cout * chunk * p)
-        defer { cols.deallocate(); y.deallocate() }
+        StoragePool.withWorkspace(T.self, count: rows * chunk * p) { cols in
+        StoragePool.withWorkspace(T.self, count: cout * chunk * p) { y in
         var n0 = 0
         while n0 < g.batch {
             let nb = Swift.min(chunk, g.batch - n0), ld = nb * p
@@ -72,6 +71,8 @@ extension Tensor {
             }
             n0 += nb
         }
+        }
+        }
     }
 
     private static func conv2dBackward<T: TensorScalar>(_ g: ConvGeometry, _ x: Tensor, _ w: Tensor, _ dy: Tensor,
@@ -83,9 +84,8 @@ extension Tensor {
         let dw: Tensor? = w.requiresGrad ? Tensor.zeros(w.shape, dtype: w.dtype) : nil
         if dx == nil && dw == nil { return [nil, nil] }
         let chunk = g.chunkSize(elementSize: MemoryLayout<T>.stride)
-        let cols = UnsafeMutablePointer<T>.allocate(capacity: rows * chunk * p)
-        let dy2 = UnsafeMutablePointer<T>.allocate(capacity: cout * chunk * p)
-        defer { cols.deallocate(); dy2.deallocate() }
+        StoragePool.withWorkspace(T.self, count: rows * chunk * p) { cols in
+        StoragePool.withWorkspace(T.self, count: cout * chunk * p) { dy2 in
         var n0 = 0
         while n0 < g.batch {
             let nb = Swift.min(chunk, g.batch - n0), ld = nb * p
@@ -110,6 +110,8 @@ extension Tensor {
                 }
             }
             n0 += nb
+        }
+        }
         }
         return [dx, dw]
     }

@@ -33,6 +33,19 @@ struct ConvGeometry {
         }
     }
 
+    /// The output positions `xo` in `0..<count` whose source `first + xo·step` lies inside `0..<size`
+    /// (a contiguous range, empty when none does); positions before it read the left padding, after
+    /// it the right padding.
+    @inline(__always)
+    static func insideRange(first: Int, step: Int, count: Int, size: Int) -> Range<Int> {
+        // first + xo·step ≥ 0  ⇔  xo ≥ ⌈−first / step⌉;   first + xo·step ≤ size − 1  ⇔  xo ≤ ⌊(size − 1 − first) / step⌋
+        let lo = first >= 0 ? 0 : (-first + step - 1) / step
+        let last = size - 1 - first
+        let hi = last < 0 ? 0 : last / step + 1
+        let l = Swift.min(lo, count), h = Swift.min(Swift.max(hi, l), count)
+        return l..<h
+    }
+
     /// Unfolds one image `x` `[inChannels, height, width]` into `cols` `[colRows, colCols]`, whose
     /// rows are `ld` elements apart (`ld ≥ colCols`, so several images can sit side by side).
     @inline(__always)
@@ -49,13 +62,20 @@ struct ConvGeometry {
                         if sy < 0 { dst.update(repeating: 0, count: ow); continue }
                         let src = plane + sy * width
                         let x0 = -padLeft + kw * dilationW
-                        if strideW == 1 && x0 >= 0 && x0 + ow <= width {
-                            dst.update(from: src + x0, count: ow)
+                        let inside = ConvGeometry.insideRange(first: x0, step: strideW, count: ow, size: width)
+                        if inside.lowerBound > 0 {
+                            let edge: T = mode == .zeros ? 0 : src[0]
+                            dst.update(repeating: edge, count: inside.lowerBound)
+                        }
+                        if strideW == 1 {
+                            (dst + inside.lowerBound).update(from: src + x0 + inside.lowerBound, count: inside.count)
                         } else {
-                            for xo in 0..<ow {
-                                let sx = ConvGeometry.source(xo * strideW + x0, size: width, mode: mode)
-                                dst[xo] = sx < 0 ? 0 : src[sx]
-                            }
+                            var from = src + (x0 &+ inside.lowerBound &* strideW)
+                            for xo in inside { dst[xo] = from.pointee; from += strideW }
+                        }
+                        if inside.upperBound < ow {
+                            let edge: T = mode == .zeros ? 0 : src[width - 1]
+                            (dst + inside.upperBound).update(repeating: edge, count: ow - inside.upperBound)
                         }
                     }
                 }
@@ -79,13 +99,17 @@ struct ConvGeometry {
                         let src = row + y * ow
                         let dst = plane + sy * width
                         let x0 = -padLeft + kw * dilationW
-                        if strideW == 1 && x0 >= 0 && x0 + ow <= width {
-                            for xo in 0..<ow { dst[x0 + xo] += src[xo] }
+                        let inside = ConvGeometry.insideRange(first: x0, step: strideW, count: ow, size: width)
+                        if strideW == 1 {
+                            let d = dst + x0, from = src
+                            for xo in inside { d[xo] += from[xo] }
                         } else {
-                            for xo in 0..<ow {
-                                let sx = ConvGeometry.source(xo * strideW + x0, size: width, mode: mode)
-                                if sx >= 0 { dst[sx] += src[xo] }
-                            }
+                            var to = dst + (x0 &+ inside.lowerBound &* strideW)
+                            for xo in inside { to.pointee += src[xo]; to += strideW }
+                        }
+                        if mode == .replicate {
+                            for xo in 0..<inside.lowerBound { dst[0] += src[xo] }
+                            for xo in inside.upperBound..<ow { dst[width - 1] += src[xo] }
                         }
                     }
                 }
