@@ -6,6 +6,9 @@ import XCTest
 /// than the matrices (sub-matrix views).
 final class GEMMThreadingTests: XCTestCase {
     func testSplitProductsMatchAFloat64Reference() {
+        let saved = GEMMThreading.mode
+        GEMMThreading.mode = .swiftser
+        defer { GEMMThreading.mode = saved }
         var rng = RandomGenerator(seed: 7)
         // (m, n, k): rows split (m ≥ n), columns split (n > m), and an odd size with ragged panels.
         let shapes = [(300, 200, 40), (70, 400, 64), (257, 131, 33)]

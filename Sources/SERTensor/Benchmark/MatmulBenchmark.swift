@@ -7,8 +7,8 @@ import CBLAS
 /// The baseline calls `cblas_sgemm` directly (once per batch element) into a preallocated output,
 /// with OpenBLAS's own threads (one per core), so the ratio measures everything `Tensor.matmul` adds
 /// (output allocation, shape logic, autograd bookkeeping: none here, as the inputs do not require
-/// gradients) and what SwiftSER's panel split (``GEMMThreading``) gains or loses against OpenBLAS's
-/// threading.
+/// gradients) and, under `SWIFTSER_GEMM_THREADS=swiftser`, what the panel split (``GEMMThreading``)
+/// gains or loses against OpenBLAS's threading.
 package struct MatmulBenchmark: BenchSection {
     /// One GEMM shape.
     package struct Case: Sendable, Equatable {
@@ -69,7 +69,7 @@ package struct MatmulBenchmark: BenchSection {
         let pa = a.storage.pointer(Float.self), pb = b.storage.pointer(Float.self)
         let ldb = c.transposeB ? c.k : c.n
         func raw() {
-            let swiftserThreading = GEMMThreading.current == .swiftser
+            let swiftserThreading = GEMMThreading.mode == .swiftser
             if swiftserThreading { openblas_set_num_threads(Int32(Parallel.workerCount)) }
             defer { if swiftserThreading { openblas_set_num_threads(1) } }
             for i in 0..<c.batch {

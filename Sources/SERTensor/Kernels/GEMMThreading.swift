@@ -2,27 +2,42 @@ import CBLAS
 import Dispatch
 import Foundation
 
-/// Who runs a GEMM on several cores: SwiftSER's own worker pool (the default) or OpenBLAS's threads.
+/// Who runs a GEMM on several cores: OpenBLAS's own threads (the default) or SwiftSER's worker pool.
 ///
 /// OpenBLAS keeps its own threads, which spin (`sched_yield`) for a while after every multithreaded
-/// call. Between GEMMs, SwiftSER's elementwise and im2col loops run on the ``Parallel`` workers, so
-/// with both pools there are twice as many busy threads as cores and the spinning threads take CPU
-/// from the workers (a profile of STRFNet training showed about a fifth of all CPU time in
-/// `sched_yield`). With `.swiftser`, OpenBLAS is set to one thread and a large product is split into
-/// one panel per worker (rows of `C` when `m` is the larger side, columns otherwise), each panel one
-/// single-threaded `cblas_?gemm` call: one pool, no spinning.
+/// call; between GEMMs, SwiftSER's elementwise and im2col loops run on the ``Parallel`` workers, so the
+/// spinning threads take CPU from them (8–27 % of a training step's CPU time is kernel time). With
+/// `.swiftser`, OpenBLAS is set to one thread and a large product is split into one panel per worker
+/// (rows of `C` when `m` is the larger side, columns otherwise), each panel one single-threaded
+/// `cblas_?gemm` call: one pool, no spinning (kernel time 1–4 %).
 ///
-/// Chosen once per process from `SWIFTSER_GEMM_THREADS` (`swiftser` (default) or `openblas`).
+/// Measured on 2 cores (Docs/Performance.md), `.swiftser` is about 10 % faster on the small STRFNet of
+/// the demo and EmoDB runs, even on the paper-size STRFNet, and 5–40 % slower on the wav2vec classifier,
+/// whose large LSTM and convolution products OpenBLAS's own threading runs better. So `.openblas` is
+/// the default. Chosen once per process from `SWIFTSER_GEMM_THREADS` (`openblas` or `swiftser`); tests
+/// may set ``mode``.
 public enum GEMMThreading: String, Sendable {
     case swiftser
     case openblas
 
-    /// The mode of this process (the first use also configures OpenBLAS's thread count).
-    public static let current: GEMMThreading = {
-        let mode = ProcessInfo.processInfo.environment["SWIFTSER_GEMM_THREADS"].flatMap(GEMMThreading.init(rawValue:)) ?? .swiftser
+    nonisolated(unsafe) private static var selected: GEMMThreading = {
+        _ = openBLASThreads                                   // read before any change
+        let mode = ProcessInfo.processInfo.environment["SWIFTSER_GEMM_THREADS"].flatMap(GEMMThreading.init(rawValue:)) ?? .openblas
         if mode == .swiftser { openblas_set_num_threads(1) }
         return mode
     }()
+    /// OpenBLAS's thread count at start-up.
+    private static let openBLASThreads = Int32(openblas_get_num_threads())
+
+    /// The mode in effect. Setting it also sets OpenBLAS's thread count (1 under `.swiftser`, its
+    /// start-up count otherwise); set it only while no GEMM is running.
+    public static var mode: GEMMThreading {
+        get { selected }
+        set {
+            selected = newValue
+            openblas_set_num_threads(newValue == .swiftser ? 1 : openBLASThreads)
+        }
+    }
 
     /// Products below this many multiply-adds run as one call on the calling thread.
     public static let minimumSplitWork = 1 << 20
@@ -33,7 +48,7 @@ public enum GEMMThreading: String, Sendable {
     @inline(__always)
     static func run(m: Int, n: Int, k: Int, _ call: (Int, Int, Int, Int) -> Void) {
         let workers = Parallel.workerCount
-        guard current == .swiftser, workers > 1, m * n * k >= minimumSplitWork, max(m, n) >= 2 * workers else {
+        guard mode == .swiftser, workers > 1, m * n * k >= minimumSplitWork, max(m, n) >= 2 * workers else {
             call(0, m, 0, n)
             return
         }
