@@ -27,28 +27,50 @@ final class LanePowerSpectrum {
     var binCount: Int { size / 2 + 1 }
 
     private let half: Int
-    private let bitReversed: [Int]
-    /// `e^{−2πik/half}` for `k < half/2`: the complex FFT's twiddles.
-    private let twiddleRe: [Float], twiddleIm: [Float]
-    /// `e^{−2πik/size}` for `k ≤ half`: the real-packing twiddles.
-    private let packRe: [Float], packIm: [Float]
+    private let tables: Tables
     private let re: UnsafeMutablePointer<Lanes>, im: UnsafeMutablePointer<Lanes>
+
+    /// The bit-reversal permutation and twiddles of one size: computed once per process and shared by
+    /// every instance (a log-mel call builds one instance per parallel chunk).
+    final class Tables: Sendable {
+        let bitReversed: [Int]
+        /// `e^{−2πik/half}` for `k < half/2`: the complex FFT's twiddles.
+        let twiddleRe: [Float], twiddleIm: [Float]
+        /// `e^{−2πik/size}` for `k ≤ half`: the real-packing twiddles.
+        let packRe: [Float], packIm: [Float]
+
+        init(size: Int) {
+            let half = size / 2, bits = half.trailingZeroBitCount
+            bitReversed = (0..<half).map { n in
+                var r = 0, v = n
+                for _ in 0..<bits { r = (r << 1) | (v & 1); v >>= 1 }
+                return r
+            }
+            let h = Double(half), s = Double(size)
+            twiddleRe = (0..<(half / 2)).map { Float(cos(2 * Double.pi * Double($0) / h)) }
+            twiddleIm = (0..<(half / 2)).map { Float(-sin(2 * Double.pi * Double($0) / h)) }
+            packRe = (0...half).map { Float(cos(2 * Double.pi * Double($0) / s)) }
+            packIm = (0...half).map { Float(-sin(2 * Double.pi * Double($0) / s)) }
+        }
+
+        private static let lock = NSLock()
+        nonisolated(unsafe) private static var bySize: [Int: Tables] = [:]
+
+        static func shared(size: Int) -> Tables {
+            lock.lock()
+            defer { lock.unlock() }
+            if let t = bySize[size] { return t }
+            let t = Tables(size: size)
+            bySize[size] = t
+            return t
+        }
+    }
 
     init?(size: Int) {
         guard size >= 8, size & (size - 1) == 0 else { return nil }
         self.size = size
         half = size / 2
-        let bits = half.trailingZeroBitCount
-        bitReversed = (0..<half).map { n in
-            var r = 0, v = n
-            for _ in 0..<bits { r = (r << 1) | (v & 1); v >>= 1 }
-            return r
-        }
-        let h = Double(half), s = Double(size)
-        twiddleRe = (0..<(half / 2)).map { Float(cos(2 * Double.pi * Double($0) / h)) }
-        twiddleIm = (0..<(half / 2)).map { Float(-sin(2 * Double.pi * Double($0) / h)) }
-        packRe = (0...half).map { Float(cos(2 * Double.pi * Double($0) / s)) }
-        packIm = (0...half).map { Float(-sin(2 * Double.pi * Double($0) / s)) }
+        tables = Tables.shared(size: size)
         re = .allocate(capacity: half)
         im = .allocate(capacity: half)
         re.initialize(repeating: .zero, count: half)
@@ -63,15 +85,15 @@ final class LanePowerSpectrum {
     /// `input`: `size` vectors (sample `j` of the 16 frames); `output`: `binCount` vectors (power of bin `k`).
     func power(_ input: UnsafePointer<Lanes>, into output: UnsafeMutablePointer<Lanes>) {
         let half = self.half, re = self.re, im = self.im
-        bitReversed.withUnsafeBufferPointer { rev in
+        tables.bitReversed.withUnsafeBufferPointer { rev in
             for n in 0..<half {
                 let d = rev[n]
                 re[d] = input[2 * n]
                 im[d] = input[2 * n + 1]
             }
         }
-        twiddleRe.withUnsafeBufferPointer { twr in
-            twiddleIm.withUnsafeBufferPointer { twi in
+        tables.twiddleRe.withUnsafeBufferPointer { twr in
+            tables.twiddleIm.withUnsafeBufferPointer { twi in
                 var span = 2
                 while span <= half {
                     let h = span / 2, step = half / span
@@ -93,8 +115,8 @@ final class LanePowerSpectrum {
                 }
             }
         }
-        packRe.withUnsafeBufferPointer { pr in
-            packIm.withUnsafeBufferPointer { pi in
+        tables.packRe.withUnsafeBufferPointer { pr in
+            tables.packIm.withUnsafeBufferPointer { pi in
                 let halfScale = Lanes(repeating: 0.5)
                 for k in 0...half {
                     let ka = k == half ? 0 : k, kb = k == 0 ? 0 : half - k
