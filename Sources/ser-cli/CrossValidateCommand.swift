@@ -49,6 +49,7 @@ struct CrossValidateCommand: ParsableCommand {
         let dir = URL(fileURLWithPath: output, isDirectory: true)
         if !list { try OutputFolder.prepare(dir) }  // before loading anything
         let config = try training.request().configuration(existing: list ? nil : TrainingConfiguration.saved(in: dir))
+        config.applyPreferredGEMMThreading()
         var runner = CrossValidationRunner(configuration: config, manifest: try readManifest(manifest), protocolKind: kind,
                                            outputDirectory: dir, cache: try training.featureCache())
         let (kept, all) = try runner.folds()

@@ -63,6 +63,7 @@ struct DemoCommand: ParsableCommand {
         var config = TrainingConfiguration.demo()
         config.seed = seed
         if let epochs { config.maxEpochs = epochs }
+        config.applyPreferredGEMMThreading()
         var runner = CrossValidationRunner(configuration: config, manifest: manifest, protocolKind: .leaveOneSpeakerOut,
                                            outputDirectory: root.appendingPathComponent("cv"))
         runner.progress = { label, event in

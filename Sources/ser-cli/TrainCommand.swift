@@ -43,6 +43,7 @@ struct TrainCommand: ParsableCommand {
         try OutputFolder.prepare(runDir)  // before loading anything
         let request = try training.request()
         let config = try resume ? request.configuration(existing: TrainingConfiguration.saved(in: runDir)) : request.configuration()
+        config.applyPreferredGEMMThreading()
         let printer = TrainingProgressPrinter(quiet: quiet)
         printer.line("training: \(describe(config))")
         if config.functionals != nil {

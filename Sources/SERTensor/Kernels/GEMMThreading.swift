@@ -13,9 +13,10 @@ import Foundation
 ///
 /// Measured on 2 cores (Docs/Performance.md), `.swiftser` is about 10 % faster on the small STRFNet of
 /// the demo and EmoDB runs, even on the paper-size STRFNet, and 5–40 % slower on the wav2vec classifier,
-/// whose large LSTM and convolution products OpenBLAS's own threading runs better. So `.openblas` is
-/// the default. Chosen once per process from `SWIFTSER_GEMM_THREADS` (`openblas` or `swiftser`); tests
-/// may set ``mode``.
+/// whose large LSTM and convolution products OpenBLAS's own threading runs better. The process starts
+/// in `SWIFTSER_GEMM_THREADS`'s mode (`openblas` or `swiftser`), `.openblas` when it is not set; the
+/// training commands then choose per model (`TrainingConfiguration.preferredGEMMThreading` in
+/// SERTraining) unless the variable is set. Set ``mode`` only while no GEMM is running.
 public enum GEMMThreading: String, Sendable {
     case swiftser
     case openblas
