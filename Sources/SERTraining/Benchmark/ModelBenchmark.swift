@@ -12,7 +12,7 @@ import SERTensor
 ///   `[32, 1, 300, 30]`, the model behind the EmoDB cross-validation and `make demo` wall times.
 ///
 /// Reported as steps per second; the median seconds per step is compared with PyTorch's
-/// `train_step.median_ms` by `scripts/bench_vs_torch.py`.
+/// `train_step.median_ms` by `scripts/bench_models_vs_torch.py` (alternating rounds, both OpenBLAS kernels).
 package struct ModelBenchmark: BenchSection {
     package enum Case: String, CaseIterable, Sendable {
         case wav2vecClassifier = "a_wav2vec_classifier"
