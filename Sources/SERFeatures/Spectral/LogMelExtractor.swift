@@ -121,13 +121,14 @@ final class LogMelWorker {
         spectrum = .allocate(capacity: stft.binCount)
         spectrum.initialize(repeating: 0, count: stft.binCount)
         lanes = LanePowerSpectrum(size: stft.fftSize)
-        let laneCount = lanes == nil ? 0 : 1
-        laneFrames = .allocate(capacity: laneCount * stft.fftSize)
-        laneFrames.initialize(repeating: .zero, count: laneCount * stft.fftSize)
-        laneSpectrum = .allocate(capacity: laneCount * stft.binCount)
-        laneSpectrum.initialize(repeating: .zero, count: laneCount * stft.binCount)
-        laneMel = .allocate(capacity: laneCount * bands)
-        laneMel.initialize(repeating: .zero, count: laneCount * bands)
+        // The 16-lane buffers are empty when the FFT size has no lane transform (KissFFT path).
+        let hasLanes = lanes != nil
+        laneFrames = .allocate(capacity: hasLanes ? stft.fftSize : 0)
+        laneFrames.initialize(repeating: .zero, count: hasLanes ? stft.fftSize : 0)
+        laneSpectrum = .allocate(capacity: hasLanes ? stft.binCount : 0)
+        laneSpectrum.initialize(repeating: .zero, count: hasLanes ? stft.binCount : 0)
+        laneMel = .allocate(capacity: hasLanes ? bands : 0)
+        laneMel.initialize(repeating: .zero, count: hasLanes ? bands : 0)
     }
 
     deinit {

@@ -19,7 +19,8 @@ public enum AutogradProfiler {
     /// Which half of a training step a timing belongs to.
     public enum Phase: String, Sendable, Comparable {
         case forward, backward
-        public static func < (a: Phase, b: Phase) -> Bool { a.rawValue > b.rawValue }   // forward first
+        /// Report order: forward before backward.
+        public static func < (a: Phase, b: Phase) -> Bool { a == .forward && b == .backward }
     }
 
     /// One op's accumulated cost.
