@@ -48,9 +48,10 @@ struct CrossValidateCommand: ParsableCommand {
         let kind = try CrossValidationProtocolKind.named(protocolName)
         let dir = URL(fileURLWithPath: output, isDirectory: true)
         if !list { try OutputFolder.prepare(dir) }  // before loading anything
-        let config = try training.request().configuration(existing: list ? nil : TrainingConfiguration.saved(in: dir))
+        let corpus = try readManifest(manifest)
+        let config = try training.request(manifest: corpus).configuration(existing: list ? nil : TrainingConfiguration.saved(in: dir))
         config.applyPreferredGEMMThreading()
-        var runner = CrossValidationRunner(configuration: config, manifest: try readManifest(manifest), protocolKind: kind,
+        var runner = CrossValidationRunner(configuration: config, manifest: corpus, protocolKind: kind,
                                            outputDirectory: dir, cache: try training.featureCache())
         let (kept, all) = try runner.folds()
         let left = runner.manifest.entries.count - kept.entries.count

@@ -41,13 +41,14 @@ struct TrainCommand: ParsableCommand {
         let started = Date()
         let runDir = URL(fileURLWithPath: output, isDirectory: true)
         try OutputFolder.prepare(runDir)  // before loading anything
-        let request = try training.request()
+        let corpus = try readManifest(manifest)
+        let request = try training.request(manifest: corpus)
         let config = try resume ? request.configuration(existing: TrainingConfiguration.saved(in: runDir)) : request.configuration()
         config.applyPreferredGEMMThreading()
         let printer = TrainingProgressPrinter(quiet: quiet)
         printer.line("training: \(describe(config))")
         if config.functionals != nil {
-            var job = FunctionalsSplitTraining(configuration: config, manifest: try readManifest(manifest), runDirectory: runDir,
+            var job = FunctionalsSplitTraining(configuration: config, manifest: corpus, runDirectory: runDir,
                                                cache: try training.featureCache())
             job.message = { printer.line($0) }
             let result = try job.run()
@@ -55,7 +56,7 @@ struct TrainCommand: ParsableCommand {
             printer.line(String(format: "finished in %.1f s; results in %@", Date().timeIntervalSince(started), runDir.path))
             return
         }
-        var job = SplitTraining(configuration: config, manifest: try readManifest(manifest), runDirectory: runDir,
+        var job = SplitTraining(configuration: config, manifest: corpus, runDirectory: runDir,
                                 cache: try training.featureCache())
         job.skipBadRows = skipBadRows
         job.progress = { printer.handle($0) }

@@ -25,8 +25,14 @@ struct TrainingOptions: ParsableArguments {
     @Option(name: .customLong("features-csv"), help: ArgumentHelp("With --model functionals-*: precomputed functionals (a CSV with a 'file' column, e.g. from opensmile) instead of SwiftSER's eGeMAPS extractor.", valueName: "file"))
     var featuresCSV: String?
 
-    @Option(name: .long, help: ArgumentHelp("Model size: paper (the paper's sizes, default) or demo (small and fast).", valueName: "preset"))
+    @Option(name: .long, help: ArgumentHelp("Model size: paper (the paper's sizes, default) or demo (small and fast); or a whole recipe: best-independent (uses nothing of the test speaker) or best-speaker (per-speaker normalisation from each speaker's unlabelled recordings), which take their classes from the manifest's labels unless --classes is given (Docs/Results.md).", valueName: "preset"))
     var preset: String?
+
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Train N networks (seeds seed, seed+1, …) and average their posteriors; saved as one model file.", valueName: "N"))
+    var ensemble: Int?
+
+    @Option(name: .long, help: ArgumentHelp("Fuse the network(s) with an eGeMAPS + SVM classifier: late (weighted mean of posteriors, the weight chosen on the validation speakers).", valueName: "kind"))
+    var fusion: String?
 
     @Option(name: .long, help: ArgumentHelp("Feature combination of the paper's Table 1: \(Table1Feature.allCases.map(\.rawValue).joined(separator: ", ")) (default spectrogram).", valueName: "feature"))
     var feature: String?
@@ -71,6 +77,7 @@ struct TrainingOptions: ParsableArguments {
         if let patience, patience < 1 { throw ValidationError("--patience must be >= 1") }
         if let batchSize, batchSize < 1 { throw ValidationError("--batch-size must be >= 1") }
         if let learningRate, !(learningRate > 0 && learningRate.isFinite) { throw ValidationError("--lr must be positive") }
+        if let ensemble, !(1...16).contains(ensemble) { throw ValidationError("--ensemble must be in 1...16") }
         _ = try request()
     }
 
@@ -95,6 +102,22 @@ struct TrainingOptions: ParsableArguments {
         r.specAugment = specAugment
         r.featureNormalization = try choice(normalization, option: "--normalization")
         r.speakerNormalization = speakerNormalization
+        r.ensemble = ensemble
+        r.fusion = try choice(fusion, option: "--fusion")
+        return r
+    }
+
+    /// ``request()`` for a run on `manifest`: a recipe preset without --classes takes the manifest's labels as
+    /// its classes (in natural order), so it runs on any corpus as it stands.
+    func request(manifest: Manifest) throws -> TrainingRequest {
+        var r = try request()
+        if r.configFile == nil, r.classes == nil, r.preset?.isRecipe == true {
+            let labels = Array(Set(manifest.entries.map(\.label))).sorted { NaturalOrder.precedes($0, $1) }
+            guard labels.count >= 2 else {
+                throw ValidationError("--preset \(r.preset?.rawValue ?? ""): the manifest has \(labels.count) label\(labels.count == 1 ? "" : "s") (\(labels.joined(separator: ", "))); at least two classes are needed")
+            }
+            r.classes = labels
+        }
         return r
     }
 
@@ -132,6 +155,9 @@ func describe(_ c: TrainingConfiguration) -> String {
     if c.specAugment != nil { s += ", SpecAugment" }
     if c.normalization != .none { s += ", \(c.normalization.rawValue) normalisation" }
     if c.speakerNormalization { s += ", speaker normalisation" }
+    if let f = c.fusion {
+        s += ", fused with \(f.functionals.classifier == .svm ? "an SVM" : "a logistic regression") on eGeMAPS functionals (network weight from \(f.networkWeights.count) candidates)"
+    }
     return s
 }
 

@@ -130,4 +130,36 @@ final class CommandLineTests: XCTestCase {
         XCTAssertFalse(r.err.contains("NSCocoaErrorDomain"), r.err)
         XCTAssertFalse(r.err.contains("missing.csv"), "the output is checked before the manifest is read: \(r.err)")
     }
+
+    /// Issue 15: the recipe presets run on any manifest as it stands (classes from its labels), here the demo
+    /// corpus: one fold of `cv --preset best-speaker` and `train --preset best-independent`, each for one epoch,
+    /// then `predict` with the fused model file. A smoke run, not an accuracy test.
+    func testRecipePresetsRunOnTheDemoCorpus() throws {
+        let demo = try run(["demo", "--output", "d", "--corpus-only", "--speakers", "3", "--utterances", "2", "--quiet"])
+        XCTAssertEqual(demo.status, 0, demo.err)
+        let manifestURL = directory.appendingPathComponent("d/corpus/manifest.csv")
+        let cv = try run(["cv", "--manifest", manifestURL.path, "--protocol", "leave-one-speaker-out", "--preset", "best-speaker",
+                          "--epochs", "1", "--patience", "1", "--fold", "1", "--output", "cv"])
+        print("cv --preset best-speaker: exit \(cv.status)\n\(cv.err)")
+        XCTAssertEqual(cv.status, 0, cv.err)
+        XCTAssertTrue(cv.err.contains("ensemble of 3") && cv.err.contains("fusion weight"), cv.err)
+        let fold = try XCTUnwrap(try FileManager.default.contentsOfDirectory(atPath: directory.appendingPathComponent("cv").path).first { $0.hasPrefix("fold01") })
+        XCTAssertTrue(FileManager.default.fileExists(atPath: directory.appendingPathComponent("cv/\(fold)/model.safetensors").path))
+
+        var manifest = try Manifest.read(from: manifestURL)
+        let speakers = manifest.speakers
+        for i in manifest.entries.indices {
+            manifest.entries[i].split = [DataSplit.train, .validation, .test][speakers.firstIndex(of: manifest.entries[i].speaker) ?? 0]
+        }
+        let split = directory.appendingPathComponent("d/corpus/split.csv")
+        try manifest.write(to: split)
+        let train = try run(["train", "--manifest", split.path, "--preset", "best-independent", "--epochs", "1", "--patience", "1", "--output", "run"])
+        print("train --preset best-independent: exit \(train.status)\n\(train.err)")
+        XCTAssertEqual(train.status, 0, train.err)
+        XCTAssertTrue(train.err.contains("test UA: combined"), train.err)
+        let audio = manifest.url(of: manifest.entries[0]).path
+        let predict = try run(["predict", "--run", "run", "--json", audio])
+        XCTAssertEqual(predict.status, 0, predict.err)
+        XCTAssertTrue(predict.out.contains("\"posteriors\""), predict.out)
+    }
 }

@@ -87,6 +87,33 @@ final class FileNameImporterTests: XCTestCase {
         ])
     }
 
+    func testNEMONamesAndGenders() throws {
+        let dir = try Fixtures.temporaryDirectory("nemo")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // nEMO's data.tsv pads speaker ids with spaces.
+        let table = dir.appendingPathComponent("data.tsv")
+        try CorpusTestSupport.writeText("file_id\temotion\traw_text\tnormalized_text\tspeaker_id\tgender\tage\n"
+                                        + "EB0_neutral_13.wav\tneutral\tA.\ta\t        EB0\tfemale\t27\n"
+                                        + "WR0_surprised_64.wav\tsurprised\tB.\tb\t        WR0\tmale\t23\n", to: table)
+        let genders = try NEMOImporter.readGenders(table)
+        XCTAssertEqual(genders, ["EB0": "female", "WR0": "male"])
+        let files = ["samples/EB0_anger_1.wav", "samples/WR0_happiness_10.wav", "samples/KS0_sadness_2.wav", "samples/EB0_neutral_13.wav",
+                     "samples/WR0_surprised_64.wav", "samples/KS0_fear_3.wav", "samples/EB0_boredom_1.wav", "samples/EB0_anger.wav",
+                     "samples/EB0_anger_x.wav"]
+        let r = NEMOImporter(genders: genders).importFiles(files, root: root)
+        XCTAssertEqual(r.manifest.entries.map(\.label), ["angry", "happy", "sad", "neutral", "surprised", "fear"])
+        XCTAssertEqual(r.manifest.entries.map(\.speaker), ["EB0", "WR0", "KS0", "EB0", "WR0", "KS0"])
+        XCTAssertEqual(r.manifest.entries.map(\.gender), ["female", "male", nil, "female", "male", nil])
+        XCTAssertEqual(reasons(r), [
+            "samples/EB0_boredom_1.wav": .invalidCode(field: "emotion", value: "boredom"),
+            "samples/EB0_anger.wav": .unrecognisedName(expected: "SSS_emotion_N.wav (e.g. EB0_anger_1.wav)"),
+            "samples/EB0_anger_x.wav": .unrecognisedName(expected: "SSS_emotion_N.wav (e.g. EB0_anger_1.wav)"),
+        ])
+        // A table without the columns is named.
+        try CorpusTestSupport.writeText("file_id\temotion\n", to: table)
+        XCTAssertThrowsError(try NEMOImporter.readGenders(table)) { XCTAssertTrue("\($0)".contains("speaker_id"), "\($0)") }
+    }
+
     func testFolderPerLabelOnDisk() throws {
         let dir = try Fixtures.temporaryDirectory("folders")
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -6,8 +6,8 @@ import SERFeatures
 /// as JSON in the file's metadata; its weights are the file's tensors.
 ///
 /// **Members.** A model has one or more members, each a trained network with its own input pipeline;
-/// their class posteriors are combined by ``combination``. Today every file written by training has
-/// one member. Each member has a ``EmotionModelMember/kind``; a file naming a kind this version does
+/// their class posteriors are combined by ``combination``. Training writes one member for a single
+/// network or classifier, several for an ensemble or a late fusion (SERTraining's `CombinedTraining`). Each member has a ``EmotionModelMember/kind``; a file naming a kind this version does
 /// not know (e.g. a fusion with a classifier added by a later version) is refused when loaded, with
 /// the kinds it knows, rather than being run wrongly.
 ///

@@ -69,3 +69,31 @@ public struct FunctionalsTable: FunctionalsProvider {
         return matches[0].values
     }
 }
+
+/// Functionals computed once for a set of utterances (e.g. every utterance of a cross-validation), looked up
+/// by audio path and content (segments of one file differ in their samples); other utterances are computed by
+/// the base provider.
+public struct PrecomputedFunctionals: FunctionalsProvider {
+    public let base: FunctionalsProvider
+    private let byPath: [String: [Double]]
+    public var featureSet: String { base.featureSet }
+    public var names: [String] { base.names }
+
+    /// Computes the functionals of `utterances` with `base` (in parallel; the first failure is thrown with its file).
+    public init(_ base: FunctionalsProvider, utterances: [Utterance]) throws {
+        self.base = base
+        let rows = try base.rows(utterances)
+        byPath = Dictionary(zip(utterances.map(Self.key), rows), uniquingKeysWith: { first, _ in first })
+    }
+
+    public func functionals(_ utterance: Utterance) throws -> [Double] {
+        try byPath[Self.key(utterance)] ?? base.functionals(utterance)
+    }
+
+    /// The path, the sample count and a 64-bit FNV-1a hash of the samples' bits.
+    private static func key(_ u: Utterance) -> String {
+        var h: UInt64 = 0xcbf29ce484222325
+        for x in u.samples { h = (h ^ UInt64(x.bitPattern)) &* 0x100000001b3 }
+        return "\(u.path)#\(u.samples.count)#\(h)"
+    }
+}

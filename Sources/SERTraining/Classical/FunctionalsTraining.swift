@@ -17,9 +17,18 @@ public struct FunctionalsTraining {
         guard let settings = configuration.functionals else {
             throw TrainingError.invalidConfiguration("not a functionals configuration (model kind \(configuration.modelKind.rawValue))")
         }
+        try self.init(configuration: configuration, provider: try Self.provider(for: settings, cache: cache))
+    }
+
+    /// Fitting on functionals from `provider` (e.g. ``PrecomputedFunctionals`` shared by the folds of a cross-validation).
+    /// - Throws: ``TrainingError/invalidConfiguration(_:)`` for a configuration without ``TrainingConfiguration/functionals``.
+    public init(configuration: TrainingConfiguration, provider: FunctionalsProvider) throws {
+        guard let settings = configuration.functionals else {
+            throw TrainingError.invalidConfiguration("not a functionals configuration (model kind \(configuration.modelKind.rawValue))")
+        }
         self.configuration = configuration
         self.settings = settings
-        self.provider = try Self.provider(for: settings, cache: cache)
+        self.provider = provider
     }
 
     /// The source of functionals a configuration names.

@@ -2,7 +2,7 @@ import Foundation
 
 /// The corpora `ser-cli prepare` knows, by name.
 public enum CorpusKind: String, CaseIterable, Codable, Sendable {
-    case emodb, ravdess, cremad, iemocap, folder
+    case emodb, ravdess, cremad, iemocap, nemo, folder
 }
 
 /// Import, validate and write a manifest in one step (`ser-cli prepare`).
@@ -57,6 +57,11 @@ public struct CorpusPreparation: Sendable {
                 ? try CREMADImporter.readDemographics(file) : [:]
             imported = try CREMADImporter(genders: genders).importCorpus(at: root, selection: selection ?? .all)
         case .iemocap: imported = try IEMOCAPImporter().importCorpus(at: root, selection: selection ?? .fourClass)
+        case .nemo:
+            // data.tsv beside samples/ (the corpus's own layout), or in the root given.
+            let table = [root.appendingPathComponent("data.tsv"), root.deletingLastPathComponent().appendingPathComponent("data.tsv")]
+                .first { FileManager.default.fileExists(atPath: $0.path) }
+            imported = try NEMOImporter(genders: try table.map(NEMOImporter.readGenders) ?? [:]).importCorpus(at: root, selection: selection ?? .all)
         case .folder:
             imported = try FolderPerLabelImporter(speakerPattern: speakerPattern).importCorpus(at: root, selection: selection ?? .all)
         }

@@ -72,6 +72,8 @@ public struct CrossValidationRunner {
         let byIndex = Dictionary(uniqueKeysWithValues: zip(used, loaded))
         // Frozen wav2vec features are computed once for all folds.
         let wav2vecFeatures = try Wav2VecFeatureStore.forConfiguration(configuration, cache: cache)
+        // The fusion's functionals too.
+        let fusionFunctionals = try precomputedFusionFunctionals(loaded)
         for fold in selected {
             let dir = outputDirectory.appendingPathComponent(fold.name)
             let resultURL = dir.appendingPathComponent("result.json")
@@ -81,6 +83,12 @@ public struct CrossValidationRunner {
                 continue
             }
             let started = Date()
+            if configuration.isCombined {
+                let result = try runCombined(fold, in: dir, byIndex: byIndex, functionals: fusionFunctionals, wav2vecFeatures: wav2vecFeatures)
+                if writer { try result.write(to: resultURL) }
+                progress("\(fold.name): test UA \(String(format: "%.1f", result.test.unweightedAccuracy * 100)) WA \(String(format: "%.1f", result.test.weightedAccuracy * 100))", nil)
+                continue
+            }
             let trainer = try Trainer(configuration: configuration, train: fold.train.compactMap { byIndex[$0] },
                                       validation: fold.validation.compactMap { byIndex[$0] }, runDirectory: dir,
                                       progress: { progress(fold.name, $0) }, wav2vecFeatures: wav2vecFeatures, cache: cache)

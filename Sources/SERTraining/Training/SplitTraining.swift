@@ -106,7 +106,8 @@ public struct SplitTraining {
         try configuration.validate()
         try OutputFolder.prepare(runDirectory)
         let checkpoint = runDirectory.appendingPathComponent("checkpoint")
-        let hasCheckpoint = try parallel.context.rootDecides(RunFolder.checkpoint(in: runDirectory) != nil)
+        let hasCheckpoint = try parallel.context.rootDecides(RunFolder.checkpoint(in: runDirectory) != nil
+                                                             || (configuration.isCombined && CombinedTraining.hasCheckpoint(configuration, in: runDirectory)))
         if !resume && hasCheckpoint {
             throw ReportingError.invalidArgument("\(runDirectory.path) already holds a training run (checkpoint/); resume it or choose another folder")
         }
@@ -146,6 +147,9 @@ public struct SplitTraining {
         let byIndex = Dictionary(uniqueKeysWithValues: zip(all, loaded))
         let trainU = train.compactMap { byIndex[$0] }, valU = validation.compactMap { byIndex[$0] }, testU = test.compactMap { byIndex[$0] }
         progress(.loaded(train: trainU.count, validation: valU.count, test: testU.count))
+        if configuration.isCombined {
+            return try runCombined(train: trainU, validation: valU, test: testU, excluded: excluded)
+        }
         let trainer = try Trainer(configuration: configuration, train: trainU, validation: valU, runDirectory: runDirectory,
                                   progress: progress, cache: cache)
         trainer.parallel = parallel
@@ -158,6 +162,37 @@ public struct SplitTraining {
         guard parallel.context.isWriter else { return result }
         try Self.writeReports(result, to: runDirectory)
         message("wrote report.json, report.md, training-curves.svg and confusion plots to \(runDirectory.path)")
+        return result
+    }
+
+    /// ``run(resume:)`` for an ensemble or fusion (``CombinedTraining``): the reports are the combined model's;
+    /// the history and best epoch shown are the first network's, and each part's UA is reported through ``message``.
+    private func runCombined(train: [Utterance], validation: [Utterance], test: [Utterance], excluded: [String: Int]) throws -> SplitTrainingResult {
+        var training = try CombinedTraining(configuration: configuration, runDirectory: runDirectory)
+        training.cache = cache
+        training.parallel = parallel
+        let progress = self.progress
+        training.progress = { _, _, event in progress(event) }
+        training.message = message
+        let model = try training.run(train: train, validation: validation)
+        let validationReport = try model.evaluate(validation)
+        let testReport = test.isEmpty ? nil : try model.evaluate(test)
+        for (part, report) in [("validation", validationReport), ("test", testReport)] {
+            guard let report else { continue }
+            var line = String(format: "%@ UA: combined %.1f, networks %.1f", part, report.combined.unweightedAccuracy * 100, report.network.unweightedAccuracy * 100)
+            if report.members.count > 1 { line += " (each " + report.members.map { String(format: "%.1f", $0.unweightedAccuracy * 100) }.joined(separator: ", ") + ")" }
+            if let f = report.functionals { line += String(format: ", functionals %.1f", f.unweightedAccuracy * 100) }
+            message(line)
+        }
+        let history = model.histories.first ?? []
+        let best = history.max { a, b in a.validationUA < b.validationUA || (a.validationUA == b.validationUA && a.epoch > b.epoch) }
+        let result = SplitTrainingResult(
+            classes: configuration.classes, trainUtterances: train.count, validationUtterances: validation.count,
+            testUtterances: test.count, excludedByLabel: excluded, bestEpoch: best?.epoch ?? 0, epochs: history.count,
+            history: history, validation: validationReport.combined, test: testReport?.combined)
+        guard parallel.context.isWriter else { return result }
+        try Self.writeReports(result, to: runDirectory)
+        message("wrote model.safetensors, report.json, report.md, training-curves.svg and confusion plots to \(runDirectory.path)")
         return result
     }
 

@@ -41,6 +41,9 @@ public final class Trainer {
                 progress: @escaping TrainingProgressHandler = { _ in }, wav2vecFeatures: Wav2VecFeatureStore? = nil,
                 cache: FeatureCache? = nil) throws {
         try configuration.validate()
+        guard !configuration.isCombined else {
+            throw TrainingError.invalidConfiguration("an ensemble or fusion trains several models; train it with CombinedTraining (`ser-cli train` or `cv`)")
+        }
         guard !train.isEmpty else { throw TrainingError.emptySplit("no training utterances") }
         guard !validation.isEmpty else { throw TrainingError.emptySplit("no validation utterances") }
         self.configuration = configuration

@@ -19,7 +19,7 @@ extension TrainingConfiguration: Codable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case formatVersion, classes, modelKind, model, wav2vecClassifier, functionals, logMel, utteranceNormalization, featureNormalization, speakerNormalization, segmentSeconds,
              batchSize, gainSpanDB, frequencyWarping, warpRange, specAugment, learningRate, optimizer, schedule, classWeighting, maxEpochs,
-             patience, stepsPerEpoch, gradientClipNorm, seed
+             patience, stepsPerEpoch, gradientClipNorm, seed, ensemble, fusion
     }
 
     private struct AnyKey: CodingKey {
@@ -90,6 +90,8 @@ extension TrainingConfiguration: Codable {
         stepsPerEpoch = try c.decodeIfPresent(Int.self, forKey: .stepsPerEpoch)
         gradientClipNorm = try c.decodeIfPresent(Double.self, forKey: .gradientClipNorm)
         seed = try value(.seed, seed)
+        ensemble = try value(.ensemble, ensemble)
+        fusion = try c.decodeIfPresent(FusionSettings.self, forKey: .fusion)
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -123,5 +125,8 @@ extension TrainingConfiguration: Codable {
         try c.encodeIfPresent(stepsPerEpoch, forKey: .stepsPerEpoch)
         try c.encodeIfPresent(gradientClipNorm, forKey: .gradientClipNorm)
         try c.encode(seed, forKey: .seed)
+        // Written only when used, so configurations of single networks read and write as before.
+        if ensemble != 1 { try c.encode(ensemble, forKey: .ensemble) }
+        try c.encodeIfPresent(fusion, forKey: .fusion)
     }
 }

@@ -11,6 +11,12 @@ extension TrainingConfiguration {
     ///   classifier's settings; see ``EmotionModelMember/init(functionals:weight:)``).
     public func modelDescription(wav2vec: Wav2VecConfig? = nil, functionals classifier: FunctionalsClassifier? = nil,
                                  provenance: [String: String] = [:]) throws -> EmotionModelDescription {
+        modelDescription(members: [try modelMember(wav2vec: wav2vec, functionals: classifier)], provenance: provenance)
+    }
+
+    /// The model-file member of the network (or functionals classifier) this configuration trains; see
+    /// ``modelDescription(wav2vec:functionals:provenance:)``. Its weight is 1.
+    public func modelMember(wav2vec: Wav2VecConfig? = nil, functionals classifier: FunctionalsClassifier? = nil) throws -> EmotionModelMember {
         let member: EmotionModelMember
         if self.functionals != nil {
             guard let classifier else {
@@ -42,10 +48,16 @@ extension TrainingConfiguration {
                                                                  speakerNormalization: speakerNormalization ? .perRecording : .none),
                                         strfnet: model)
         }
+        return member
+    }
+
+    /// A description of `members` with this configuration's classes, at 16 kHz, with `provenance` and the
+    /// configuration's JSON (`training_configuration`).
+    public func modelDescription(members: [EmotionModelMember], provenance: [String: String]) -> EmotionModelDescription {
         var origin = provenance
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         if let json = try? encoder.encode(self) { origin["training_configuration"] = String(decoding: json, as: UTF8.self) }
-        return EmotionModelDescription(classes: classes, sampleRate: UtteranceStore.sampleRate, members: [member], provenance: origin)
+        return EmotionModelDescription(classes: classes, sampleRate: UtteranceStore.sampleRate, members: members, provenance: origin)
     }
 }

@@ -62,6 +62,11 @@ public struct TrainingConfiguration: Equatable, Sendable {
     /// Global-norm gradient clipping (nil: off).
     public var gradientClipNorm: Double? = 5
     public var seed: UInt64 = 1
+    /// Networks trained per run with seeds `seed`, `seed + 1`, …; their posteriors are averaged and
+    /// they are saved as the members of one model file. 1: a single network.
+    public var ensemble = 1
+    /// Late fusion of the network(s) with a functionals classifier (nil: the network alone).
+    public var fusion: FusionSettings?
 
     public init(model: STRFNetConfiguration) {
         self.model = model
@@ -92,11 +97,47 @@ public struct TrainingConfiguration: Equatable, Sendable {
         if let f = functionals {
             return modelKind.rawValue + (f.classifier == .svm ? " (\(f.kernel.rawValue))" : "") + " on " + (f.features == .egemaps ? "eGeMAPS functionals" : "functionals of \(f.featuresTable ?? "")")
         }
-        guard let w = wav2vecClassifier else { return model.inputChannels.joined(separator: "+") }
+        var network: String
+        if let w = wavClassifierName { network = w } else { network = model.inputChannels.joined(separator: "+") }
+        if ensemble > 1 { network += " (ensemble of \(ensemble))" }
+        if let f = fusion {
+            network += ", \(f.kind.rawValue) fusion with \(f.functionals.classifier == .svm ? "functionals-svm" : "functionals-logreg")"
+        }
+        return network
+    }
+
+    private var wavClassifierName: String? {
+        guard let w = wav2vecClassifier else { return nil }
         switch w.input {
         case .logMel: return "wav2vec-classifier on log-mel"
         case .wav2vec: return "wav2vec-classifier on wav2vec (fine-tuning \(w.wav2vec?.fineTuning.rawValue ?? "none"))"
         }
+    }
+
+    /// Whether a run trains more than one network, or fuses with a functionals classifier
+    /// (``ensemble`` > 1 or ``fusion``); such runs are trained by ``CombinedTraining``.
+    public var isCombined: Bool { ensemble > 1 || fusion != nil }
+
+    /// The configuration of ensemble member `index` (0-based): this one with seed `seed + index`, one network
+    /// and no fusion.
+    public func member(_ index: Int) -> TrainingConfiguration {
+        var c = self
+        c.seed = seed &+ UInt64(index)
+        c.ensemble = 1
+        c.fusion = nil
+        return c
+    }
+
+    /// The functionals configuration of the fusion's classifier: its settings, with this configuration's
+    /// classes, speaker normalisation, class weighting and seed (nil without ``fusion``).
+    public var fusionFunctionals: TrainingConfiguration? {
+        guard let fusion else { return nil }
+        var c = TrainingConfiguration(functionals: fusion.functionals)
+        c.classes = classes
+        c.speakerNormalization = speakerNormalization
+        c.classWeighting = classWeighting
+        c.seed = seed
+        return c
     }
 
     /// The placeholder ``model`` of wav2vec-classifier configurations.
@@ -174,8 +215,14 @@ public struct TrainingConfiguration: Equatable, Sendable {
         if let f = functionals {
             if wav2vecClassifier != nil { throw fail("a configuration trains either functionals or the wav2vec classifier") }
             if formatVersion != 1 { throw fail("unsupported format version \(formatVersion)") }
+            if ensemble != 1 || fusion != nil { throw fail("ensemble and fusion are settings of a network (strfnet or wav2vec-classifier)") }
             try f.validate()
             return
+        }
+        if !(1...16).contains(ensemble) { throw fail("ensemble must be in 1...16 networks") }
+        if let fusion {
+            try fusion.validate()
+            if fusion.functionals.features == .table { throw fail("fusion: functionals must be computed from the audio (features 'egemaps'), not read from a table") }
         }
         if wav2vecClassifier == nil {
             if model.classes != classes.count { throw fail("the model has \(model.classes) outputs for \(classes.count) classes") }

@@ -2,20 +2,31 @@ import Foundation
 import SERFeatures
 import SERModels
 
-/// Model sizes for a run: the paper's, or the small fast network of the demo.
+/// Starting points of a run: model sizes (the paper's, or the small fast network of the demo, for any
+/// Table 1 feature), or a whole recipe (``TrainingConfiguration/recipe(_:classes:)``).
 public enum TrainingPreset: String, Codable, CaseIterable, Sendable {
     /// The paper's STRFNet sizes and §3.2 settings (``TrainingConfiguration/paper(_:classes:)``).
     case paper
     /// The demo's narrower network and shorter schedule (``TrainingConfiguration/demo(classes:)``),
     /// with the feature's input channels and STRF bank.
     case demo
+    /// The recipe for speaker-independent use (track I: nothing of the test speaker is used).
+    case bestIndependent = "best-independent"
+    /// The recipe for when a speaker's unlabelled recordings are at hand (track S: per-speaker normalisation).
+    case bestSpeaker = "best-speaker"
+
+    /// Whether the preset is a whole recipe (network, features, ensemble and fusion), not a model size.
+    public var isRecipe: Bool { self == .bestIndependent || self == .bestSpeaker }
 }
 
 extension TrainingConfiguration {
     /// The configuration of `preset` for one Table 1 feature combination.
+    /// A recipe preset ignores `feature` (see ``recipe(_:classes:)``).
     public static func preset(_ preset: TrainingPreset, feature: Table1Feature,
                               classes: [String] = ["neutral", "happy", "sad", "angry"]) -> TrainingConfiguration {
         switch preset {
+        case .bestIndependent, .bestSpeaker:
+            return .recipe(preset, classes: classes)
         case .paper:
             return .paper(feature, classes: classes)
         case .demo:
@@ -98,6 +109,10 @@ public struct TrainingRequest: Equatable, Sendable {
     public var fineTuning: FineTuningStrategy?
     /// Precomputed functionals (a CSV, ``FunctionalsSettings/featuresTable``) for the functionals models.
     public var featuresTable: String?
+    /// Networks per run (``TrainingConfiguration/ensemble``).
+    public var ensemble: Int?
+    /// Fusion with a functionals classifier (``TrainingConfiguration/fusion``).
+    public var fusion: FusionSettings.Kind?
 
     public init() {}
 
@@ -120,9 +135,13 @@ public struct TrainingRequest: Equatable, Sendable {
         } else {
             let classes = self.classes ?? ["neutral", "happy", "sad", "angry"]
             let wav2vecSetting = classifierInput != nil || wav2vecModel != nil || fineTuning != nil
+            if let preset, preset.isRecipe, feature != nil || modelKind != nil || wav2vecSetting {
+                throw TrainingError.invalidConfiguration("--preset \(preset.rawValue) is a whole recipe; leave out --feature, --model and the wav2vec options")
+            }
             switch modelKind ?? (wav2vecSetting ? .wav2vecClassifier : .strfnet) {
             case .strfnet:
                 if classifierInput != nil { throw TrainingError.invalidConfiguration("--input is a setting of --model wav2vec-classifier") }
+
                 c = .preset(preset ?? .paper, feature: feature ?? .spectrogram, classes: classes)
             case .wav2vecClassifier:
                 if feature != nil {
@@ -194,6 +213,15 @@ public struct TrainingRequest: Equatable, Sendable {
             }
             w.wav2vec = v
             c.wav2vecClassifier = w
+        }
+        if ensemble != nil || fusion != nil, c.functionals != nil {
+            throw TrainingError.invalidConfiguration("--ensemble and --fusion are settings of a network (--model strfnet or wav2vec-classifier)")
+        }
+        if let ensemble { c.ensemble = ensemble }
+        if let fusion, c.fusion?.kind != fusion {
+            var settings = FusionSettings()
+            settings.kind = fusion
+            c.fusion = settings
         }
         if let maxEpochs { c.maxEpochs = maxEpochs }
         if let patience { c.patience = patience }

@@ -1,0 +1,206 @@
+import Foundation
+import SERFeatures
+import SERModels
+import SERTensor
+
+/// Trains a combined run: an ensemble of networks (``TrainingConfiguration/ensemble``) and/or their late
+/// fusion with a functionals classifier (``TrainingConfiguration/fusion``), for one fixed split or one
+/// cross-validation fold.
+///
+/// Each network is trained by its own ``Trainer`` (configuration ``TrainingConfiguration/member(_:)``, seed
+/// `seed + i`) in `member-<i+1>/` of the run folder, where it keeps its checkpoint, `best.safetensors`,
+/// history and one-member model file; a killed run resumes every member from its checkpoint (a finished
+/// member is only reloaded). The functionals classifier is fitted on the same training speakers (C chosen
+/// on the validation speakers, as ``FunctionalsTraining`` does); the fusion weight is then chosen by the
+/// validation speakers' posteriors (``PosteriorFusion/chooseWeight(network:functionals:labels:classes:grid:)``).
+///
+/// The run folder gets `config.json` (the combined configuration) and `model.safetensors`: one model file
+/// (``EmotionModelFile``) whose members are the networks (weight `w / N` each) and the functionals classifier
+/// (weight `1 − w`), combined by the weighted mean of their posteriors; members of weight 0 are left out.
+public struct CombinedTraining {
+    public let configuration: TrainingConfiguration
+    public let runDirectory: URL
+    public var cache: FeatureCache?
+    /// Frozen wav2vec features shared between runs (see ``Trainer/init(configuration:train:validation:runDirectory:progress:wav2vecFeatures:cache:)``).
+    public var wav2vecFeatures: Wav2VecFeatureStore?
+    /// Where the fusion's functionals come from (nil: computed from the audio, ``FunctionalsTraining/provider(for:cache:)``);
+    /// a cross-validation passes functionals computed once for all folds.
+    public var functionalsProvider: FunctionalsProvider?
+    /// Data parallelism of every member's training steps; only rank 0 writes files.
+    public var parallel = DataParallelism.single
+    /// Training events of member `index` (0-based) of `count`.
+    public var progress: (_ member: Int, _ count: Int, TrainingEvent) -> Void = { _, _, _ in }
+    /// Status lines (member started, fusion weight chosen).
+    public var message: (String) -> Void = { _ in }
+
+    /// - Throws: ``TrainingError/invalidConfiguration(_:)`` for a configuration that is not combined.
+    public init(configuration: TrainingConfiguration, runDirectory: URL) throws {
+        guard configuration.isCombined else {
+            throw TrainingError.invalidConfiguration("internal: CombinedTraining needs an ensemble or a fusion; train a single network with Trainer")
+        }
+        try configuration.validate()
+        self.configuration = configuration
+        self.runDirectory = runDirectory
+    }
+
+    /// The folder of network member `index` (0-based).
+    public static func memberDirectory(_ index: Int, in runDirectory: URL) -> URL {
+        runDirectory.appendingPathComponent("member-\(index + 1)")
+    }
+
+    /// Whether any member of a combined run in `runDirectory` has a checkpoint (the run can be resumed).
+    public static func hasCheckpoint(_ configuration: TrainingConfiguration, in runDirectory: URL) -> Bool {
+        (0..<configuration.ensemble).contains { RunFolder.checkpoint(in: memberDirectory($0, in: runDirectory)) != nil }
+    }
+
+    /// Trains (or resumes) every member, fits the functionals classifier, chooses the fusion weight, and
+    /// writes `config.json` and `model.safetensors`.
+    public func run(train: [Utterance], validation: [Utterance]) throws -> CombinedModel {
+        let n = configuration.ensemble
+        var trainers = [Trainer](), histories = [[EpochRecord]]()
+        for i in 0..<n {
+            let memberConfiguration = configuration.member(i)
+            let dir = Self.memberDirectory(i, in: runDirectory)
+            if n > 1 { message("network \(i + 1) of \(n) (seed \(memberConfiguration.seed))") }
+            let trainer = try Trainer(configuration: memberConfiguration, train: train, validation: validation, runDirectory: dir,
+                                      progress: { progress(i, n, $0) }, wav2vecFeatures: wav2vecFeatures, cache: cache)
+            trainer.parallel = parallel
+            let resume = try parallel.context.rootDecides(RunFolder.checkpoint(in: dir) != nil)
+            histories.append(try trainer.run(resume: resume))
+            trainers.append(trainer)
+        }
+        var fit: FunctionalsFit?
+        var functionalsTraining: FunctionalsTraining?
+        if let functionalsConfiguration = configuration.fusionFunctionals {
+            let training = try functionalsProvider.map { try FunctionalsTraining(configuration: functionalsConfiguration, provider: $0) }
+                ?? FunctionalsTraining(configuration: functionalsConfiguration, cache: cache)
+            message("fitting the fusion's \(functionalsConfiguration.modelDescription)")
+            fit = try training.fit(train: train, validation: validation)
+            functionalsTraining = training
+        }
+        var model = CombinedModel(configuration: configuration, networks: trainers, functionals: fit, provider: functionalsTraining?.provider,
+                                  histories: histories)
+        if let fusion = configuration.fusion {
+            let parts = try model.parts(validation)
+            let (chosen, candidates) = PosteriorFusion.chooseWeight(network: parts.network, functionals: parts.functionals ?? parts.network,
+                                                                    labels: validation.map(\.label), classes: configuration.classes.count,
+                                                                    grid: fusion.networkWeights)
+            model.networkWeight = chosen.networkWeight
+            model.candidates = candidates
+            message(String(format: "fusion weight of the network%@ %.2f (validation NLL %.3f, UA %.1f)", n > 1 ? "s" : "",
+                           chosen.networkWeight, chosen.validationNLL, chosen.validationUA * 100))
+        }
+        if parallel.context.isWriter { try write(model) }
+        return model
+    }
+
+    /// Writes `config.json` and the combined `model.safetensors` into the run folder.
+    func write(_ model: CombinedModel) throws {
+        try writeJSON(configuration, to: runDirectory.appendingPathComponent(TrainedRun.configFile))
+        let n = Double(model.networks.count)
+        var members = [EmotionModelMember](), modules = [Module]()
+        if model.networkWeight > 0 {
+            for trainer in model.networks {
+                var member = try trainer.configuration.modelMember(wav2vec: trainer.network.wav2vecConfiguration)
+                member.weight = model.networkWeight / n
+                members.append(member)
+                modules.append(try trainer.network.modelFileNetwork)
+            }
+        }
+        if let fit = model.functionals, let f = configuration.fusionFunctionals, model.networkWeight < 1 {
+            var member = try f.modelMember(functionals: fit.classifier)
+            member.weight = 1 - model.networkWeight
+            members.append(member)
+            modules.append(FunctionalsClassifierModule(fit.classifier))
+        }
+        var provenance = ["network_weight": "\(model.networkWeight)", "ensemble": "\(model.networks.count)",
+                          "best_epochs": model.histories.map { h in "\(h.max { $0.validationUA < $1.validationUA }?.epoch ?? 0)" }.joined(separator: ",")]
+        if let fit = model.functionals { provenance["functionals_C"] = "\(fit.chosen.c)" }
+        let description = configuration.modelDescription(members: members, provenance: provenance)
+        try EmotionModelFile.write(description, members: modules, to: runDirectory.appendingPathComponent(TrainedRun.modelFile))
+    }
+}
+
+/// The trained parts of a combined run and their combination (``CombinedTraining``).
+public struct CombinedModel {
+    public let configuration: TrainingConfiguration
+    /// The networks, with their best weights.
+    let networks: [Trainer]
+    /// The fusion's fitted functionals classifier.
+    public let functionals: FunctionalsFit?
+    let provider: FunctionalsProvider?
+    /// Each network's epoch history.
+    public let histories: [[EpochRecord]]
+    /// The weight `w` of the networks' mean in the fusion (1 without fusion).
+    public internal(set) var networkWeight = 1.0
+    /// Every fusion weight tried, with its validation UA and NLL (empty without fusion).
+    public internal(set) var candidates = [PosteriorFusion.Candidate]()
+
+    init(configuration: TrainingConfiguration, networks: [Trainer], functionals: FunctionalsFit?, provider: FunctionalsProvider?,
+         histories: [[EpochRecord]]) {
+        self.configuration = configuration
+        self.networks = networks
+        self.functionals = functionals
+        self.provider = provider
+        self.histories = histories
+    }
+
+    /// Posteriors `[utterances][classes]` of each part: every network, their mean, and the functionals classifier.
+    public struct Parts {
+        public var members: [[[Double]]]
+        public var network: [[Double]]
+        public var functionals: [[Double]]?
+    }
+
+    /// Each part's whole-utterance posteriors (networks and functionals with the run's speaker normalisation,
+    /// speakers grouped over `utterances`).
+    public func parts(_ utterances: [Utterance]) throws -> Parts {
+        let members = try networks.map { try $0.predictor.posteriors(utterances) }
+        let network = PosteriorFusion.weightedMean(members, weights: members.map { _ in 1 })
+        var functionalPosteriors: [[Double]]?
+        if let fit = functionals, let provider {
+            let data = try provider.data(utterances)
+            functionalPosteriors = fit.classifier.classify(data.rows, speakers: data.speakers).map(\.posteriors)
+        }
+        return Parts(members: members, network: network, functionals: functionalPosteriors)
+    }
+
+    /// The combined posteriors of `parts`.
+    public func posteriors(_ parts: Parts) -> [[Double]] {
+        guard let f = parts.functionals else { return parts.network }
+        return PosteriorFusion.fuse(network: parts.network, functionals: f, networkWeight: networkWeight)
+    }
+
+    /// Reports of the combination and of each part on labelled utterances.
+    public func evaluate(_ utterances: [Utterance]) throws -> CombinedEvaluation {
+        let p = try parts(utterances)
+        let labels = utterances.map(\.label), classes = configuration.classes
+        func report(_ posteriors: [[Double]]) throws -> ClassificationReport {
+            try ClassificationReport(classes: classes, truth: labels, predicted: PosteriorFusion.predictions(posteriors))
+        }
+        return CombinedEvaluation(combined: try report(posteriors(p)), members: try p.members.map(report),
+                                  network: try report(p.network), functionals: try p.functionals.map(report), parts: p)
+    }
+}
+
+/// What ``CombinedModel/evaluate(_:)`` reports.
+public struct CombinedEvaluation {
+    /// The combined model (what the model file predicts).
+    public var combined: ClassificationReport
+    /// Each network alone.
+    public var members: [ClassificationReport]
+    /// The networks' mean.
+    public var network: ClassificationReport
+    /// The functionals classifier alone.
+    public var functionals: ClassificationReport?
+    /// The posteriors behind the reports.
+    public var parts: CombinedModel.Parts
+
+    /// Fold-result metadata: each part's UA (`network_ua`, `member_ua`, `functionals_ua`) with `prefix`.
+    public func metadata(prefix: String) -> [String: String] {
+        var m = [prefix + "network_ua": String(format: "%.4f", network.unweightedAccuracy),
+                 prefix + "member_ua": members.map { String(format: "%.4f", $0.unweightedAccuracy) }.joined(separator: ",")]
+        if let functionals { m[prefix + "functionals_ua"] = String(format: "%.4f", functionals.unweightedAccuracy) }
+        return m
+    }
+}
