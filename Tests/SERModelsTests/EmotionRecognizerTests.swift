@@ -107,6 +107,44 @@ final class EmotionRecognizerTests: XCTestCase {
         XCTAssertThrowsError(try recognizer.timeline(try AudioBuffer(samples: samples, sampleRate: 16000), window: 1, hop: 2))
     }
 
+    /// A model that trims silence classifies a recording padded with silence as it classifies the sound alone, with
+    /// the timeline on the recording's clock; the file says format version 2 (version 1 without trimming).
+    func testSilenceTrimmingIsPartOfTheModel() throws {
+        var (description, net) = try Self.tinyModel(channels: [.spectrogram])
+        XCTAssertEqual(description.formatVersion, 1)
+        description.silenceTrimming = SilenceTrimming()
+        XCTAssertEqual(description.formatVersion, 2)
+        let url = directory.appendingPathComponent("trimmed.safetensors")
+        try EmotionModelFile.write(description, members: [net], to: url)
+        let recognizer = try EmotionRecognizer(contentsOf: url)
+        XCTAssertEqual(recognizer.modelDescription.silenceTrimming, SilenceTrimming())
+
+        let sound = Self.sound(seconds: 4.0, rate: 16000)
+        let padded = [Float](repeating: 0, count: 24000) + sound + [Float](repeating: 0, count: 16000)
+        let kept = SilenceTrimming().keptRange(padded)
+        // The padding goes, the sound stays (to within one 1024-sample frame of its edges).
+        XCTAssertLessThanOrEqual(kept.lowerBound, 24000)
+        XCTAssertGreaterThan(kept.lowerBound, 24000 - 1024)
+        XCTAssertGreaterThanOrEqual(kept.upperBound, 24000 + sound.count)
+        XCTAssertLessThan(kept.upperBound, 24000 + sound.count + 1024)
+        let alone = try recognizer.classify(try AudioBuffer(samples: Array(padded[kept]), sampleRate: 16000))
+        let inSilence = try recognizer.classify(try AudioBuffer(samples: padded, sampleRate: 16000))
+        XCTAssertEqual(inSilence.posteriors, alone.posteriors)
+        XCTAssertEqual(inSilence.duration, 6.5, accuracy: 1e-9)
+        let offset = Double(kept.lowerBound) / 16000
+        XCTAssertEqual(inSilence.timeline.points.map(\.start), alone.timeline.points.map { $0.start + offset }, accuracy: 1e-9)
+        // Whole utterances are trimmed too.
+        let utterance = { (x: [Float]) in Utterance(path: "u", label: 0, speaker: "s", samples: x) }
+        XCTAssertEqual(try recognizer.posteriors([utterance(padded)]), try recognizer.posteriors([utterance(Array(padded[kept]))]))
+        // Without trimming the padding changes the answer (the test can fail).
+        let plain = try EmotionRecognizer(description: try Self.tinyModel(channels: [.spectrogram]).0, networks: [net])
+        XCTAssertNotEqual(try plain.posteriors([utterance(padded)]), try plain.posteriors([utterance(Array(padded[kept]))]))
+        // A version-1 description that claims trimming is refused.
+        var old = description
+        old.formatVersion = 1
+        XCTAssertThrowsError(try old.validate(file: "m")) { XCTAssertTrue("\($0)".contains("format version 2"), "\($0)") }
+    }
+
     func testWarningsAndBadInput() throws {
         let (description, net) = try Self.tinyModel(channels: [.spectrogram], speakerNormalization: .none)
         let recognizer = try EmotionRecognizer(description: description, networks: [net])
@@ -146,7 +184,7 @@ final class EmotionRecognizerTests: XCTestCase {
         }
         // A newer format version.
         var newer = description
-        newer.formatVersion = 2
+        newer.formatVersion = EmotionModelDescription.currentFormatVersion + 1
         try ModelArchive.save(MemberList([net]), kind: EmotionModelFile.kind, configuration: newer, to: url)
         XCTAssertThrowsError(try EmotionRecognizer(contentsOf: url)) { e in XCTAssertTrue("\(e)".contains("newer"), "\(e)") }
         // A NaN weight: refused, naming the tensor.

@@ -1,4 +1,5 @@
 import Foundation
+import SERAudio
 import SERFeatures
 
 /// What a model file (`model.safetensors`, see ``EmotionModelFile``) says about itself: the classes,
@@ -34,8 +35,9 @@ import SERFeatures
 ///
 /// Member `i`'s tensors are named `members.<i>.<its own parameter names>`.
 public struct EmotionModelDescription: Codable, Equatable, Sendable {
-    /// The format this version writes; files with a larger number are refused.
-    public static let currentFormatVersion = 1
+    /// The newest format this version reads; files with a larger number are refused. Version 2 adds
+    /// ``silenceTrimming``; a description without it is written as version 1, so older readers still load it.
+    public static let currentFormatVersion = 2
 
     public var formatVersion: Int
     /// Class names in output order.
@@ -47,6 +49,12 @@ public struct EmotionModelDescription: Codable, Equatable, Sendable {
     public var members: [EmotionModelMember]
     /// Where the model came from (free text, e.g. `epoch`, `validation_ua`, the training configuration).
     public var provenance: [String: String]
+    /// Leading and trailing silence removed from every recording and utterance before any member reads it (nil:
+    /// none), as in training (JSON key `silenceTrimming`, format version 2: setting it raises ``formatVersion`` to 2,
+    /// so a reader that does not know it refuses the file instead of skipping the trim).
+    public var silenceTrimming: SilenceTrimming? {
+        didSet { if silenceTrimming != nil { formatVersion = Swift.max(formatVersion, 2) } }
+    }
 
     /// How member posteriors become the model's posteriors.
     public enum Combination: String, Codable, Sendable {
@@ -56,7 +64,7 @@ public struct EmotionModelDescription: Codable, Equatable, Sendable {
 
     public init(classes: [String], sampleRate: Int, members: [EmotionModelMember], combination: Combination = .mean,
                 provenance: [String: String] = [:]) {
-        formatVersion = Self.currentFormatVersion
+        formatVersion = 1
         self.classes = classes
         self.sampleRate = sampleRate
         self.combination = combination
@@ -78,6 +86,10 @@ public struct EmotionModelDescription: Codable, Equatable, Sendable {
         }
         guard classes.count >= 2, Set(classes).count == classes.count else { throw fail("needs at least two distinct class names, has \(classes)") }
         guard sampleRate > 0 else { throw fail("sample rate \(sampleRate) Hz is not positive") }
+        if let t = silenceTrimming {
+            guard formatVersion >= 2 else { throw fail("silenceTrimming needs format version 2, the file says \(formatVersion)") }
+            do { try t.validate() } catch { throw fail("\(error)") }
+        }
         guard !members.isEmpty else { throw fail("has no members") }
         for (i, m) in members.enumerated() { try m.validate(index: i, classes: classes.count, sampleRate: sampleRate, file: file) }
     }

@@ -194,9 +194,13 @@ public final class EmotionRecognizer: UtterancePredictor {
     /// and its warnings.
     struct Prepared {
         var source: String
+        /// The samples the members read (after the model's silence trimming, if any).
         var samples: [Float]
         var pitchPulses: [Float]?
+        /// The whole recording's duration, seconds.
         var duration: Double
+        /// Where ``samples`` start in the recording, seconds (the leading silence trimmed).
+        var offset: Double = 0
         var warnings: [EmotionPredictionWarning]
 
         /// The whole recording as one utterance of `speaker`.
@@ -223,13 +227,28 @@ public final class EmotionRecognizer: UtterancePredictor {
             }
         }
         guard !buffer.samples.isEmpty else { throw EmotionModelError.emptyAudio(source: source) }
+        let kept = modelDescription.silenceTrimming?.keptRange(buffer.samples) ?? buffer.samples.indices
+        let samples = kept.count == buffer.samples.count ? buffer.samples : Array(buffer.samples[kept])
         let pulses: [Float]?
         do {
-            pulses = needsPitchPulses ? try PitchPulseExtraction.signal(samples: buffer.samples, sampleRate: Double(sampleRate)) : nil
+            pulses = needsPitchPulses ? try PitchPulseExtraction.signal(samples: samples, sampleRate: Double(sampleRate)) : nil
         } catch {
             throw EmotionModelError.audio(source: source, reason: "pitch pulses: \(error)")
         }
-        return Prepared(source: source, samples: buffer.samples, pitchPulses: pulses, duration: buffer.duration, warnings: warnings)
+        return Prepared(source: source, samples: samples, pitchPulses: pulses, duration: buffer.duration,
+                        offset: Double(kept.lowerBound) / Double(sampleRate), warnings: warnings)
+    }
+
+    /// `utterances` as the members read them: without leading and trailing silence when the model trims it
+    /// (pitch-pulse signals cut to the same span).
+    private func membersInput(_ utterances: [Utterance]) -> [Utterance] {
+        guard let trimming = modelDescription.silenceTrimming else { return utterances }
+        return utterances.map { u in
+            let kept = trimming.keptRange(u.samples)
+            guard kept.count != u.samples.count else { return u }
+            return Utterance(path: u.path, label: u.label, speaker: u.speaker, samples: Array(u.samples[kept]),
+                             pitchPulses: u.pitchPulses.map { Array($0[kept]) })
+        }
     }
 
     /// Classifies a prepared recording. Windowed members classify each window; a functionals member the whole
@@ -270,10 +289,12 @@ public final class EmotionRecognizer: UtterancePredictor {
         for p in window { for c in 0..<k { mean[c] += p[c] } }
         for c in 0..<k { mean[c] /= Double(window.count) }
         let points = zip(ranges, window).map { r, p in
-            EmotionTimeline.Point(start: Double(r.lowerBound) / Double(rate), end: Double(r.upperBound) / Double(rate), posteriors: p)
+            EmotionTimeline.Point(start: recording.offset + Double(r.lowerBound) / Double(rate),
+                                  end: recording.offset + Double(r.upperBound) / Double(rate), posteriors: p)
         }
         let best = mean.indices.max { mean[$0] < mean[$1] } ?? 0
-        let frames = members.count == 1 ? try members[0].frameTimeline(recording.utterance(speaker: ""), classes: classes) : nil
+        let frames = members.count == 1
+            ? try members[0].frameTimeline(recording.utterance(speaker: ""), classes: classes)?.shifted(by: recording.offset) : nil
         return EmotionPrediction(label: classes[best], posteriors: mean, classes: classes, duration: recording.duration,
                                  timeline: EmotionTimeline(classes: classes, source: .windows, points: points),
                                  frameTimeline: frames, warnings: recording.warnings)
@@ -305,11 +326,13 @@ public final class EmotionRecognizer: UtterancePredictor {
 
     /// Posteriors `[utterances][classes]` of whole utterances at the model's sample rate (no windows), e.g. a
     /// test set: each utterance classified whole; per-recording speaker normalisation takes each speaker's
-    /// statistics over that speaker's utterances among those given.
+    /// statistics over that speaker's utterances among those given. With the model's ``EmotionModelDescription/silenceTrimming``
+    /// each utterance is trimmed first (give them untrimmed, as read from the files).
     public func posteriors(_ utterances: [Utterance]) throws -> [[Double]] {
         let k = classes.count
         var out = [[Double]](repeating: [Double](repeating: 0, count: k), count: utterances.count)
         let total = modelDescription.members.reduce(0) { $0 + $1.weight }
+        let utterances = membersInput(utterances)
         for (member, described) in zip(members, modelDescription.members) {
             let p = try member.posteriors(utterances)
             for i in utterances.indices { for c in 0..<k { out[i][c] += described.weight / total * p[i][c] } }
@@ -320,13 +343,15 @@ public final class EmotionRecognizer: UtterancePredictor {
     /// The predicted class of each whole utterance: a single member's own rule (a functionals SVM's pairwise
     /// vote, see ``FunctionalsMemberPredictor/predictedClasses(_:)``), otherwise the most probable class.
     public func predictedClasses(_ utterances: [Utterance]) throws -> [Int] {
-        if members.count == 1 { return try members[0].predictedClasses(utterances) }
+        if members.count == 1 { return try members[0].predictedClasses(membersInput(utterances)) }
         return try posteriors(utterances).map { p in p.indices.max { p[$0] < p[$1] } ?? 0 }
     }
 
     /// The frame timeline of a single-member model with segment classifiers (nil otherwise).
     public func frameTimeline(_ utterance: Utterance, classes: [String]) throws -> EmotionTimeline? {
-        members.count == 1 ? try members[0].frameTimeline(utterance, classes: classes) : nil
+        guard members.count == 1 else { return nil }
+        let offset = Double(modelDescription.silenceTrimming?.keptRange(utterance.samples).lowerBound ?? 0) / Double(sampleRate)
+        return try members[0].frameTimeline(membersInput([utterance])[0], classes: classes)?.shifted(by: offset)
     }
 
     // MARK: Building members

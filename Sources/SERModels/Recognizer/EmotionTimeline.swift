@@ -71,6 +71,14 @@ public struct EmotionTimeline: Codable, Equatable, Sendable {
     }
 
     /// The index of the most probable class at each point.
+    /// The same timeline with every point's times moved by `seconds` (e.g. back to the recording's clock after
+    /// its leading silence was trimmed).
+    public func shifted(by seconds: Double) -> EmotionTimeline {
+        guard seconds != 0 else { return self }
+        return EmotionTimeline(classes: classes, source: source,
+                               points: points.map { Point(start: $0.start + seconds, end: $0.end + seconds, posteriors: $0.posteriors) })
+    }
+
     public var topClasses: [Int] {
         points.map { p in p.posteriors.indices.max { p.posteriors[$0] < p.posteriors[$1] } ?? 0 }
     }

@@ -23,7 +23,8 @@ extension CrossValidationRunner {
         let used = Array(Set(pending.flatMap { $0.train + $0.validation + $0.test })).sorted()
         progress("loading \(used.count) utterances and computing their functionals (\(training.provider.featureSet))", nil)
         let started = Date()
-        let utterances = try UtteranceStore.load(kept, indices: used, classes: configuration.classes, pitchPulses: false, cache: cache)
+        let utterances = try UtteranceStore.load(kept, indices: used, classes: configuration.classes, pitchPulses: false, cache: cache,
+                                                 trimming: configuration.silenceTrimming)
         let rows = try training.provider.rows(utterances)
         progress(String(format: "functionals of %d utterances in %.1f s", used.count, Date().timeIntervalSince(started)), nil)
         let position = Dictionary(uniqueKeysWithValues: used.enumerated().map { ($1, $0) })

@@ -61,7 +61,8 @@ public struct FunctionalsSplitTraining {
         let (train, validation, test, excluded) = try SplitTraining(configuration: configuration, manifest: manifest, runDirectory: runDirectory).parts()
         message("loading \(train.count + validation.count + test.count) utterances and computing their functionals (\(training.provider.featureSet))")
         func load(_ indices: [Int]) throws -> FunctionalsData {
-            try training.provider.data(try UtteranceStore.load(manifest, indices: indices, classes: configuration.classes, pitchPulses: false, cache: cache))
+            try training.provider.data(try UtteranceStore.load(manifest, indices: indices, classes: configuration.classes, pitchPulses: false, cache: cache,
+                                                                             trimming: configuration.silenceTrimming))
         }
         let trainData = try load(train), validationData = try load(validation), testData = test.isEmpty ? nil : try load(test)
         let fit = try training.fit(train: trainData, validation: validationData)

@@ -16,7 +16,8 @@ extension CrossValidationRunner {
     /// One fold of a combined configuration (ensemble and/or fusion, ``CombinedTraining``): the fold folder gets
     /// `member-<i>/` per network, `config.json` and the combined `model.safetensors`. The result's metadata holds,
     /// besides the usual, each part's test and validation UA (`test_network_ua`, `test_member_ua`,
-    /// `test_functionals_ua`, `validation_…`), the fusion weight chosen (`network_weight`) and every candidate.
+    /// `test_functionals_ua`, `validation_…`), the fusion weight chosen (`network_weight`) and every candidate, and for
+    /// the record the UA and NLL of every weight 0, 0.1, …, 1 on both parts (`test_ua_by_weight`, `validation_nll_by_weight`, …).
     func runCombined(_ fold: Fold, in dir: URL, byIndex: [Int: Utterance], functionals: FunctionalsProvider?,
                      wav2vecFeatures: Wav2VecFeatureStore?) throws -> FoldResult {
         let started = Date()
@@ -41,6 +42,16 @@ extension CrossValidationRunner {
                 .joined(separator: "; ")
         }
         if let fit = model.functionals { metadata["functionals_C"] = "\(fit.chosen.c)" }
+        if configuration.fusion != nil, let f = test.parts.functionals, let fv = validation.parts.functionals {
+            // For the record, not for choosing: what every weight of a fixed grid gives on each part of the fold.
+            let grid = (0...10).map { Double($0) / 10 }, k = configuration.classes.count
+            for (prefix, labels, network, functionals) in [("test", fold.test.compactMap { byIndex[$0]?.label }, test.parts.network, f),
+                                                          ("validation", fold.validation.compactMap { byIndex[$0]?.label }, validation.parts.network, fv)] {
+                let scored = PosteriorFusion.chooseWeight(network: network, functionals: functionals, labels: labels, classes: k, grid: grid).candidates
+                metadata["\(prefix)_ua_by_weight"] = scored.map { String(format: "%.4f", $0.validationUA) }.joined(separator: ",")
+                metadata["\(prefix)_nll_by_weight"] = scored.map { String(format: "%.4f", $0.validationNLL) }.joined(separator: ",")
+            }
+        }
         metadata.merge(test.metadata(prefix: "test_")) { $1 }
         metadata.merge(validation.metadata(prefix: "validation_")) { $1 }
         return FoldResult(fold: fold, test: test.combined, validation: validation.combined, metadata: metadata)

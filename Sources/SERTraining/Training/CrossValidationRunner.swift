@@ -68,7 +68,7 @@ public struct CrossValidationRunner {
         let used = Array(Set(selected.flatMap { $0.train + $0.validation + $0.test })).sorted()
         progress("loading \(used.count) utterances\(needsPulses ? " and their pitch pulses" : "")", nil)
         let loaded = try UtteranceStore.load(kept, indices: used, classes: configuration.classes, pitchPulses: needsPulses,
-                                             cache: cache)
+                                             cache: cache, trimming: configuration.silenceTrimming)
         let byIndex = Dictionary(uniqueKeysWithValues: zip(used, loaded))
         // Frozen wav2vec features are computed once for all folds.
         let wav2vecFeatures = try Wav2VecFeatureStore.forConfiguration(configuration, cache: cache)

@@ -1,4 +1,5 @@
 import Foundation
+import SERAudio
 import SERFeatures
 import SERModels
 
@@ -8,10 +9,16 @@ extension TrainingConfiguration {
     /// any class set, sample rate (audio is resampled to 16 kHz) and number of speakers (≥ 3 for leave one
     /// speaker out with a validation speaker).
     ///
-    /// Both are an ensemble of three small STRFNets on the 30-band log-mel spectrogram with level
+    /// Both first trim leading and trailing silence (``SilenceTrimming``, 40 dB below the loudest 64 ms frame): real
+    /// recordings often hold a second or more of it, which otherwise fills the networks' random segments and
+    /// the per-recording and per-speaker statistics (on EmoDB padded with 1–2 s of −60 dBFS noise, an untrimmed
+    /// network fell from 80 to 37–48 % UA on a test speaker; Docs/Results.md). Then both are an ensemble of three small STRFNets on the 30-band log-mel spectrogram with level
     /// normalisation (batches of 32 random 3 s segments with a 40 dB random gain, class weights, Adam 1e-3,
-    /// at most 25 epochs with patience 6), late-fused with an RBF SVM on eGeMAPS functionals, the fusion
-    /// weight chosen on the validation speakers (``FusionSettings``). `best-speaker` also standardises the
+    /// at most 25 epochs with patience 6), late-fused with an RBF SVM on eGeMAPS functionals with equal weights
+    /// (`p = (p_networks + p_svm) / 2`). Not a weight chosen on the validation speaker: the networks' epochs were
+    /// already chosen on that speaker, so their posteriors there look better than they are, and one speaker's
+    /// 40–70 utterances decide a weight by chance (on EmoDB the likelihood-chosen weight was 0 or 1 in 5 of the first
+    /// 6 folds; Docs/Results.md lists both). `best-speaker` also standardises the
     /// network's features and the functionals per speaker, from each speaker's unlabelled recordings
     /// (track S); `best-independent` uses nothing of the test speaker (track I).
     /// Docs/Results.md gives their accuracy and how they were chosen.
@@ -33,7 +40,10 @@ extension TrainingConfiguration {
         c.featureNormalization = .level
         c.speakerNormalization = preset == .bestSpeaker
         c.ensemble = 3
-        c.fusion = FusionSettings()
+        var fusion = FusionSettings()
+        fusion.networkWeights = [0.5]   // equal trust: see above
+        c.fusion = fusion
+        c.silenceTrimming = SilenceTrimming()
         return c
     }
 }

@@ -143,7 +143,8 @@ public struct SplitTraining {
         let needsPulses = try configuration.featureChannels().contains(.pitchpulse)
         message("loading \(train.count + validation.count + test.count) utterances\(needsPulses ? " and their pitch pulses" : "")")
         let all = train + validation + test
-        let loaded = try UtteranceStore.load(manifest, indices: all, classes: configuration.classes, pitchPulses: needsPulses, cache: cache)
+        let loaded = try UtteranceStore.load(manifest, indices: all, classes: configuration.classes, pitchPulses: needsPulses, cache: cache,
+                                             trimming: configuration.silenceTrimming)
         let byIndex = Dictionary(uniqueKeysWithValues: zip(all, loaded))
         let trainU = train.compactMap { byIndex[$0] }, valU = validation.compactMap { byIndex[$0] }, testU = test.compactMap { byIndex[$0] }
         progress(.loaded(train: trainU.count, validation: valU.count, test: testU.count))

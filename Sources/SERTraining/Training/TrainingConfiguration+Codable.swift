@@ -1,4 +1,5 @@
 import Foundation
+import SERAudio
 import SERFeatures
 import SERModels
 
@@ -19,7 +20,7 @@ extension TrainingConfiguration: Codable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case formatVersion, classes, modelKind, model, wav2vecClassifier, functionals, logMel, utteranceNormalization, featureNormalization, speakerNormalization, segmentSeconds,
              batchSize, gainSpanDB, frequencyWarping, warpRange, specAugment, learningRate, optimizer, schedule, classWeighting, maxEpochs,
-             patience, stepsPerEpoch, gradientClipNorm, seed, ensemble, fusion
+             patience, stepsPerEpoch, gradientClipNorm, seed, ensemble, fusion, silenceTrimming
     }
 
     private struct AnyKey: CodingKey {
@@ -92,6 +93,7 @@ extension TrainingConfiguration: Codable {
         seed = try value(.seed, seed)
         ensemble = try value(.ensemble, ensemble)
         fusion = try c.decodeIfPresent(FusionSettings.self, forKey: .fusion)
+        silenceTrimming = try c.decodeIfPresent(SilenceTrimming.self, forKey: .silenceTrimming)
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -128,5 +130,6 @@ extension TrainingConfiguration: Codable {
         // Written only when used, so configurations of single networks read and write as before.
         if ensemble != 1 { try c.encode(ensemble, forKey: .ensemble) }
         try c.encodeIfPresent(fusion, forKey: .fusion)
+        try c.encodeIfPresent(silenceTrimming, forKey: .silenceTrimming)
     }
 }

@@ -58,6 +58,8 @@ extension TrainingConfiguration {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         if let json = try? encoder.encode(self) { origin["training_configuration"] = String(decoding: json, as: UTF8.self) }
-        return EmotionModelDescription(classes: classes, sampleRate: UtteranceStore.sampleRate, members: members, provenance: origin)
+        var description = EmotionModelDescription(classes: classes, sampleRate: UtteranceStore.sampleRate, members: members, provenance: origin)
+        description.silenceTrimming = silenceTrimming
+        return description
     }
 }

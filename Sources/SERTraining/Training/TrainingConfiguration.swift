@@ -1,4 +1,5 @@
 import Foundation
+import SERAudio
 import SERFeatures
 import SERModels
 
@@ -67,6 +68,9 @@ public struct TrainingConfiguration: Equatable, Sendable {
     public var ensemble = 1
     /// Late fusion of the network(s) with a functionals classifier (nil: the network alone).
     public var fusion: FusionSettings?
+    /// Leading and trailing silence removed from every recording before anything else (nil: kept), in training
+    /// and, through the model file, in prediction (``SilenceTrimming``, librosa's `effects.trim`).
+    public var silenceTrimming: SilenceTrimming?
 
     public init(model: STRFNetConfiguration) {
         self.model = model
@@ -212,6 +216,9 @@ public struct TrainingConfiguration: Equatable, Sendable {
         func fail(_ m: String) -> TrainingError { .invalidConfiguration(m) }
         if classes.count < 2 { throw fail("at least two classes are needed") }
         if Set(classes).count != classes.count { throw fail("class names must be distinct") }
+        if let t = silenceTrimming {
+            do { try t.validate() } catch AudioError.invalidArgument(let m) { throw fail(m) }
+        }
         if let f = functionals {
             if wav2vecClassifier != nil { throw fail("a configuration trains either functionals or the wav2vec classifier") }
             if formatVersion != 1 { throw fail("unsupported format version \(formatVersion)") }

@@ -4,14 +4,15 @@ import SERFeatures
 import SERTensor
 
 /// The utterances of a run, decoded once (``Utterance``s at 16 kHz); segments (`start`/`end` in the
-/// manifest) are cut here.
+/// manifest) are cut here, then leading and trailing silence when the run trims it
+/// (``TrainingConfiguration/silenceTrimming``), before pitch pulses are computed.
 public enum UtteranceStore {
     public static let sampleRate = 16_000
 
     /// Loads `indices` of `manifest`. Work is spread over the cores; the first failure is thrown
     /// with the file and the problem.
     public static func load(_ manifest: Manifest, indices: [Int], classes: [String], pitchPulses: Bool,
-                            cache: FeatureCache? = nil) throws -> [Utterance] {
+                            cache: FeatureCache? = nil, trimming: SilenceTrimming? = nil) throws -> [Utterance] {
         let classIndex = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
         if indices.isEmpty { return [] }
         var results = [Result<Utterance, Error>?](repeating: nil, count: indices.count)
@@ -20,7 +21,7 @@ public enum UtteranceStore {
             Parallel.forRanges(indices.count, costPerItem: 1 << 20) { range in
                 for i in range {
                     base[i] = Result { try loadOne(manifest, manifest.entries[indices[i]], classIndex: classIndex,
-                                                   pitchPulses: pitchPulses, cache: cache) }
+                                                   pitchPulses: pitchPulses, cache: cache, trimming: trimming) }
                 }
             }
         }
@@ -31,7 +32,7 @@ public enum UtteranceStore {
     }
 
     static func loadOne(_ manifest: Manifest, _ entry: ManifestEntry, classIndex: [String: Int], pitchPulses: Bool,
-                        cache: FeatureCache?) throws -> Utterance {
+                        cache: FeatureCache?, trimming: SilenceTrimming?) throws -> Utterance {
         let url = manifest.url(of: entry)
         guard let label = classIndex[entry.label] else { throw TrainingError.unknownLabel(label: entry.label, path: url.path) }
         var buffer = try AudioFile.read(url).buffer
@@ -43,6 +44,7 @@ public enum UtteranceStore {
             }
             samples = Array(samples[range])
         }
+        if let trimming { samples = trimming.trimmed(samples) }
         var pulses: [Float]?
         if pitchPulses {
             let compute = { try PitchPulseExtraction.signal(samples: samples, sampleRate: Double(sampleRate)) }

@@ -36,7 +36,8 @@ public struct WholeCorpusTraining {
             throw TrainingError.emptySplit("no manifest rows have the classes \(configuration.classes.joined(separator: ", "))")
         }
         let needsPulses = try configuration.featureChannels().contains(.pitchpulse)
-        let utterances = try UtteranceStore.load(manifest, indices: rows, classes: configuration.classes, pitchPulses: needsPulses, cache: cache)
+        let utterances = try UtteranceStore.load(manifest, indices: rows, classes: configuration.classes, pitchPulses: needsPulses, cache: cache,
+                                                 trimming: configuration.silenceTrimming)
         progress(.loaded(train: utterances.count, validation: utterances.count, test: 0))
         let trainer = try Trainer(configuration: configuration, train: utterances, validation: utterances, runDirectory: runDirectory,
                                   progress: progress, cache: cache)
