@@ -15,13 +15,7 @@ final class CombinedTrainingTests: XCTestCase {
     override class func setUp() {
         super.setUp()
         do {
-            let url = try DemoCorpus.generate(to: root.appendingPathComponent("corpus"), speakers: 3, utterancesPerSpeakerPerClass: 2, seed: 5)
-            var m = try Manifest.read(from: url)
-            let speakers = m.speakers
-            for i in m.entries.indices {
-                m.entries[i].split = [DataSplit.train, .validation, .test][speakers.firstIndex(of: m.entries[i].speaker) ?? 0]
-            }
-            try m.write(to: manifestURL)
+            _ = try CorpusTestSupport.demoCorpusWithSplit(in: root.appendingPathComponent("corpus"), utterancesPerSpeakerPerClass: 2, seed: 5)
         } catch {
             XCTFail("could not build the test corpus: \(error)")
         }

@@ -135,9 +135,8 @@ final class CommandLineTests: XCTestCase {
     /// corpus: one fold of `cv --preset best-speaker` and `train --preset best-independent`, each for one epoch,
     /// then `predict` with the fused model file. A smoke run, not an accuracy test.
     func testRecipePresetsRunOnTheDemoCorpus() throws {
-        let demo = try run(["demo", "--output", "d", "--corpus-only", "--speakers", "3", "--utterances", "2", "--quiet"])
-        XCTAssertEqual(demo.status, 0, demo.err)
-        let manifestURL = directory.appendingPathComponent("d/corpus/manifest.csv")
+        let split = try CorpusTestSupport.demoCorpusWithSplit(in: directory.appendingPathComponent("d/corpus"), utterancesPerSpeakerPerClass: 2, seed: 3)
+        let manifestURL = split.deletingLastPathComponent().appendingPathComponent(DemoCorpus.manifestFileName)
         let cv = try run(["cv", "--manifest", manifestURL.path, "--protocol", "leave-one-speaker-out", "--preset", "best-speaker",
                           "--epochs", "1", "--patience", "1", "--fold", "1", "--output", "cv"])
         print("cv --preset best-speaker: exit \(cv.status)\n\(cv.err)")
@@ -146,13 +145,7 @@ final class CommandLineTests: XCTestCase {
         let fold = try XCTUnwrap(try FileManager.default.contentsOfDirectory(atPath: directory.appendingPathComponent("cv").path).first { $0.hasPrefix("fold01") })
         XCTAssertTrue(FileManager.default.fileExists(atPath: directory.appendingPathComponent("cv/\(fold)/model.safetensors").path))
 
-        var manifest = try Manifest.read(from: manifestURL)
-        let speakers = manifest.speakers
-        for i in manifest.entries.indices {
-            manifest.entries[i].split = [DataSplit.train, .validation, .test][speakers.firstIndex(of: manifest.entries[i].speaker) ?? 0]
-        }
-        let split = directory.appendingPathComponent("d/corpus/split.csv")
-        try manifest.write(to: split)
+        let manifest = try Manifest.read(from: split)
         let train = try run(["train", "--manifest", split.path, "--preset", "best-independent", "--epochs", "1", "--patience", "1", "--output", "run"])
         print("train --preset best-independent: exit \(train.status)\n\(train.err)")
         XCTAssertEqual(train.status, 0, train.err)

@@ -11,14 +11,7 @@ final class EndToEndTrainingTests: XCTestCase {
     override class func setUp() {
         super.setUp()
         do {
-            let corpus = root.appendingPathComponent("corpus")
-            let url = try DemoCorpus.generate(to: corpus, speakers: 3, utterancesPerSpeakerPerClass: 2, seed: 7)
-            var m = try Manifest.read(from: url)
-            let speakers = m.speakers
-            for i in m.entries.indices {
-                m.entries[i].split = [DataSplit.train, .validation, .test][speakers.firstIndex(of: m.entries[i].speaker) ?? 0]
-            }
-            try m.write(to: manifestURL)
+            _ = try CorpusTestSupport.demoCorpusWithSplit(in: root.appendingPathComponent("corpus"), utterancesPerSpeakerPerClass: 2, seed: 7)
         } catch {
             XCTFail("could not build the test corpus: \(error)")
         }

@@ -23,13 +23,7 @@ extension TrainingConfiguration {
     /// (track S); `best-independent` uses nothing of the test speaker (track I).
     /// Docs/Results.md gives their accuracy and how they were chosen.
     public static func recipe(_ preset: TrainingPreset, classes: [String] = ["neutral", "happy", "sad", "angry"]) -> TrainingConfiguration {
-        var m = Table1Feature.spectrogram.configuration(classes: classes.count)
-        m.convChannels = 16
-        m.residualChannels = [16]
-        m.embeddingSize = 64
-        m.gruHidden = 48
-        m.attentionHidden = 32
-        m.mlpHidden = [48]
+        var m = smallSpectrogramNetwork(classes: classes.count)
         m.strfKernels = 8   // unused (no STRF input); as in configs/emodb-small-*.json
         var c = TrainingConfiguration(model: m)
         c.classes = classes

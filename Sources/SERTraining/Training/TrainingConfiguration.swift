@@ -167,14 +167,7 @@ public struct TrainingConfiguration: Equatable, Sendable {
     /// A small, fast configuration (narrower network, fewer epochs) for the built-in demo and tests,
     /// with level and speaker normalisation of the features.
     public static func demo(classes: [String] = ["neutral", "happy", "sad", "angry"]) -> TrainingConfiguration {
-        var m = Table1Feature.spectrogram.configuration(classes: classes.count)
-        m.convChannels = 16
-        m.residualChannels = [16]
-        m.embeddingSize = 64
-        m.gruHidden = 48
-        m.attentionHidden = 32
-        m.mlpHidden = [48]
-        var c = TrainingConfiguration(model: m)
+        var c = TrainingConfiguration(model: smallSpectrogramNetwork(classes: classes.count))
         c.classes = classes
         c.batchSize = 32
         c.learningRate = 2e-3
@@ -184,6 +177,19 @@ public struct TrainingConfiguration: Equatable, Sendable {
         c.featureNormalization = .level
         c.speakerNormalization = true
         return c
+    }
+
+    /// The small STRFNet of the demo and the recipe presets on the log-mel spectrogram: 16 conv channels, one residual
+    /// stage of 16, embedding 64, GRU 48, attention 32, MLP 48 (the paper's sizes: 64, two stages of 32, 256, 256, 256, 256).
+    public static func smallSpectrogramNetwork(classes: Int) -> STRFNetConfiguration {
+        var m = Table1Feature.spectrogram.configuration(classes: classes)
+        m.convChannels = 16
+        m.residualChannels = [16]
+        m.embeddingSize = 64
+        m.gruHidden = 48
+        m.attentionHidden = 32
+        m.mlpHidden = [48]
+        return m
     }
 
     /// The feature normalisation in effect.
