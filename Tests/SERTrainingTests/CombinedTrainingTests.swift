@@ -39,9 +39,11 @@ final class CombinedTrainingTests: XCTestCase {
     /// gave, on the test speaker and the validation speaker; a resumed run trains nothing more.
     func testEnsembleWithFusionIsOneModelFileThatPredictsAsEvaluated() throws {
         let manifest = try Manifest.read(from: Self.manifestURL)
-        for speakers in [false, true] {
-            let c = Self.configuration(speakerNormalization: speakers)
-            let dir = Self.root.appendingPathComponent("split-\(speakers)")
+        // The third: weight 0, whose file holds the SVM alone (it predicts by its pairwise vote, as training reports).
+        for (speakers, weights) in [(false, [Double]?.none), (true, nil), (false, [0.0])] {
+            var c = Self.configuration(speakerNormalization: speakers)
+            if let weights { c.fusion?.networkWeights = weights }
+            let dir = Self.root.appendingPathComponent("split-\(speakers)-\(weights?.description ?? "grid")")
             var messages = [String]()
             var job = SplitTraining(configuration: c, manifest: manifest, runDirectory: dir)
             job.message = { messages.append($0) }

@@ -150,6 +150,8 @@ public struct CombinedModel {
         public var members: [[[Double]]]
         public var network: [[Double]]
         public var functionals: [[Double]]?
+        /// The functionals classifier's own predictions (an SVM's pairwise vote).
+        public var functionalsPredicted: [Int]?
     }
 
     /// Each part's whole-utterance posteriors (networks and functionals with the run's speaker normalisation,
@@ -157,12 +159,19 @@ public struct CombinedModel {
     public func parts(_ utterances: [Utterance]) throws -> Parts {
         let members = try networks.map { try $0.predictor.posteriors(utterances) }
         let network = PosteriorFusion.weightedMean(members, weights: members.map { _ in 1 })
-        var functionalPosteriors: [[Double]]?
+        var outputs: [FunctionalsClassifier.Output]?
         if let fit = functionals, let provider {
             let data = try provider.data(utterances)
-            functionalPosteriors = fit.classifier.classify(data.rows, speakers: data.speakers).map(\.posteriors)
+            outputs = fit.classifier.classify(data.rows, speakers: data.speakers)
         }
-        return Parts(members: members, network: network, functionals: functionalPosteriors)
+        return Parts(members: members, network: network, functionals: outputs?.map(\.posteriors), functionalsPredicted: outputs?.map(\.predicted))
+    }
+
+    /// The combined predictions of `parts`, as the model file makes them: the most probable class of the weighted
+    /// mean; with weight 0 the file holds the functionals classifier alone, which predicts by its own rule.
+    public func predictions(_ parts: Parts) -> [Int] {
+        if networkWeight == 0, let own = parts.functionalsPredicted { return own }
+        return PosteriorFusion.predictions(posteriors(parts))
     }
 
     /// The combined posteriors of `parts`.
@@ -178,7 +187,8 @@ public struct CombinedModel {
         func report(_ posteriors: [[Double]]) throws -> ClassificationReport {
             try ClassificationReport(classes: classes, truth: labels, predicted: PosteriorFusion.predictions(posteriors))
         }
-        return CombinedEvaluation(combined: try report(posteriors(p)), members: try p.members.map(report),
+        let combined = try ClassificationReport(classes: classes, truth: labels, predicted: predictions(p))
+        return CombinedEvaluation(combined: combined, members: try p.members.map(report),
                                   network: try report(p.network), functionals: try p.functionals.map(report), parts: p)
     }
 }
