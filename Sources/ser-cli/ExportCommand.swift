@@ -61,6 +61,9 @@ struct ExportCommand: ParsableCommand {
         let recognizer = try EmotionRecognizer(contentsOf: URL(fileURLWithPath: modelFile ?? ""))
         let export = try ONNXExporter.export(recognizer, input: form)
         try write(export, to: url)
+        if let note = ONNXExporter.silenceTrimmingNote(recognizer.modelDescription) {
+            FileHandle.standardError.write(Data("note: \(note) (also in the model's metadata, key silence_trimming)\n".utf8))
+        }
         if checkData {
             for file in try ONNXCheckData.write(for: recognizer, input: form, nextTo: url) { print("wrote \(file.path)") }
         }

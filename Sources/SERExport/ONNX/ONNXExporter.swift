@@ -220,7 +220,15 @@ public enum ONNXExporter {
             ("log_mel", try json(member.input.logMel)),
             ("normalization", member.input.normalization.rawValue),
             ("speaker_normalization", speakerNote),
+            ("silence_trimming", Self.silenceTrimmingNote(d) ?? "none"),
             ("provenance", try json(d.provenance)),
         ]
+    }
+
+    /// What a caller of the exported graph must do first when the model trims silence (its graph does not), or nil.
+    public static func silenceTrimmingNote(_ d: EmotionModelDescription) -> String? {
+        guard let t = d.silenceTrimming else { return nil }
+        return "the model trims leading and trailing silence before its input and the graph does not: trim the audio first, "
+            + "as librosa.effects.trim(y, top_db=\(t.topDB), frame_length=\(t.frameLength), hop_length=\(t.hopLength)) does at \(d.sampleRate) Hz"
     }
 }
