@@ -114,7 +114,7 @@ public struct CombinedTraining {
             modules.append(FunctionalsClassifierModule(fit.classifier))
         }
         var provenance = ["network_weight": "\(model.networkWeight)", "ensemble": "\(model.networks.count)",
-                          "best_epochs": model.histories.map { h in "\(h.max { $0.validationUA < $1.validationUA }?.epoch ?? 0)" }.joined(separator: ",")]
+                          "best_epochs": model.bestEpochs.map(String.init).joined(separator: ",")]
         if let fit = model.functionals { provenance["functionals_C"] = "\(fit.chosen.c)" }
         let description = configuration.modelDescription(members: members, provenance: provenance)
         try EmotionModelFile.write(description, members: modules, to: runDirectory.appendingPathComponent(TrainedRun.modelFile))
@@ -131,6 +131,8 @@ public struct CombinedModel {
     let provider: FunctionalsProvider?
     /// Each network's epoch history.
     public let histories: [[EpochRecord]]
+    /// Each network's kept epoch (best validation UA; the first of equals).
+    public var bestEpochs: [Int] { histories.map { h in h.max { $0.validationUA < $1.validationUA }?.epoch ?? 0 } }
     /// The weight `w` of the networks' mean in the fusion (1 without fusion).
     public internal(set) var networkWeight = 1.0
     /// Every fusion weight tried, with its validation UA and NLL (empty without fusion).

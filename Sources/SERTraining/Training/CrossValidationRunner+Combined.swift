@@ -32,7 +32,7 @@ extension CrossValidationRunner {
         let model = try training.run(train: fold.train.compactMap { byIndex[$0] }, validation: fold.validation.compactMap { byIndex[$0] })
         let test = try model.evaluate(fold.test.compactMap { byIndex[$0] })
         let validation = try model.evaluate(fold.validation.compactMap { byIndex[$0] })
-        var metadata = ["best_epoch": model.histories.map { h in "\(h.max { $0.validationUA < $1.validationUA }?.epoch ?? 0)" }.joined(separator: ","),
+        var metadata = ["best_epoch": model.bestEpochs.map(String.init).joined(separator: ","),
                         "epochs": model.histories.map { "\($0.count)" }.joined(separator: ","),
                         "seconds": String(format: "%.1f", Date().timeIntervalSince(started)),
                         "model": configuration.modelDescription,
