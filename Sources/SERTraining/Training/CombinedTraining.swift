@@ -80,8 +80,8 @@ public struct CombinedTraining {
         }
         var model = CombinedModel(configuration: configuration, networks: trainers, functionals: fit, provider: functionalsTraining?.provider,
                                   histories: histories)
+        let parts = try model.parts(validation)
         if let fusion = configuration.fusion {
-            let parts = try model.parts(validation)
             let (chosen, candidates) = PosteriorFusion.chooseWeight(network: parts.network, functionals: parts.functionals ?? parts.network,
                                                                     labels: validation.map(\.label), classes: configuration.classes.count,
                                                                     grid: fusion.networkWeights)
@@ -90,6 +90,7 @@ public struct CombinedTraining {
             message(String(format: "fusion weight of the network%@ %.2f (validation NLL %.3f, UA %.1f)", n > 1 ? "s" : "",
                            chosen.networkWeight, chosen.validationNLL, chosen.validationUA * 100))
         }
+        model.validation = try model.evaluate(parts, labels: validation.map(\.label))
         if parallel.context.isWriter { try write(model) }
         return model
     }
@@ -137,6 +138,8 @@ public struct CombinedModel {
     public internal(set) var networkWeight = 1.0
     /// Every fusion weight tried, with its validation UA and NLL (empty without fusion).
     public internal(set) var candidates = [PosteriorFusion.Candidate]()
+    /// The reports on the validation utterances the run was given (computed once, with the weight chosen).
+    public internal(set) var validation: CombinedEvaluation?
 
     init(configuration: TrainingConfiguration, networks: [Trainer], functionals: FunctionalsFit?, provider: FunctionalsProvider?,
          histories: [[EpochRecord]]) {
@@ -184,8 +187,12 @@ public struct CombinedModel {
 
     /// Reports of the combination and of each part on labelled utterances.
     public func evaluate(_ utterances: [Utterance]) throws -> CombinedEvaluation {
-        let p = try parts(utterances)
-        let labels = utterances.map(\.label), classes = configuration.classes
+        try evaluate(try parts(utterances), labels: utterances.map(\.label))
+    }
+
+    /// The reports of `p`, the parts' posteriors of utterances whose classes are `labels`.
+    func evaluate(_ p: Parts, labels: [Int]) throws -> CombinedEvaluation {
+        let classes = configuration.classes
         func report(_ posteriors: [[Double]]) throws -> ClassificationReport {
             try ClassificationReport(classes: classes, truth: labels, predicted: PosteriorFusion.predictions(posteriors))
         }

@@ -31,7 +31,7 @@ extension CrossValidationRunner {
         training.message = { progress("\(name): \($0)", nil) }
         let model = try training.run(train: fold.train.compactMap { byIndex[$0] }, validation: fold.validation.compactMap { byIndex[$0] })
         let test = try model.evaluate(fold.test.compactMap { byIndex[$0] })
-        let validation = try model.evaluate(fold.validation.compactMap { byIndex[$0] })
+        let validation = try model.validation ?? model.evaluate(fold.validation.compactMap { byIndex[$0] })
         var metadata = ["best_epoch": model.bestEpochs.map(String.init).joined(separator: ","),
                         "epochs": model.histories.map { "\($0.count)" }.joined(separator: ","),
                         "seconds": String(format: "%.1f", Date().timeIntervalSince(started)),
@@ -47,7 +47,7 @@ extension CrossValidationRunner {
             let grid = (0...10).map { Double($0) / 10 }, k = configuration.classes.count
             for (prefix, labels, network, functionals) in [("test", fold.test.compactMap { byIndex[$0]?.label }, test.parts.network, f),
                                                           ("validation", fold.validation.compactMap { byIndex[$0]?.label }, validation.parts.network, fv)] {
-                let scored = PosteriorFusion.chooseWeight(network: network, functionals: functionals, labels: labels, classes: k, grid: grid).candidates
+                let scored = PosteriorFusion.score(network: network, functionals: functionals, labels: labels, classes: k, grid: grid)
                 metadata["\(prefix)_ua_by_weight"] = scored.map { String(format: "%.4f", $0.validationUA) }.joined(separator: ",")
                 metadata["\(prefix)_nll_by_weight"] = scored.map { String(format: "%.4f", $0.validationNLL) }.joined(separator: ",")
             }

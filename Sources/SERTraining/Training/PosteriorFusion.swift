@@ -38,17 +38,22 @@ public enum PosteriorFusion {
     public static func chooseWeight(network: [[Double]], functionals: [[Double]], labels: [Int], classes: Int,
                                     grid: [Double]) -> (chosen: Candidate, candidates: [Candidate]) {
         precondition(!grid.isEmpty, "PosteriorFusion: empty weight grid")
-        let candidates = grid.map { w -> Candidate in
-            let fused = fuse(network: network, functionals: functionals, networkWeight: w)
-            return Candidate(networkWeight: w, validationUA: unweightedAccuracy(predictions(fused), labels: labels, classes: classes),
-                             validationNLL: balancedNLL(fused, labels: labels, classes: classes))
-        }
+        let candidates = score(network: network, functionals: functionals, labels: labels, classes: classes, grid: grid)
         let chosen = candidates.min { a, b in
             if a.validationNLL != b.validationNLL { return a.validationNLL < b.validationNLL }
             if a.validationUA != b.validationUA { return a.validationUA > b.validationUA }
             return abs(a.networkWeight - 0.5) < abs(b.networkWeight - 0.5)
         } ?? candidates[0]
         return (chosen, candidates)
+    }
+
+    /// The UA and class-balanced NLL of the fusion with every weight of `grid`, on utterances whose classes are `labels`.
+    public static func score(network: [[Double]], functionals: [[Double]], labels: [Int], classes: Int, grid: [Double]) -> [Candidate] {
+        grid.map { w in
+            let fused = fuse(network: network, functionals: functionals, networkWeight: w)
+            return Candidate(networkWeight: w, validationUA: unweightedAccuracy(predictions(fused), labels: labels, classes: classes),
+                             validationNLL: balancedNLL(fused, labels: labels, classes: classes))
+        }
     }
 
     /// `w · network + (1 − w) · functionals`.

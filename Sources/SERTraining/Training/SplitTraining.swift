@@ -176,7 +176,7 @@ public struct SplitTraining {
         training.progress = { _, _, event in progress(event) }
         training.message = message
         let model = try training.run(train: train, validation: validation)
-        let validationReport = try model.evaluate(validation)
+        let validationReport = try model.validation ?? model.evaluate(validation)
         let testReport = test.isEmpty ? nil : try model.evaluate(test)
         for (part, report) in [("validation", validationReport), ("test", testReport)] {
             guard let report else { continue }
