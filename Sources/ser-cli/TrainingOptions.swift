@@ -156,7 +156,8 @@ func describe(_ c: TrainingConfiguration) -> String {
     if c.normalization != .none { s += ", \(c.normalization.rawValue) normalisation" }
     if c.speakerNormalization { s += ", speaker normalisation" }
     if let f = c.fusion {
-        s += ", fused with \(f.functionals.classifier == .svm ? "an SVM" : "a logistic regression") on eGeMAPS functionals (network weight from \(f.networkWeights.count) candidates)"
+        let names = f.functionals.map { $0.classifier == .svm ? "an SVM" : "a logistic regression" }
+        s += ", fused with \(names.joined(separator: " and ")) on eGeMAPS functionals (network weight from \(f.networkWeights.count) candidates)"
     }
     return s
 }

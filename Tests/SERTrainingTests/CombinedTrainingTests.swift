@@ -39,11 +39,15 @@ final class CombinedTrainingTests: XCTestCase {
     /// gave, on the test speaker and the validation speaker; a resumed run trains nothing more.
     func testEnsembleWithFusionIsOneModelFileThatPredictsAsEvaluated() throws {
         let manifest = try Manifest.read(from: Self.manifestURL)
+        let svm = FunctionalsSettings(classifier: .svm), logreg = FunctionalsSettings(classifier: .logisticRegression)
         // The third: weight 0, whose file holds the SVM alone (it predicts by its pairwise vote, as training reports).
-        for (speakers, weights) in [(false, [Double]?.none), (true, nil), (false, [0.0])] {
+        // The fourth: two functionals classifiers, each a member of weight (1 − w) / 2.
+        for (speakers, weights, classifiers) in [(false, [Double]?.none, [svm]), (true, nil, [svm]), (false, [0.0], [svm]),
+                                                 (true, [0.5], [svm, logreg])] {
             var c = Self.configuration(speakerNormalization: speakers)
             if let weights { c.fusion?.networkWeights = weights }
-            let dir = Self.root.appendingPathComponent("split-\(speakers)-\(weights?.description ?? "grid")")
+            c.fusion?.functionals = classifiers
+            let dir = Self.root.appendingPathComponent("split-\(speakers)-\(weights?.description ?? "grid")-\(classifiers.count)")
             var messages = [String]()
             var job = SplitTraining(configuration: c, manifest: manifest, runDirectory: dir)
             job.message = { messages.append($0) }
@@ -57,10 +61,11 @@ final class CombinedTrainingTests: XCTestCase {
             let w = try XCTUnwrap(description.provenance["network_weight"].flatMap(Double.init))
             let networks = description.members.filter { $0.kind == "strfnet" }, functionals = description.members.filter { $0.kind == "functionals" }
             XCTAssertEqual(networks.count, w > 0 ? 2 : 0)
-            XCTAssertEqual(functionals.count, w < 1 ? 1 : 0)
+            XCTAssertEqual(functionals.count, w < 1 ? classifiers.count : 0)
+            XCTAssertEqual(functionals.compactMap { $0.functionals?["kind"] }, w < 1 ? classifiers.map { $0.classifier == .svm ? "svm" : "logreg" } : [])
             for m in networks { XCTAssertEqual(m.weight, w / 2, accuracy: 1e-12) }
             for m in functionals {
-                XCTAssertEqual(m.weight, 1 - w, accuracy: 1e-12)
+                XCTAssertEqual(m.weight, (1 - w) / Double(classifiers.count), accuracy: 1e-12)
                 XCTAssertEqual(m.input.speakerNormalization, speakers ? .perSpeaker : .none)
             }
             XCTAssertEqual(try RunEvaluation.evaluate(run: run, manifest: manifest, split: .test).report, result.test, "speakers \(speakers)")
@@ -123,6 +128,18 @@ final class CombinedTrainingTests: XCTestCase {
         XCTAssertThrowsError(try TrainingConfiguration.decode(Data(#"{"fusion": {"weights": [0.5]}}"#.utf8))) { e in
             XCTAssertTrue("\(e)".contains("fusion.weights"), "\(e)")
         }
+        // `functionals`: a list, or one object (as written before lists) read as a list of one; strict inside both.
+        let one = try TrainingConfiguration.decode(Data(#"{"fusion": {"functionals": {"classifier": "logreg"}}}"#.utf8))
+        XCTAssertEqual(one.fusion?.functionals, [FunctionalsSettings(classifier: .logisticRegression)])
+        let two = try TrainingConfiguration.decode(Data(#"{"fusion": {"functionals": [{"classifier": "svm"}, {"classifier": "logreg"}]}}"#.utf8))
+        XCTAssertEqual(two.fusion?.functionals.map(\.classifier), [.svm, .logisticRegression])
+        for text in [#"{"fusion": {"functionals": {"classifier": "svm", "cgrid": [1]}}}"#,
+                     #"{"fusion": {"functionals": [{"classifier": "svm"}, {"classifier": "logreg", "cgrid": [1]}]}}"#] {
+            XCTAssertThrowsError(try TrainingConfiguration.decode(Data(text.utf8))) { XCTAssertTrue("\($0)".contains("cgrid"), "\($0)") }
+        }
+        var none = c
+        none.fusion?.functionals = []
+        XCTAssertThrowsError(try none.validate()) { XCTAssertTrue("\($0)".contains("at least one classifier"), "\($0)") }
         var bad = c
         bad.ensemble = 0
         XCTAssertThrowsError(try bad.validate()) { XCTAssertTrue("\($0)".contains("ensemble"), "\($0)") }

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Every part of a cross-validation run with an ensemble and/or late fusion (`ser-cli cv --ensemble N --fusion late`,
 `--preset best-*`), from the folds' result.json metadata: UA mean ± sample std over folds (population std in brackets)
-of the combined model (what the run reports), the networks' mean, each network alone, the eGeMAPS SVM alone (its Platt
-probabilities' argmax), and for the record what the fusion weight chosen on the validation speaker would have given
-(the weight of the smallest validation NLL, and of the best validation UA), read from `*_by_weight`.
+of the combined model (what the run reports), the networks' mean, each network alone, the functionals part alone (the
+argmax of its classifiers' mean posteriors: an SVM's Platt probabilities, a logistic regression's softmax), and for the record what the fusion weight chosen on the validation speaker would have given
+(the weight of the smallest validation NLL, and of the best validation UA), read from `*_by_weight`; last, the
+combined model's UA on the validation speakers (what a choice between recipes is made on).
 
 usage: python3 scripts/analysis/fusion_summary.py RUN_FOLDER [RUN_FOLDER ...]
 """
@@ -34,7 +35,7 @@ def summary(folder):
         for i in range(len(members[0])):
             parts[f"network {i + 1} alone"] = [m[i] for m in members]
     if "test_functionals_ua" in m0:
-        parts["eGeMAPS SVM alone (Platt argmax)"] = [float(r["metadata"]["test_functionals_ua"]) for r in rows]
+        parts["functionals part alone (argmax)"] = [float(r["metadata"]["test_functionals_ua"]) for r in rows]
     if "test_ua_by_weight" in m0:
         test = [[float(x) for x in r["metadata"]["test_ua_by_weight"].split(",")] for r in rows]
         vnll = [[float(x) for x in r["metadata"]["validation_nll_by_weight"].split(",")] for r in rows]
@@ -55,6 +56,10 @@ def summary(folder):
     print("  per-fold combined UA: " + ", ".join(f"{100 * r['test']['unweightedAccuracy']:.1f}" for r in rows))
     for name, values in parts.items():
         print(f"  {name:36s} UA {fmt(values)}")
+    # The validation speakers' view of the combined model (what choices between recipes are made on).
+    validation = [r["validation"]["unweightedAccuracy"] for r in rows if r.get("validation")]
+    if validation:
+        print(f"  {'combined, validation speakers':36s} UA {fmt(validation)}")
 
 
 for folder in sys.argv[1:]:

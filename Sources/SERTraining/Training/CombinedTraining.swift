@@ -10,13 +10,13 @@ import SERTensor
 /// Each network is trained by its own ``Trainer`` (configuration ``TrainingConfiguration/member(_:)``, seed
 /// `seed + i`) in `member-<i+1>/` of the run folder, where it keeps its checkpoint, `best.safetensors`,
 /// history and one-member model file; a killed run resumes every member from its checkpoint (a finished
-/// member is only reloaded). The functionals classifier is fitted on the same training speakers (C chosen
-/// on the validation speakers, as ``FunctionalsTraining`` does); the fusion weight is then chosen by the
+/// member is only reloaded). Each functionals classifier of the fusion is fitted on the same training speakers
+/// (C chosen on the validation speakers, as ``FunctionalsTraining`` does); the fusion weight is then chosen by the
 /// validation speakers' posteriors (``PosteriorFusion/chooseWeight(network:functionals:labels:classes:grid:)``).
 ///
 /// The run folder gets `config.json` (the combined configuration) and `model.safetensors`: one model file
-/// (``EmotionModelFile``) whose members are the networks (weight `w / N` each) and the functionals classifier
-/// (weight `1 − w`), combined by the weighted mean of their posteriors; members of weight 0 are left out.
+/// (``EmotionModelFile``) whose members are the networks (weight `w / N` each) and the K functionals classifiers
+/// (weight `(1 − w) / K` each), combined by the weighted mean of their posteriors; members of weight 0 are left out.
 public struct CombinedTraining {
     public let configuration: TrainingConfiguration
     public let runDirectory: URL
@@ -53,7 +53,7 @@ public struct CombinedTraining {
         (0..<configuration.ensemble).contains { RunFolder.checkpoint(in: memberDirectory($0, in: runDirectory)) != nil }
     }
 
-    /// Trains (or resumes) every member, fits the functionals classifier, chooses the fusion weight, and
+    /// Trains (or resumes) every member, fits the functionals classifiers, chooses the fusion weight, and
     /// writes `config.json` and `model.safetensors`.
     public func run(train: [Utterance], validation: [Utterance]) throws -> CombinedModel {
         let n = configuration.ensemble
@@ -69,16 +69,16 @@ public struct CombinedTraining {
             histories.append(try trainer.run(resume: resume))
             trainers.append(trainer)
         }
-        var fit: FunctionalsFit?
-        var functionalsTraining: FunctionalsTraining?
-        if let functionalsConfiguration = configuration.fusionFunctionals {
-            let training = try functionalsProvider.map { try FunctionalsTraining(configuration: functionalsConfiguration, provider: $0) }
+        var fits = [FunctionalsFit]()
+        var provider = functionalsProvider
+        for functionalsConfiguration in configuration.fusionFunctionals {
+            let training = try provider.map { try FunctionalsTraining(configuration: functionalsConfiguration, provider: $0) }
                 ?? FunctionalsTraining(configuration: functionalsConfiguration, cache: cache)
             message("fitting the fusion's \(functionalsConfiguration.modelDescription)")
-            fit = try training.fit(train: train, validation: validation)
-            functionalsTraining = training
+            fits.append(try training.fit(train: train, validation: validation))
+            provider = training.provider   // the next classifier reads the same functionals
         }
-        var model = CombinedModel(configuration: configuration, networks: trainers, functionals: fit, provider: functionalsTraining?.provider,
+        var model = CombinedModel(configuration: configuration, networks: trainers, functionals: fits, provider: provider,
                                   histories: histories)
         let parts = try model.parts(validation)
         if let fusion = configuration.fusion {
@@ -108,15 +108,17 @@ public struct CombinedTraining {
                 modules.append(try trainer.network.modelFileNetwork)
             }
         }
-        if let fit = model.functionals, let f = configuration.fusionFunctionals, model.networkWeight < 1 {
-            var member = try f.modelMember(functionals: fit.classifier)
-            member.weight = 1 - model.networkWeight
-            members.append(member)
-            modules.append(FunctionalsClassifierModule(fit.classifier))
+        if model.networkWeight < 1 {
+            for (fit, f) in zip(model.functionals, configuration.fusionFunctionals) {
+                var member = try f.modelMember(functionals: fit.classifier)
+                member.weight = (1 - model.networkWeight) / Double(model.functionals.count)
+                members.append(member)
+                modules.append(FunctionalsClassifierModule(fit.classifier))
+            }
         }
         var provenance = ["network_weight": "\(model.networkWeight)", "ensemble": "\(model.networks.count)",
                           "best_epochs": model.bestEpochs.map(String.init).joined(separator: ",")]
-        if let fit = model.functionals { provenance["functionals_C"] = "\(fit.chosen.c)" }
+        if !model.functionals.isEmpty { provenance["functionals_C"] = model.functionals.map { "\($0.chosen.c)" }.joined(separator: ",") }
         let description = configuration.modelDescription(members: members, provenance: provenance)
         try EmotionModelFile.write(description, members: modules, to: runDirectory.appendingPathComponent(TrainedRun.modelFile))
     }
@@ -127,8 +129,8 @@ public struct CombinedModel {
     public let configuration: TrainingConfiguration
     /// The networks, with their best weights.
     let networks: [Trainer]
-    /// The fusion's fitted functionals classifier.
-    public let functionals: FunctionalsFit?
+    /// The fusion's fitted functionals classifiers, in the order of ``FusionSettings/functionals`` (empty without fusion).
+    public let functionals: [FunctionalsFit]
     let provider: FunctionalsProvider?
     /// Each network's epoch history.
     public let histories: [[EpochRecord]]
@@ -141,7 +143,7 @@ public struct CombinedModel {
     /// The reports on the validation utterances the run was given (computed once, with the weight chosen).
     public internal(set) var validation: CombinedEvaluation?
 
-    init(configuration: TrainingConfiguration, networks: [Trainer], functionals: FunctionalsFit?, provider: FunctionalsProvider?,
+    init(configuration: TrainingConfiguration, networks: [Trainer], functionals: [FunctionalsFit], provider: FunctionalsProvider?,
          histories: [[EpochRecord]]) {
         self.configuration = configuration
         self.networks = networks
@@ -150,12 +152,13 @@ public struct CombinedModel {
         self.histories = histories
     }
 
-    /// Posteriors `[utterances][classes]` of each part: every network, their mean, and the functionals classifier.
+    /// Posteriors `[utterances][classes]` of each part: every network, their mean, and the functionals part (the
+    /// mean of the functionals classifiers).
     public struct Parts {
         public var members: [[[Double]]]
         public var network: [[Double]]
         public var functionals: [[Double]]?
-        /// The functionals classifier's own predictions (an SVM's pairwise vote).
+        /// The functionals classifier's own predictions (an SVM's pairwise vote) when the fusion has one classifier.
         public var functionalsPredicted: [Int]?
     }
 
@@ -164,16 +167,16 @@ public struct CombinedModel {
     public func parts(_ utterances: [Utterance]) throws -> Parts {
         let members = try networks.map { try $0.predictor.posteriors(utterances) }
         let network = PosteriorFusion.weightedMean(members, weights: members.map { _ in 1 })
-        var outputs: [FunctionalsClassifier.Output]?
-        if let fit = functionals, let provider {
-            let data = try provider.data(utterances)
-            outputs = fit.classifier.classify(data.rows, speakers: data.speakers)
-        }
-        return Parts(members: members, network: network, functionals: outputs?.map(\.posteriors), functionalsPredicted: outputs?.map(\.predicted))
+        guard !functionals.isEmpty, let provider else { return Parts(members: members, network: network) }
+        let data = try provider.data(utterances)
+        let outputs = functionals.map { $0.classifier.classify(data.rows, speakers: data.speakers) }
+        let mean = PosteriorFusion.weightedMean(outputs.map { $0.map(\.posteriors) }, weights: outputs.map { _ in 1 })
+        return Parts(members: members, network: network, functionals: mean,
+                     functionalsPredicted: outputs.count == 1 ? outputs[0].map(\.predicted) : nil)
     }
 
     /// The combined predictions of `parts`, as the model file makes them: the most probable class of the weighted
-    /// mean; with weight 0 the file holds the functionals classifier alone, which predicts by its own rule.
+    /// mean; with weight 0 and one functionals classifier the file holds it alone, and it predicts by its own rule.
     public func predictions(_ parts: Parts) -> [Int] {
         if networkWeight == 0, let own = parts.functionalsPredicted { return own }
         return PosteriorFusion.predictions(posteriors(parts))
@@ -210,7 +213,7 @@ public struct CombinedEvaluation {
     public var members: [ClassificationReport]
     /// The networks' mean.
     public var network: ClassificationReport
-    /// The functionals classifier alone.
+    /// The functionals part alone (the mean of the functionals classifiers).
     public var functionals: ClassificationReport?
     /// The posteriors behind the reports.
     public var parts: CombinedModel.Parts

@@ -5,7 +5,8 @@ extension CrossValidationRunner {
     /// The functionals of every loaded utterance, computed once for all folds, when the configuration fuses
     /// a functionals classifier (nil otherwise).
     func precomputedFusionFunctionals(_ utterances: [Utterance]) throws -> FunctionalsProvider? {
-        guard let settings = configuration.fusion?.functionals else { return nil }
+        // Every fusion classifier reads SwiftSER's eGeMAPS (validated), so the first one's provider serves all.
+        guard let settings = configuration.fusion?.functionals.first else { return nil }
         let started = Date()
         progress("computing the functionals of \(utterances.count) utterances for the fusion", nil)
         let provider = try PrecomputedFunctionals(try FunctionalsTraining.provider(for: settings, cache: cache), utterances: utterances)
@@ -41,7 +42,7 @@ extension CrossValidationRunner {
             metadata["fusion_candidates"] = model.candidates.map { String(format: "w=%.2f: UA %.4f NLL %.4f", $0.networkWeight, $0.validationUA, $0.validationNLL) }
                 .joined(separator: "; ")
         }
-        if let fit = model.functionals { metadata["functionals_C"] = "\(fit.chosen.c)" }
+        if !model.functionals.isEmpty { metadata["functionals_C"] = model.functionals.map { "\($0.chosen.c)" }.joined(separator: ",") }
         if configuration.fusion != nil, let f = test.parts.functionals, let fv = validation.parts.functionals {
             // For the record, not for choosing: what every weight of a fixed grid gives on each part of the fold.
             let grid = (0...10).map { Double($0) / 10 }, k = configuration.classes.count

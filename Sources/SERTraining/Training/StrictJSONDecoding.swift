@@ -85,6 +85,9 @@ public enum StrictJSONDecoding {
             for (i, (a, b)) in zip(g, w).enumerated() {
                 if let e = firstIgnoredKey(a, b, path: "\(path)[\(i)]", topLevelKeys: topLevelKeys) { return e }
             }
+        case let (.object, .array(w)) where w.count == 1:
+            // A setting that reads one object as a one-element list (e.g. `fusion.functionals`).
+            return firstIgnoredKey(given, w[0], path: path, topLevelKeys: topLevelKeys)
         default:
             break
         }

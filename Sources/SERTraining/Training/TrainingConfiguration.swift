@@ -105,7 +105,7 @@ public struct TrainingConfiguration: Equatable, Sendable {
         if let w = wavClassifierName { network = w } else { network = model.inputChannels.joined(separator: "+") }
         if ensemble > 1 { network += " (ensemble of \(ensemble))" }
         if let f = fusion {
-            network += ", \(f.kind.rawValue) fusion with \(f.functionals.classifier == .svm ? "functionals-svm" : "functionals-logreg")"
+            network += ", \(f.kind.rawValue) fusion with \(f.functionals.map { $0.classifier == .svm ? "functionals-svm" : "functionals-logreg" }.joined(separator: "+"))"
         }
         return network
     }
@@ -132,16 +132,17 @@ public struct TrainingConfiguration: Equatable, Sendable {
         return c
     }
 
-    /// The functionals configuration of the fusion's classifier: its settings, with this configuration's
-    /// classes, speaker normalisation, class weighting and seed (nil without ``fusion``).
-    public var fusionFunctionals: TrainingConfiguration? {
-        guard let fusion else { return nil }
-        var c = TrainingConfiguration(functionals: fusion.functionals)
-        c.classes = classes
-        c.speakerNormalization = speakerNormalization
-        c.classWeighting = classWeighting
-        c.seed = seed
-        return c
+    /// The functionals configurations of the fusion's classifiers, in order: their settings, with this
+    /// configuration's classes, speaker normalisation, class weighting and seed (empty without ``fusion``).
+    public var fusionFunctionals: [TrainingConfiguration] {
+        (fusion?.functionals ?? []).map { settings in
+            var c = TrainingConfiguration(functionals: settings)
+            c.classes = classes
+            c.speakerNormalization = speakerNormalization
+            c.classWeighting = classWeighting
+            c.seed = seed
+            return c
+        }
     }
 
     /// The placeholder ``model`` of wav2vec-classifier configurations.
@@ -235,7 +236,7 @@ public struct TrainingConfiguration: Equatable, Sendable {
         if !(1...16).contains(ensemble) { throw fail("ensemble must be in 1...16 networks") }
         if let fusion {
             try fusion.validate()
-            if fusion.functionals.features == .table { throw fail("fusion: functionals must be computed from the audio (features 'egemaps'), not read from a table") }
+            if fusion.functionals.contains(where: { $0.features == .table }) { throw fail("fusion: functionals must be computed from the audio (features 'egemaps'), not read from a table") }
         }
         if wav2vecClassifier == nil {
             if model.classes != classes.count { throw fail("the model has \(model.classes) outputs for \(classes.count) classes") }
