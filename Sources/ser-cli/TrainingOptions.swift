@@ -31,7 +31,7 @@ struct TrainingOptions: ParsableArguments {
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Train N networks (seeds seed, seed+1, …) and average their posteriors; saved as one model file.", valueName: "N"))
     var ensemble: Int?
 
-    @Option(name: .long, help: ArgumentHelp("Fuse the network(s) with an eGeMAPS + SVM classifier: late (weighted mean of posteriors, the weight chosen on the validation speakers).", valueName: "kind"))
+    @Option(name: .long, help: ArgumentHelp("Fuse the network(s) with eGeMAPS functionals: late (an SVM on them, the weighted mean of posteriors with the weight chosen on the validation speakers) or early (STRFNet only: the utterance's standardised functionals concatenated to the pooled embedding before the MLP).", valueName: "kind"))
     var fusion: String?
 
     @Option(name: .long, help: ArgumentHelp("Feature combination of the paper's Table 1: \(Table1Feature.allCases.map(\.rawValue).joined(separator: ", ")) (default spectrogram).", valueName: "feature"))
@@ -155,7 +155,9 @@ func describe(_ c: TrainingConfiguration) -> String {
     if c.specAugment != nil { s += ", SpecAugment" }
     if c.normalization != .none { s += ", \(c.normalization.rawValue) normalisation" }
     if c.speakerNormalization { s += ", speaker normalisation" }
-    if let f = c.fusion {
+    if let f = c.fusion, f.kind == .early {
+        s += ", early fusion with eGeMAPS functionals"
+    } else if let f = c.fusion {
         let names = f.functionals.map { $0.classifier == .svm ? "an SVM" : "a logistic regression" }
         s += ", fused with \(names.joined(separator: " and ")) on eGeMAPS functionals (network weight from \(f.networkWeights.count) candidates)"
     }

@@ -143,6 +143,21 @@ final class ONNXExportTests: XCTestCase {
         XCTAssertNoThrow(try ONNXExporter.export(recognizer, input: .features))
     }
 
+    /// An early-fused STRFNet reads eGeMAPS functionals, which have no ONNX graph: refused, naming what and why.
+    func testEarlyFusedSTRFNetIsRefused() throws {
+        var (description, _) = try Self.tinyModel(.spectrogram)
+        description.members[0].strfnet?.utteranceFunctionals = UtteranceFunctionalsInput(featureSet: "egemaps-v02", count: 88)
+        var rng = RandomGenerator(seed: 1)
+        let net = try STRFNet(try XCTUnwrap(description.members[0].strfnet), rng: &rng)
+        let recognizer = try EmotionRecognizer(description: description, networks: [net], source: "early.safetensors")
+        for form in [ONNXInputForm.audio, .features] {
+            XCTAssertThrowsError(try ONNXExporter.export(recognizer, input: form)) { error in
+                let text = "\(error)"
+                XCTAssertTrue(text.contains("early.safetensors") && text.contains("early-fused") && text.contains("88"), text)
+            }
+        }
+    }
+
     /// A small wav2vec classifier (2 segment classifiers) with weights large enough that its outputs follow the input.
     static func tinyWav2VecClassifier(frames: EmotionModelInput.Frames) throws -> (EmotionModelDescription, Module) {
         var c = Wav2VecClassifierConfiguration(segmentClassifiers: 2, classes: classes.count)

@@ -72,6 +72,10 @@ public enum ONNXExporter {
         var outputs: [ONNXGraphBuilder.Port] = []
         switch networks[0] {
         case let net as STRFNet where member.knownKind == .strfnet:
+            if let u = net.configuration.utteranceFunctionals {
+                throw ONNXExportError.unsupported(file: source, what: "an early-fused STRFNet (\(u.count) '\(u.featureSet)' utterance functionals)",
+                                                  why: "its eGeMAPS functionals have no ONNX graph; export a network without early fusion")
+            }
             net.eval()
             logits = try graph.strfnet(features, net, prefix: prefix)
         case let net as Wav2VecClassifier where member.knownKind == .wav2vecClassifier:

@@ -8,8 +8,12 @@ import SERTensor
 /// optional frame mask `[batch, time]` (1 real, 0 padding) so padded frames never count in pooling.
 /// Output: logits `[batch, classes]`.
 ///
+/// **Early fusion** (``STRFNetConfiguration/utteranceFunctionals``): each utterance's functionals, standardised
+/// by ``utteranceInput(_:)`` into `[batch, count]`, are concatenated to the pooled embedding before the MLP.
+///
 /// Parameter names: `conv.*`, `strf.<i>.*` (one Gabor bank per STRF input), `front_bn.*`, `res.<i>.*`,
-/// `proj.*`, `gru.*` (PyTorch `nn.GRU` names), `attention.*`, `mlp.*`.
+/// `proj.*`, `gru.*` (PyTorch `nn.GRU` names), `attention.*`, `mlp.*`; with early fusion the buffers
+/// `utterance_norm.mean` and `utterance_norm.scale` `[count]`.
 public final class STRFNet: Module {
     public let configuration: STRFNetConfiguration
     public let conv: Conv2d?
@@ -21,6 +25,13 @@ public final class STRFNet: Module {
     public let attention: SelfAttentionPooling
     public let dropoutLayer: Dropout
     public let mlp: MLP
+    /// Per-feature mean and divisor of the utterance functionals (early fusion only), `[count]` each: set from the
+    /// training utterances (``setUtteranceStandardization(mean:scale:)``), saved with the weights.
+    public let utteranceMean: Tensor?
+    public let utteranceScale: Tensor?
+    /// Standardised utterance functionals are clipped to `±utteranceClip`, so one far-off recording cannot
+    /// dominate the logits.
+    public static let utteranceClip = 5.0
 
     public init(_ configuration: STRFNetConfiguration, rng: inout RandomGenerator) throws {
         try configuration.validate()
@@ -45,8 +56,11 @@ public final class STRFNet: Module {
         let pooled = c.gruHidden * (c.gruBidirectional ? 2 : 1)
         attention = SelfAttentionPooling(inputSize: pooled, hiddenSize: c.attentionHidden, rng: &rng)
         dropoutLayer = Dropout(c.dropout, rng: &rng)
-        mlp = MLP(inputSize: pooled, hiddenSizes: c.mlpHidden, outputSize: c.classes,
+        let extra = c.utteranceFunctionals?.count ?? 0
+        mlp = MLP(inputSize: pooled + extra, hiddenSizes: c.mlpHidden, outputSize: c.classes,
                   activation: .leakyRelu(negativeSlope: c.negativeSlope), rng: &rng)
+        utteranceMean = extra > 0 ? Tensor.zeros([extra]) : nil
+        utteranceScale = extra > 0 ? Tensor.ones([extra]) : nil
         super.init()
         if let conv { registerModule("conv", conv) }
         if !strf.isEmpty {
@@ -61,11 +75,50 @@ public final class STRFNet: Module {
         registerModule("attention", attention)
         registerModule("dropout", dropoutLayer)
         registerModule("mlp", mlp)
+        if let utteranceMean, let utteranceScale {
+            let norm = registerModule("utterance_norm", Module())
+            norm.registerBuffer("mean", utteranceMean)
+            norm.registerBuffer("scale", utteranceScale)
+        }
     }
 
-    /// Logits `[batch, classes]` for features `[batch, channels, time, freq]`.
+    /// Sets the standardisation of the utterance functionals (`mean` and `scale` `[count]`, scale > 0), e.g. a
+    /// `FeatureStandardizer` fitted on the training utterances.
+    /// - Throws: ``ModelInputError`` without early fusion or for other lengths.
+    public func setUtteranceStandardization(mean: [Double], scale: [Double]) throws {
+        guard let utteranceMean, let utteranceScale, mean.count == utteranceMean.count, scale.count == mean.count,
+              scale.allSatisfy({ $0 > 0 && $0.isFinite }), mean.allSatisfy(\.isFinite) else {
+            throw ModelInputError(model: "STRFNet", expected: "utterance standardisation of \(utteranceMean?.count ?? 0) features (positive scales)",
+                                  got: [mean.count, scale.count])
+        }
+        utteranceMean.assign(Tensor(shape: [mean.count], data: mean.map(Float.init)))
+        utteranceScale.assign(Tensor(shape: [scale.count], data: scale.map(Float.init)))
+    }
+
+    /// The network's utterance input for rows `[utterances][count]` of raw functionals: `(x − mean) / scale` with the
+    /// network's statistics, clipped to ±``utteranceClip``, as `[utterances, count]`.
+    /// - Throws: ``ModelInputError`` without early fusion, or for rows of another length or with non-finite values.
+    public func utteranceInput(_ rows: [[Double]]) throws -> Tensor {
+        guard let utteranceMean, let utteranceScale else {
+            throw ModelInputError(model: "STRFNet", expected: "no utterance functionals (no early fusion)", got: [rows.count])
+        }
+        let d = utteranceMean.count, mean = utteranceMean.scalars, scale = utteranceScale.scalars
+        let clip = Float(Self.utteranceClip)
+        var data = [Float]()
+        data.reserveCapacity(rows.count * d)
+        for row in rows {
+            guard row.count == d, row.allSatisfy(\.isFinite) else {
+                throw ModelInputError(model: "STRFNet", expected: "utterance functionals [\(d)] of finite values", got: [row.count])
+            }
+            for j in 0..<d { data.append(Swift.min(clip, Swift.max(-clip, (Float(row[j]) - mean[j]) / scale[j]))) }
+        }
+        return Tensor(shape: [rows.count, d], data: data)
+    }
+
+    /// Logits `[batch, classes]` for features `[batch, channels, time, freq]` and, with early fusion, the
+    /// utterance input `[batch, count]` (``utteranceInput(_:)``).
     /// - Throws: ``ModelInputError`` when the input does not match the configuration.
-    public func callAsFunction(_ features: Tensor, mask: Tensor? = nil) throws -> Tensor {
+    public func callAsFunction(_ features: Tensor, mask: Tensor? = nil, utterance: Tensor? = nil) throws -> Tensor {
         let c = configuration
         let x = features.rank == 3 ? features.unsqueezed(1) : features
         guard x.rank == 4, x.shape[1] == c.inputChannels.count, x.shape[3] == c.frequencyBins, x.shape[2] >= 1 else {
@@ -74,6 +127,11 @@ public final class STRFNet: Module {
         }
         if let mask, mask.shape != [x.shape[0], x.shape[2]] {
             throw ModelInputError(model: "STRFNet", expected: "mask [\(x.shape[0]), \(x.shape[2])]", got: mask.shape)
+        }
+        let extra = c.utteranceFunctionals?.count ?? 0
+        if (utterance?.shape ?? [x.shape[0], 0]) != [x.shape[0], extra] {
+            throw ModelInputError(model: "STRFNet", expected: extra > 0 ? "utterance functionals [\(x.shape[0]), \(extra)]" : "no utterance functionals",
+                                  got: utterance?.shape ?? [])
         }
         var parts: [Tensor] = []
         if let conv { parts.append(conv(x)) }
@@ -88,7 +146,8 @@ public final class STRFNet: Module {
         h = projection(h).leakyRelu(slope: c.negativeSlope)
         let lengths = mask.map { m in m.sum(axes: [1]).scalars.map { Swift.max(1, Int($0.rounded())) } }
         h = try gru(h, lengths: lengths).output                          // [B, T, 2H]
-        let pooled = attention(h, mask: mask)
+        var pooled = attention(h, mask: mask)
+        if let utterance, extra > 0 { pooled = Tensor.concat([pooled, utterance], axis: 1) }
         return mlp(dropoutLayer(pooled))
     }
 }

@@ -41,6 +41,9 @@ public struct STRFNetConfiguration: Codable, Equatable, Sendable {
     /// Dropout before the output MLP.
     public var dropout = 0.0
     public var negativeSlope = 0.01
+    /// Early fusion: utterance functionals concatenated to the pooled embedding before the output MLP (nil: none;
+    /// JSON key absent). The network then also takes a `[batch, count]` utterance input (``STRFNet/utteranceInput(_:)``).
+    public var utteranceFunctionals: UtteranceFunctionalsInput?
 
     public init(inputChannels: [String], convChannels: Int = 64, strfInputs: [Int] = [], classes: Int = 4) {
         self.inputChannels = inputChannels
@@ -69,7 +72,23 @@ public struct STRFNetConfiguration: Codable, Equatable, Sendable {
         if frequencyBins < 1 || classes < 2 || embeddingSize < 1 || gruHidden < 1 || residualChannels.isEmpty {
             throw fail("sizes must be positive, with at least 2 classes and one residual stage")
         }
+        if let u = utteranceFunctionals, u.count < 1 || u.featureSet.isEmpty {
+            throw fail("utteranceFunctionals needs a feature set and a positive count, has '\(u.featureSet)' and \(u.count)")
+        }
         if formatVersion != 1 { throw fail("unsupported format version \(formatVersion)") }
+    }
+}
+
+/// The utterance functionals an early-fused ``STRFNet`` reads besides its time–frequency input: `count` values of
+/// the feature set `featureSet` (e.g. `egemaps-v02`, 88) per utterance, standardised with the statistics the network
+/// keeps as buffers (``STRFNet/utteranceInput(_:)``).
+public struct UtteranceFunctionalsInput: Codable, Equatable, Sendable {
+    public var featureSet: String
+    public var count: Int
+
+    public init(featureSet: String, count: Int) {
+        self.featureSet = featureSet
+        self.count = count
     }
 }
 

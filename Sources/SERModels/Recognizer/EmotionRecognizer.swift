@@ -393,7 +393,16 @@ public final class EmotionRecognizer: UtterancePredictor {
         switch (member.knownKind, input.frames) {
         case (.strfnet?, _):
             guard let net = network as? STRFNet else { throw fail("kind strfnet needs an STRFNet, got \(type(of: network))") }
-            return Predictor(model: net, features: try stack(), speakerNormalization: input.speakerNormalization == .perRecording)
+            var functionals: FunctionalsProvider?
+            if let u = net.configuration.utteranceFunctionals {
+                // Early fusion: the functionals of each utterance (or analysis window), computed from its audio.
+                guard let provider = FunctionalsMemberPredictor.defaultProvider(featureSet: u.featureSet), provider.names.count == u.count else {
+                    throw fail("the network reads \(u.count) utterance functionals of '\(u.featureSet)', which this version cannot compute from audio")
+                }
+                functionals = provider
+            }
+            return Predictor(model: net, features: try stack(), speakerNormalization: input.speakerNormalization == .perRecording,
+                             functionals: functionals)
         case (.wav2vecClassifier?, .logMel):
             guard let net = network as? Wav2VecClassifier else { throw fail("a classifier on log-mel needs a Wav2VecClassifier, got \(type(of: network))") }
             return Wav2VecClassifierPredictor(classifier: net, frames: .logMel(try stack()))

@@ -16,11 +16,15 @@ public struct Predictor: UtterancePredictor {
     /// Fixed speaker statistics (e.g. of one recording's analysis windows, see ``EmotionRecognizer``) used
     /// instead of statistics of the utterances passed; nil: estimated from them.
     public var speakerStatistics: SpeakerNormalization?
+    /// Where an early-fused network's utterance functionals come from (each utterance passed, as given: a whole
+    /// utterance, or one analysis window of a recording); required by such a network, unused otherwise.
+    public var functionals: FunctionalsProvider?
 
-    public init(model: STRFNet, features: FeatureStack, speakerNormalization: Bool = false) {
+    public init(model: STRFNet, features: FeatureStack, speakerNormalization: Bool = false, functionals: FunctionalsProvider? = nil) {
         self.model = model
         self.features = features
         self.speakerNormalization = speakerNormalization
+        self.functionals = functionals
     }
 
     public var needsPitchPulses: Bool { features.needsPitchPulses }
@@ -44,12 +48,20 @@ public struct Predictor: UtterancePredictor {
             speakers = try accumulator.statistics()
             cached = batches
         }
+        var rows: [[Double]]?
+        if let input = model.configuration.utteranceFunctionals {
+            guard let functionals else {
+                throw ModelInputError(model: "STRFNet", expected: "utterance functionals of \(input.featureSet) (early fusion) from a provider", got: [])
+            }
+            rows = try functionals.rows(utterances)
+        }
         var out = [[Double]](repeating: [], count: utterances.count)
         for (k, g) in groups.enumerated() {
             var (x, mask) = try cached?[k] ?? batch(g)
             if let speakers { x = try speakers.apply(x, mask: mask, speakers: g.map { utterances[$0].speaker }) }
+            let utterance = try rows.map { r in try model.utteranceInput(g.map { r[$0] }) }
             let probs = try withNoGrad {
-                let p = try model(x, mask: mask).softmax(axis: 1)
+                let p = try model(x, mask: mask, utterance: utterance).softmax(axis: 1)
                 let c = p.shape[1], flat = p.doubles
                 return (0..<g.count).map { Array(flat[($0 * c)..<(($0 + 1) * c)]) }
             }

@@ -6,7 +6,8 @@ extension SegmentBatch {
         guard range != 0 ..< labels.count else { return self }
         return SegmentBatch(audio: audio.narrowed(axis: 0, start: range.lowerBound, length: range.count),
                             pitchPulses: pitchPulses?.narrowed(axis: 0, start: range.lowerBound, length: range.count),
-                            lengths: Array(lengths[range]), labels: Array(labels[range]), speakers: Array(speakers[range]))
+                            lengths: Array(lengths[range]), labels: Array(labels[range]), speakers: Array(speakers[range]),
+                            utterances: utterances.isEmpty ? [] : Array(utterances[range]))
     }
 }
 

@@ -14,6 +14,8 @@ public struct SegmentBatch {
     public var labels: [Int]
     /// Speaker of each item.
     public var speakers: [String]
+    /// Each item's utterance, as an index into the sampler's ``BatchSampler/utterances``.
+    public var utterances: [Int] = []
 }
 
 /// One training segment of a sequence computed per utterance: frames `start ..< start + count` of
@@ -50,7 +52,7 @@ public struct BatchSampler {
         var audio = [Float](repeating: 0, count: b * n)
         let withPulses = utterances[0].pitchPulses != nil
         var pulses = withPulses ? [Float](repeating: 0, count: b * n) : []
-        var lengths = [Int](), labels = [Int](), speakers = [String]()
+        var lengths = [Int](), labels = [Int](), speakers = [String](), indices = [Int]()
         for i in 0..<b {
             let index = nextIndex(using: &rng)
             let u = utterances[index]
@@ -63,10 +65,11 @@ public struct BatchSampler {
             lengths.append(count)
             labels.append(u.label)
             speakers.append(u.speaker)
+            indices.append(index)
         }
         return SegmentBatch(audio: Tensor(shape: [b, n], data: audio),
                             pitchPulses: withPulses ? Tensor(shape: [b, n], data: pulses) : nil,
-                            lengths: lengths, labels: labels, speakers: speakers)
+                            lengths: lengths, labels: labels, speakers: speakers, utterances: indices)
     }
 
     /// Where the next batch's segments lie in per-utterance sequences of `frameCounts[i]` frames (e.g.

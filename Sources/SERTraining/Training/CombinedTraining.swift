@@ -63,7 +63,8 @@ public struct CombinedTraining {
             let dir = Self.memberDirectory(i, in: runDirectory)
             if n > 1 { message("network \(i + 1) of \(n) (seed \(memberConfiguration.seed))") }
             let trainer = try Trainer(configuration: memberConfiguration, train: train, validation: validation, runDirectory: dir,
-                                      progress: { progress(i, n, $0) }, wav2vecFeatures: wav2vecFeatures, cache: cache)
+                                      progress: { progress(i, n, $0) }, wav2vecFeatures: wav2vecFeatures, cache: cache,
+                                      functionals: functionalsProvider)
             trainer.parallel = parallel
             let resume = try parallel.context.rootDecides(RunFolder.checkpoint(in: dir) != nil)
             histories.append(try trainer.run(resume: resume))

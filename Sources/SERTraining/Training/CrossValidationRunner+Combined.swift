@@ -3,7 +3,7 @@ import SERModels
 
 extension CrossValidationRunner {
     /// The functionals of every loaded utterance, computed once for all folds, when the configuration fuses
-    /// a functionals classifier (nil otherwise).
+    /// functionals, late or early (nil otherwise).
     func precomputedFusionFunctionals(_ utterances: [Utterance]) throws -> FunctionalsProvider? {
         // Every fusion classifier reads SwiftSER's eGeMAPS (validated), so the first one's provider serves all.
         guard let settings = configuration.fusion?.functionals.first else { return nil }

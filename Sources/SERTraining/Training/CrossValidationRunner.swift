@@ -72,7 +72,7 @@ public struct CrossValidationRunner {
         let byIndex = Dictionary(uniqueKeysWithValues: zip(used, loaded))
         // Frozen wav2vec features are computed once for all folds.
         let wav2vecFeatures = try Wav2VecFeatureStore.forConfiguration(configuration, cache: cache)
-        // The fusion's functionals too.
+        // The fusion's functionals too (late: the classifiers'; early: the networks' utterance input).
         let fusionFunctionals = try precomputedFusionFunctionals(loaded)
         for fold in selected {
             let dir = outputDirectory.appendingPathComponent(fold.name)
@@ -91,7 +91,8 @@ public struct CrossValidationRunner {
             }
             let trainer = try Trainer(configuration: configuration, train: fold.train.compactMap { byIndex[$0] },
                                       validation: fold.validation.compactMap { byIndex[$0] }, runDirectory: dir,
-                                      progress: { progress(fold.name, $0) }, wav2vecFeatures: wav2vecFeatures, cache: cache)
+                                      progress: { progress(fold.name, $0) }, wav2vecFeatures: wav2vecFeatures, cache: cache,
+                                      functionals: fusionFunctionals)
             trainer.parallel = parallel
             let resume = try parallel.context.rootDecides(RunFolder.checkpoint(in: dir) != nil)
             let history = try trainer.run(resume: resume)

@@ -1,6 +1,7 @@
 import Foundation
 
-/// Late fusion of a network with a functionals classifier (``TrainingConfiguration/fusion``).
+/// Fusion of a network with utterance functionals (``TrainingConfiguration/fusion``): late, with functionals
+/// classifiers (below), or early, inside the network (``Kind/early``).
 ///
 /// The network (or the mean of an ensemble's networks, ``TrainingConfiguration/ensemble``) and one or more
 /// ``FunctionalsSettings`` classifiers are trained on the same training speakers; the classifiers' posteriors are
@@ -15,9 +16,14 @@ import Foundation
 /// "networkWeights": [0, 0.1, …, 1]}`; every key may be left out (these are the defaults). `functionals` may also
 /// be a single object (one classifier), as configurations written before lists were read.
 public struct FusionSettings: Codable, Equatable, Sendable {
-    /// How the parts are combined. Only late fusion (of posteriors) is built.
+    /// How the parts are combined.
     public enum Kind: String, Codable, CaseIterable, Sendable {
+        /// A weighted mean of the network part's and the functionals part's posteriors (trained apart).
         case late
+        /// The utterance's eGeMAPS functionals, standardised on the training utterances, concatenated to the
+        /// STRFNet's pooled embedding before its MLP (``SERModels/STRFNetConfiguration/utteranceFunctionals``) and
+        /// trained with it: one network, no functionals classifier (``functionals`` and ``networkWeights`` unused).
+        case early
     }
 
     public var kind: Kind = .late
@@ -41,6 +47,15 @@ public struct FusionSettings: Codable, Equatable, Sendable {
     }
 
     private enum CodingKeys: String, CodingKey { case kind, functionals, networkWeights }
+
+    /// Early fusion writes only its kind (the late settings do not apply to it).
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(kind, forKey: .kind)
+        guard kind == .late else { return }
+        try c.encode(functionals, forKey: .functionals)
+        try c.encode(networkWeights, forKey: .networkWeights)
+    }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)

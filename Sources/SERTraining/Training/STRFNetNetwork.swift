@@ -4,7 +4,8 @@ import SERTensor
 
 /// ``STRFNet`` on a ``FeatureStack`` as a ``TrainableNetwork``: batches of raw segments become
 /// stacked log-mel channels (with frequency warping and SpecAugment when configured), the loss is
-/// the class-weighted cross-entropy.
+/// the class-weighted cross-entropy. With early fusion each segment also carries its whole utterance's
+/// functionals, standardised with statistics of the training utterances (stored in the network).
 final class STRFNetNetwork: TrainableNetwork {
     let configuration: TrainingConfiguration
     let model: STRFNet
@@ -12,9 +13,17 @@ final class STRFNetNetwork: TrainableNetwork {
     let specAugment: SpecAugment?
     /// Statistics of the training speakers (with `speakerNormalization`), from ``prepare(_:progress:)``.
     var speakers: SpeakerNormalization?
+    /// Early fusion: where the utterance functionals come from (nil without early fusion).
+    let functionals: FunctionalsProvider?
+    /// Early fusion: the functionals of the training utterances, in the sampler's order (from ``prepare(train:validation:progress:)``).
+    private var trainingFunctionals: [[Double]] = []
 
-    init(configuration: TrainingConfiguration) throws {
+    init(configuration: TrainingConfiguration, functionals: FunctionalsProvider? = nil) throws {
         self.configuration = configuration
+        guard (functionals != nil) == (configuration.model.utteranceFunctionals != nil) else {
+            throw TrainingError.invalidConfiguration("internal: early fusion needs a functionals provider, and only early fusion")
+        }
+        self.functionals = functionals
         features = try configuration.featureStack()
         var rng = RandomGenerator(seed: configuration.seed)
         model = try STRFNet(configuration.model, rng: &rng)
@@ -31,6 +40,14 @@ final class STRFNetNetwork: TrainableNetwork {
         if configuration.speakerNormalization {
             speakers = try SpeakerNormalization.estimate(utterances, features: features)
         }
+    }
+
+    func prepare(train: [Utterance], validation: [Utterance], progress: TrainingProgressHandler) throws {
+        try prepare(train + validation, progress: progress)
+        guard let functionals else { return }
+        trainingFunctionals = try functionals.rows(train)
+        let standardizer = FeatureStandardizer.fit(trainingFunctionals)
+        try model.setUtteranceStandardization(mean: standardizer.mean, scale: standardizer.scale)
     }
 
     func trainingLoss(sampler: inout BatchSampler, rng: inout RandomGenerator, classWeights: Tensor?, share: BatchShare) throws -> Tensor {
@@ -53,12 +70,15 @@ final class STRFNetNetwork: TrainableNetwork {
             x = try specAugment.stacked(x, mask: mask, training: true, using: &rng).batchItems(range)
             mask = mask.batchItems(range)
         }
-        let logits = try model(x, mask: mask)
+        let utterance = try functionals.map { _ in try model.utteranceInput(whole.utterances[range].map { trainingFunctionals[$0] }) }
+        let logits = try model(x, mask: mask, utterance: utterance)
         let loss = Tensor.crossEntropy(logits: logits, targets: Array(whole.labels[range]), classWeights: classWeights)
         return share.scaled(loss, labels: whole.labels, classWeights: classWeights)
     }
 
-    var predictor: UtterancePredictor { Predictor(model: model, features: features, speakerNormalization: configuration.speakerNormalization) }
+    var predictor: UtterancePredictor {
+        Predictor(model: model, features: features, speakerNormalization: configuration.speakerNormalization, functionals: functionals)
+    }
 
     var weightsMetadata: [String: String] { [:] }
 

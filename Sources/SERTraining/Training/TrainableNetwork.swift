@@ -11,6 +11,9 @@ protocol TrainableNetwork: AnyObject {
     func parameterGroups() throws -> [ParameterGroup]
     /// Work before the first epoch on the run's utterances (e.g. computing frozen features once).
     func prepare(_ utterances: [Utterance], progress: TrainingProgressHandler) throws
+    /// The same with the training utterances (the sampler's, in its order) and the validation utterances apart
+    /// (default: ``prepare(_:progress:)`` of both together).
+    func prepare(train: [Utterance], validation: [Utterance], progress: TrainingProgressHandler) throws
     /// The class-weighted training loss of the next batch, drawn from `sampler` with `rng` (the module
     /// is in training mode). Under data parallelism (``DataParallelism``) the whole global batch is drawn
     /// (the same random draws on every rank), the network runs on `share`'s items only, and the loss is
@@ -25,4 +28,10 @@ protocol TrainableNetwork: AnyObject {
     var modelFileNetwork: Module { get throws }
     /// The wav2vec configuration of a classifier on wav2vec features (nil otherwise), for the model file.
     var wav2vecConfiguration: Wav2VecConfig? { get }
+}
+
+extension TrainableNetwork {
+    func prepare(train: [Utterance], validation: [Utterance], progress: TrainingProgressHandler) throws {
+        try prepare(train + validation, progress: progress)
+    }
 }

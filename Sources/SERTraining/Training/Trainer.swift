@@ -39,7 +39,7 @@ public final class Trainer {
     /// - Throws: ``TrainingError`` for an invalid configuration, empty splits, or an unusable wav2vec model file.
     public init(configuration: TrainingConfiguration, train: [Utterance], validation: [Utterance], runDirectory: URL,
                 progress: @escaping TrainingProgressHandler = { _ in }, wav2vecFeatures: Wav2VecFeatureStore? = nil,
-                cache: FeatureCache? = nil) throws {
+                cache: FeatureCache? = nil, functionals: FunctionalsProvider? = nil) throws {
         try configuration.validate()
         guard !configuration.isCombined else {
             throw TrainingError.invalidConfiguration("an ensemble or fusion trains several models; train it with CombinedTraining (`ser-cli train` or `cv`)")
@@ -55,7 +55,8 @@ public final class Trainer {
             network = try Wav2VecClassifierNetwork(configuration: configuration, settings: settings, features: wav2vecFeatures,
                                                    cache: cache)
         } else {
-            network = try STRFNetNetwork(configuration: configuration)
+            network = try STRFNetNetwork(configuration: configuration,
+                                         functionals: configuration.isEarlyFusion ? functionals ?? EGeMAPSFunctionalsProvider(cache: cache) : nil)
         }
         optimizer = try (configuration.optimizer ?? .adam).make(groups: network.parameterGroups())
         if configuration.classWeighting {
@@ -108,7 +109,7 @@ public final class Trainer {
             progress(.resumed(epoch: state.epoch))
         }
         try startParallelRun(epoch: state.epoch)
-        try network.prepare(train + validation, progress: progress)
+        try network.prepare(train: train, validation: validation, progress: progress)
         let steps = c.stepsPerEpoch ?? Swift.max(1, (train.count + c.batchSize - 1) / c.batchSize)
         let predictor = network.predictor
         while state.epoch < c.maxEpochs && state.epochsWithoutImprovement < c.patience {

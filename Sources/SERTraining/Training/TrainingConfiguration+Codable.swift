@@ -93,6 +93,7 @@ extension TrainingConfiguration: Codable {
         seed = try value(.seed, seed)
         ensemble = try value(.ensemble, ensemble)
         fusion = try c.decodeIfPresent(FusionSettings.self, forKey: .fusion)
+        addEarlyFusionInput()
         silenceTrimming = try c.decodeIfPresent(SilenceTrimming.self, forKey: .silenceTrimming)
     }
 

@@ -105,7 +105,8 @@ public struct TrainingConfiguration: Equatable, Sendable {
         if let w = wavClassifierName { network = w } else { network = model.inputChannels.joined(separator: "+") }
         if ensemble > 1 { network += " (ensemble of \(ensemble))" }
         if let f = fusion {
-            network += ", \(f.kind.rawValue) fusion with \(f.functionals.map { $0.classifier == .svm ? "functionals-svm" : "functionals-logreg" }.joined(separator: "+"))"
+            network += f.kind == .early ? ", early fusion with eGeMAPS functionals"
+                : ", late fusion with \(f.functionals.map { $0.classifier == .svm ? "functionals-svm" : "functionals-logreg" }.joined(separator: "+"))"
         }
         return network
     }
@@ -119,23 +120,34 @@ public struct TrainingConfiguration: Equatable, Sendable {
     }
 
     /// Whether a run trains more than one network, or fuses with a functionals classifier
-    /// (``ensemble`` > 1 or ``fusion``); such runs are trained by ``CombinedTraining``.
-    public var isCombined: Bool { ensemble > 1 || fusion != nil }
+    /// (``ensemble`` > 1 or late ``fusion``); such runs are trained by ``CombinedTraining``.
+    public var isCombined: Bool { ensemble > 1 || fusion?.kind == .late }
+
+    /// Whether the network reads utterance functionals (early ``fusion``).
+    public var isEarlyFusion: Bool { fusion?.kind == .early }
 
     /// The configuration of ensemble member `index` (0-based): this one with seed `seed + index`, one network
-    /// and no fusion.
+    /// and no late fusion (an early fusion is part of the network and stays).
     public func member(_ index: Int) -> TrainingConfiguration {
         var c = self
         c.seed = seed &+ UInt64(index)
         c.ensemble = 1
-        c.fusion = nil
+        if !isEarlyFusion { c.fusion = nil }
         return c
     }
 
-    /// The functionals configurations of the fusion's classifiers, in order: their settings, with this
-    /// configuration's classes, speaker normalisation, class weighting and seed (empty without ``fusion``).
+    /// With early fusion, gives the STRFNet its utterance input (SwiftSER's 88 eGeMAPS functionals) unless the
+    /// configuration already states it; called after decoding and after `--fusion early`.
+    mutating func addEarlyFusionInput() {
+        guard isEarlyFusion, wav2vecClassifier == nil, functionals == nil, model.utteranceFunctionals == nil else { return }
+        model.utteranceFunctionals = UtteranceFunctionalsInput(featureSet: EGeMAPSFunctionalsProvider.featureSetName,
+                                                               count: EGeMAPS.functionalNames.count)
+    }
+
+    /// The functionals configurations of a late fusion's classifiers, in order: their settings, with this
+    /// configuration's classes, speaker normalisation, class weighting and seed (empty without late ``fusion``).
     public var fusionFunctionals: [TrainingConfiguration] {
-        (fusion?.functionals ?? []).map { settings in
+        (fusion?.kind == .late ? fusion?.functionals ?? [] : []).map { settings in
             var c = TrainingConfiguration(functionals: settings)
             c.classes = classes
             c.speakerNormalization = speakerNormalization
@@ -237,6 +249,16 @@ public struct TrainingConfiguration: Equatable, Sendable {
         if let fusion {
             try fusion.validate()
             if fusion.functionals.contains(where: { $0.features == .table }) { throw fail("fusion: functionals must be computed from the audio (features 'egemaps'), not read from a table") }
+            if fusion.kind == .early, wav2vecClassifier != nil {
+                throw fail("fusion: early fusion is built for STRFNet (--model strfnet); the wav2vec classifier fuses late (--fusion late)")
+            }
+        }
+        if wav2vecClassifier == nil {
+            let expected = isEarlyFusion ? UtteranceFunctionalsInput(featureSet: EGeMAPSFunctionalsProvider.featureSetName, count: EGeMAPS.functionalNames.count) : nil
+            if model.utteranceFunctionals != expected {
+                throw fail(isEarlyFusion ? "early fusion: model.utteranceFunctionals must be {\"featureSet\": \"\(expected?.featureSet ?? "")\", \"count\": \(expected?.count ?? 0)} (or left out)"
+                           : "model.utteranceFunctionals is the input of early fusion; add \"fusion\": {\"kind\": \"early\"} or remove it")
+            }
         }
         if wav2vecClassifier == nil {
             if model.classes != classes.count { throw fail("the model has \(model.classes) outputs for \(classes.count) classes") }

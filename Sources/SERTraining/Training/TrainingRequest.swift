@@ -222,6 +222,8 @@ public struct TrainingRequest: Equatable, Sendable {
             var settings = FusionSettings()
             settings.kind = fusion
             c.fusion = settings
+            if fusion == .late { c.model.utteranceFunctionals = nil }
+            c.addEarlyFusionInput()
         }
         if let maxEpochs { c.maxEpochs = maxEpochs }
         if let patience { c.patience = patience }
