@@ -70,24 +70,15 @@ final class STRFNetEarlyFusionTests: XCTestCase {
             }
             return (Tensor.randn([n, 1, 4, 5], using: &rng), try net.utteranceInput(rows), labels)
         }
-        let params = net.parameters()
-        var m = params.map { Tensor.zeros($0.shape) }, v = params.map { Tensor.zeros($0.shape) }
+        var adam = PlainAdam(net.parameters())
         var losses: [Float] = []
-        for step in 1...60 {
+        for _ in 1...60 {
             let (x, u, y) = try batch(16)
             net.zeroGrad()
             let loss = Tensor.crossEntropy(logits: try net(x, utterance: u), targets: y)
             loss.backward()
             losses.append(loss.item)
-            withNoGrad {   // plain Adam, as in STRFNetTests
-                for (i, p) in params.enumerated() {
-                    guard let g = p.grad else { continue }
-                    m[i] = m[i] * 0.9 + g * 0.1
-                    v[i] = v[i] * 0.999 + g * g * 0.001
-                    let mh = m[i] / (1 - pow(0.9, Double(step))), vh = v[i] / (1 - pow(0.999, Double(step)))
-                    p.assign(p - mh * 0.02 / (vh.sqrt() + 1e-8))
-                }
-            }
+            adam.step(learningRate: 0.02)
         }
         net.eval()
         let (x, u, y) = try batch(100)

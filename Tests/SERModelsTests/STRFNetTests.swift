@@ -122,24 +122,15 @@ final class STRFNetTests: XCTestCase {
             }
             return (Tensor(shape: [n, 1, 10, 12], data: data), labels)
         }
-        let params = net.parameters()
-        var m = params.map { Tensor.zeros($0.shape) }, v = params.map { Tensor.zeros($0.shape) }
+        var adam = PlainAdam(net.parameters())   // the optimiser lives in SERTraining, above this layer
         var losses: [Float] = []
-        for step in 1...60 {
+        for _ in 1...60 {
             let (x, y) = batch(16)
             net.zeroGrad()
             let loss = Tensor.crossEntropy(logits: try net(x), targets: y)
             loss.backward()
             losses.append(loss.item)
-            withNoGrad {   // plain Adam (the optimiser lives in SERTraining, above this layer)
-                for (i, p) in params.enumerated() {
-                    guard let g = p.grad else { continue }
-                    m[i] = m[i] * 0.9 + g * 0.1
-                    v[i] = v[i] * 0.999 + g * g * 0.001
-                    let mh = m[i] / (1 - pow(0.9, Double(step))), vh = v[i] / (1 - pow(0.999, Double(step)))
-                    p.assign(p - mh * 0.01 / (vh.sqrt() + 1e-8))
-                }
-            }
+            adam.step(learningRate: 0.01)
         }
         net.eval()
         let (x, y) = batch(90)

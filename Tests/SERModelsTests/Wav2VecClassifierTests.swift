@@ -90,23 +90,15 @@ final class Wav2VecClassifierTests: XCTestCase {
             }
             return (Tensor(shape: [n, 30, 6], data: d), y)
         }
-        let params = net.parameters()
-        var m = params.map { Tensor.zeros($0.shape) }, v = params.map { Tensor.zeros($0.shape) }
+        var adam = PlainAdam(net.parameters())
         var losses: [Float] = []
-        for step in 1...80 {
+        for _ in 1...80 {
             let (x, y) = batch(12)
             net.zeroGrad()
             let loss = Wav2VecClassifier.loss(try net(x), targets: y)
             loss.backward()
             losses.append(loss.item)
-            withNoGrad {
-                for (i, p) in params.enumerated() {
-                    guard let g = p.grad else { continue }
-                    m[i] = m[i] * 0.9 + g * 0.1
-                    v[i] = v[i] * 0.999 + g * g * 0.001
-                    p.assign(p - (m[i] / (1 - pow(0.9, Double(step)))) * 0.01 / ((v[i] / (1 - pow(0.999, Double(step)))).sqrt() + 1e-8))
-                }
-            }
+            adam.step(learningRate: 0.01)
         }
         net.eval()
         let (x, y) = batch(60)
