@@ -34,6 +34,16 @@ struct CrossValidateCommand: ParsableCommand {
     @Flag(name: .long, help: "List the folds (speakers in each part) and exit.")
     var list = false
 
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("leave-one-speaker-out: validate each fold on the next N speakers (default 1, the anchors' folds); the test speakers stay the same.", valueName: "N"))
+    var validationSpeakers: Int?
+
+    func validate() throws {
+        if let validationSpeakers, validationSpeakers < 1 { throw ValidationError("--validation-speakers must be >= 1") }
+        if validationSpeakers != nil, protocolName != CrossValidationProtocolKind.leaveOneSpeakerOut.rawValue {
+            throw ValidationError("--validation-speakers is a setting of --protocol leave-one-speaker-out")
+        }
+    }
+
     @Flag(name: .long, help: "Leave out manifest rows whose audio cannot be used (listed, and counted) instead of stopping.")
     var skipBadRows = false
 
@@ -53,6 +63,7 @@ struct CrossValidateCommand: ParsableCommand {
         config.applyPreferredGEMMThreading()
         var runner = CrossValidationRunner(configuration: config, manifest: corpus, protocolKind: kind,
                                            outputDirectory: dir, cache: try training.featureCache())
+        if let validationSpeakers { runner.validationSpeakers = validationSpeakers }
         let (kept, all) = try runner.folds()
         let left = runner.manifest.entries.count - kept.entries.count
         let missing = folds.filter { !(1...max(all.count, 1)).contains($0) }

@@ -120,6 +120,15 @@ final class ProtocolTests: XCTestCase {
             XCTAssertEqual($0 as? ProtocolError, .tooFew(protocolName: "leave-one-speaker-out", what: "speakers", found: 2, needed: 3))
         }
         XCTAssertEqual(Fold.standardName(number: 7, count: 120, testGroup: "x"), "fold007-test-x")
+        // Two validation speakers: the next two cyclically; same test speakers and fold names; v + 2 speakers needed.
+        let two = try LeaveOneSpeakerOut(validationSpeakers: 2).folds(for: m)
+        XCTAssertEqual(two.map(\.testSpeakers), folds.map(\.testSpeakers))
+        XCTAssertEqual(two.map(\.name), folds.map(\.name))
+        XCTAssertEqual(two.map(\.validationSpeakers), [["3", "10"], ["10", "a b/c"], ["2", "a b/c"], ["2", "3"]])
+        for f in two { assertPartition(f, m); XCTAssertEqual(f.trainSpeakers.count, 1) }
+        XCTAssertThrowsError(try LeaveOneSpeakerOut(validationSpeakers: 3).folds(for: m)) {
+            XCTAssertEqual($0 as? ProtocolError, .tooFew(protocolName: "leave-one-speaker-out", what: "speakers", found: 4, needed: 5))
+        }
     }
 
     func testFixedSplit() throws {

@@ -22,6 +22,8 @@ public struct CrossValidationRunner {
     public var progress: (String, TrainingEvent?) -> Void = { _, _ in }
     /// Data parallelism of every fold's training steps (``Trainer/parallel``); only rank 0 writes files.
     public var parallel = DataParallelism.single
+    /// Speakers validating in each fold of `leave-one-speaker-out` (``LeaveOneSpeakerOut/validationSpeakers``).
+    public var validationSpeakers = 1
 
     public init(configuration: TrainingConfiguration, manifest: Manifest, protocolKind: CrossValidationProtocolKind,
                 outputDirectory: URL, cache: FeatureCache? = nil) {
@@ -39,7 +41,8 @@ public struct CrossValidationRunner {
         guard !kept.entries.isEmpty else {
             throw TrainingError.emptySplit("no manifest rows have the classes \(configuration.classes.joined(separator: ", "))")
         }
-        return (kept, try protocolKind.protocolValue.folds(for: kept))
+        let rule = protocolKind == .leaveOneSpeakerOut ? LeaveOneSpeakerOut(validationSpeakers: validationSpeakers) : protocolKind.protocolValue
+        return (kept, try rule.folds(for: kept))
     }
 
     /// Runs the folds numbered in `only` (1-based; nil: all) and returns the summary when all results exist.
@@ -77,8 +80,13 @@ public struct CrossValidationRunner {
         for fold in selected {
             let dir = outputDirectory.appendingPathComponent(fold.name)
             let resultURL = dir.appendingPathComponent("result.json")
-            if try parallel.context.rootDecides(FileManager.default.fileExists(atPath: resultURL.path)
-                                                && (try? FoldResult.read(from: resultURL)) != nil) {
+            let saved = FileManager.default.fileExists(atPath: resultURL.path) ? try? FoldResult.read(from: resultURL) : nil
+            if let saved, saved.validationSpeakers != fold.validationSpeakers || saved.trainSpeakers != fold.trainSpeakers {
+                throw TrainingError.invalidConfiguration(
+                    "\(resultURL.path) was validated on speakers \(saved.validationSpeakers.joined(separator: ", ")); this run would validate "
+                    + "\(fold.name) on \(fold.validationSpeakers.joined(separator: ", ")) (another --validation-speakers?); use a new output folder")
+            }
+            if try parallel.context.rootDecides(saved != nil) {
                 progress("\(fold.name): result exists, skipped", nil)
                 continue
             }
