@@ -40,3 +40,9 @@ public struct EGeMAPSFunctionalsProvider: FunctionalsProvider {
         return values.map(Double.init)
     }
 }
+
+extension UtteranceFunctionalsInput {
+    /// SwiftSER's 88 eGeMAPS v02 functionals (``EGeMAPSFunctionalsProvider``): the input of `--fusion early`.
+    public static let egemaps = UtteranceFunctionalsInput(featureSet: EGeMAPSFunctionalsProvider.featureSetName,
+                                                          count: EGeMAPS.functionalNames.count)
+}

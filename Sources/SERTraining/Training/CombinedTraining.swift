@@ -57,6 +57,9 @@ public struct CombinedTraining {
     /// writes `config.json` and `model.safetensors`.
     public func run(train: [Utterance], validation: [Utterance]) throws -> CombinedModel {
         let n = configuration.ensemble
+        // The fusion's functionals of the run's utterances, computed once for every network and classifier.
+        let provider = try functionalsProvider
+            ?? configuration.fusionFunctionalsProvider(cache: cache).map { try PrecomputedFunctionals($0, utterances: train + validation) }
         var trainers = [Trainer](), histories = [[EpochRecord]]()
         for i in 0..<n {
             let memberConfiguration = configuration.member(i)
@@ -64,20 +67,17 @@ public struct CombinedTraining {
             if n > 1 { message("network \(i + 1) of \(n) (seed \(memberConfiguration.seed))") }
             let trainer = try Trainer(configuration: memberConfiguration, train: train, validation: validation, runDirectory: dir,
                                       progress: { progress(i, n, $0) }, wav2vecFeatures: wav2vecFeatures, cache: cache,
-                                      functionals: functionalsProvider)
+                                      functionals: provider)
             trainer.parallel = parallel
             let resume = try parallel.context.rootDecides(RunFolder.checkpoint(in: dir) != nil)
             histories.append(try trainer.run(resume: resume))
             trainers.append(trainer)
         }
         var fits = [FunctionalsFit]()
-        var provider = functionalsProvider
         for functionalsConfiguration in configuration.fusionFunctionals {
-            let training = try provider.map { try FunctionalsTraining(configuration: functionalsConfiguration, provider: $0) }
-                ?? FunctionalsTraining(configuration: functionalsConfiguration, cache: cache)
+            guard let provider else { throw TrainingError.invalidConfiguration("internal: a late fusion without functionals") }
             message("fitting the fusion's \(functionalsConfiguration.modelDescription)")
-            fits.append(try training.fit(train: train, validation: validation))
-            provider = training.provider   // the next classifier reads the same functionals
+            fits.append(try FunctionalsTraining(configuration: functionalsConfiguration, provider: provider).fit(train: train, validation: validation))
         }
         var model = CombinedModel(configuration: configuration, networks: trainers, functionals: fits, provider: provider,
                                   histories: histories)
@@ -119,7 +119,7 @@ public struct CombinedTraining {
         }
         var provenance = ["network_weight": "\(model.networkWeight)", "ensemble": "\(model.networks.count)",
                           "best_epochs": model.bestEpochs.map(String.init).joined(separator: ",")]
-        if !model.functionals.isEmpty { provenance["functionals_C"] = model.functionals.map { "\($0.chosen.c)" }.joined(separator: ",") }
+        if let c = model.functionalsC { provenance["functionals_C"] = c }
         let description = configuration.modelDescription(members: members, provenance: provenance)
         try EmotionModelFile.write(description, members: modules, to: runDirectory.appendingPathComponent(TrainedRun.modelFile))
     }
@@ -132,6 +132,8 @@ public struct CombinedModel {
     let networks: [Trainer]
     /// The fusion's fitted functionals classifiers, in the order of ``FusionSettings/functionals`` (empty without fusion).
     public let functionals: [FunctionalsFit]
+    /// The C chosen for each functionals classifier, comma-separated (nil without them).
+    public var functionalsC: String? { functionals.isEmpty ? nil : functionals.map { "\($0.chosen.c)" }.joined(separator: ",") }
     let provider: FunctionalsProvider?
     /// Each network's epoch history.
     public let histories: [[EpochRecord]]

@@ -5,11 +5,10 @@ extension CrossValidationRunner {
     /// The functionals of every loaded utterance, computed once for all folds, when the configuration fuses
     /// functionals, late or early (nil otherwise).
     func precomputedFusionFunctionals(_ utterances: [Utterance]) throws -> FunctionalsProvider? {
-        // Every fusion classifier reads SwiftSER's eGeMAPS (validated), so the first one's provider serves all.
-        guard let settings = configuration.fusion?.functionals.first else { return nil }
+        guard let base = configuration.fusionFunctionalsProvider(cache: cache) else { return nil }
         let started = Date()
         progress("computing the functionals of \(utterances.count) utterances for the fusion", nil)
-        let provider = try PrecomputedFunctionals(try FunctionalsTraining.provider(for: settings, cache: cache), utterances: utterances)
+        let provider = try PrecomputedFunctionals(base, utterances: utterances)
         progress(String(format: "functionals of %d utterances in %.1f s", utterances.count, Date().timeIntervalSince(started)), nil)
         return provider
     }
@@ -42,7 +41,7 @@ extension CrossValidationRunner {
             metadata["fusion_candidates"] = model.candidates.map { String(format: "w=%.2f: UA %.4f NLL %.4f", $0.networkWeight, $0.validationUA, $0.validationNLL) }
                 .joined(separator: "; ")
         }
-        if !model.functionals.isEmpty { metadata["functionals_C"] = model.functionals.map { "\($0.chosen.c)" }.joined(separator: ",") }
+        if let c = model.functionalsC { metadata["functionals_C"] = c }
         if configuration.fusion != nil, let f = test.parts.functionals, let fv = validation.parts.functionals {
             // For the record, not for choosing: what every weight of a fixed grid gives on each part of the fold.
             let grid = (0...10).map { Double($0) / 10 }, k = configuration.classes.count

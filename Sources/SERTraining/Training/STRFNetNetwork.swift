@@ -13,8 +13,9 @@ final class STRFNetNetwork: TrainableNetwork {
     let specAugment: SpecAugment?
     /// Statistics of the training speakers (with `speakerNormalization`), from ``prepare(_:progress:)``.
     var speakers: SpeakerNormalization?
-    /// Early fusion: where the utterance functionals come from (nil without early fusion).
-    let functionals: FunctionalsProvider?
+    /// Early fusion: where the utterance functionals come from (nil without early fusion); after
+    /// ``prepare(train:validation:progress:)``, those of the run's utterances computed once (others on demand).
+    private var functionals: FunctionalsProvider?
     /// Early fusion: the functionals of the training utterances, in the sampler's order (from ``prepare(train:validation:progress:)``).
     private var trainingFunctionals: [[Double]] = []
 
@@ -44,8 +45,10 @@ final class STRFNetNetwork: TrainableNetwork {
 
     func prepare(train: [Utterance], validation: [Utterance], progress: TrainingProgressHandler) throws {
         try prepare(train + validation, progress: progress)
-        guard let functionals else { return }
-        trainingFunctionals = try functionals.rows(train)
+        guard let base = functionals else { return }
+        let lookup = try PrecomputedFunctionals(base, utterances: train + validation)   // validation: every epoch
+        functionals = lookup
+        trainingFunctionals = try lookup.rows(train)
         let standardizer = FeatureStandardizer.fit(trainingFunctionals)
         try model.setUtteranceStandardization(mean: standardizer.mean, scale: standardizer.scale)
     }

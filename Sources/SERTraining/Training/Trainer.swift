@@ -56,7 +56,7 @@ public final class Trainer {
                                                    cache: cache)
         } else {
             network = try STRFNetNetwork(configuration: configuration,
-                                         functionals: configuration.isEarlyFusion ? functionals ?? EGeMAPSFunctionalsProvider(cache: cache) : nil)
+                                         functionals: configuration.isEarlyFusion ? functionals ?? configuration.fusionFunctionalsProvider(cache: cache) : nil)
         }
         optimizer = try (configuration.optimizer ?? .adam).make(groups: network.parameterGroups())
         if configuration.classWeighting {

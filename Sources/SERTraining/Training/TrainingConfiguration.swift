@@ -140,8 +140,13 @@ public struct TrainingConfiguration: Equatable, Sendable {
     /// configuration already states it; called after decoding and after `--fusion early`.
     mutating func addEarlyFusionInput() {
         guard isEarlyFusion, wav2vecClassifier == nil, functionals == nil, model.utteranceFunctionals == nil else { return }
-        model.utteranceFunctionals = UtteranceFunctionalsInput(featureSet: EGeMAPSFunctionalsProvider.featureSetName,
-                                                               count: EGeMAPS.functionalNames.count)
+        model.utteranceFunctionals = .egemaps
+    }
+
+    /// Where a fusion (late or early) reads its utterance functionals: SwiftSER's eGeMAPS (``validate()`` refuses a
+    /// table), with `cache`; nil without fusion.
+    public func fusionFunctionalsProvider(cache: FeatureCache?) -> FunctionalsProvider? {
+        fusion == nil ? nil : EGeMAPSFunctionalsProvider(cache: cache)
     }
 
     /// The functionals configurations of a late fusion's classifiers, in order: their settings, with this
@@ -254,7 +259,7 @@ public struct TrainingConfiguration: Equatable, Sendable {
             }
         }
         if wav2vecClassifier == nil {
-            let expected = isEarlyFusion ? UtteranceFunctionalsInput(featureSet: EGeMAPSFunctionalsProvider.featureSetName, count: EGeMAPS.functionalNames.count) : nil
+            let expected: UtteranceFunctionalsInput? = isEarlyFusion ? .egemaps : nil
             if model.utteranceFunctionals != expected {
                 throw fail(isEarlyFusion ? "early fusion: model.utteranceFunctionals must be {\"featureSet\": \"\(expected?.featureSet ?? "")\", \"count\": \(expected?.count ?? 0)} (or left out)"
                            : "model.utteranceFunctionals is the input of early fusion; add \"fusion\": {\"kind\": \"early\"} or remove it")
