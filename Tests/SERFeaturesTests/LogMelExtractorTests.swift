@@ -51,6 +51,20 @@ final class LogMelExtractorTests: XCTestCase {
         XCTAssertTrue(Array(whole[0..<(19 * 30)]) == Array(part[0..<(19 * 30)]))
     }
 
+    /// Workers handed back by one call serve the next; the output does not depend on which worker (new or
+    /// reused, with its scratch from another signal) computed a frame.
+    func testWorkersAreReusedAcrossCalls() throws {
+        let e = try LogMelExtractor()
+        XCTAssertEqual(e.idleWorkers.idleCount, 0)
+        let a = noise(16000 * 3, seed: 5), b = noise(16000 * 3, seed: 6)
+        let first = try e.extract(a).scalars
+        XCTAssertGreaterThan(e.idleWorkers.idleCount, 0)
+        XCTAssertLessThanOrEqual(e.idleWorkers.idleCount, e.idleWorkers.capacity)
+        _ = try e.extract(b)
+        XCTAssertTrue(try e.extract(a).scalars == first)
+        XCTAssertTrue(try LogMelExtractor().extract(a).scalars == first)
+    }
+
     func testLogFloorAndSilence() throws {
         var config = LogMelConfig()
         config.logFloor = 1e-3

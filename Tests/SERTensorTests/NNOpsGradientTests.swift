@@ -33,6 +33,33 @@ final class NNOpsGradientTests: XCTestCase {
         }
     }
 
+    /// The row-tile path (one output row per tile) against finite differences, and the rule that picks it.
+    func testConv2dOnRowTiles() {
+        let saved = ConvPathChoice.current
+        defer { ConvPathChoice.current = saved }
+        ConvPathChoice.current = ConvPathChoice(forced: .rowTiles, columnTileBytes: 1)
+        let x = randn([3, 2, 7, 5]), w = randn([3, 2, 3, 2]), b = randn([3])
+        check("conv2d row tiles", [x, w, b]) { Tensor.conv2d($0[0], weight: $0[1], bias: $0[2]) }
+        check("conv2d row tiles stride pad", [x, w, b]) {
+            Tensor.conv2d($0[0], weight: $0[1], bias: $0[2], stride: (2, 1), padding: (1, 1, 1, 0))
+        }
+        check("conv2d row tiles replicate", [x, w]) {
+            Tensor.conv2d($0[0], weight: $0[1], stride: (1, 2), padding: (1, 2, 1, 1), paddingMode: .replicate)
+        }
+        check("conv2d row tiles, input gradient only", [x, w], wrt: [0]) { Tensor.conv2d($0[0], weight: $0[1]) }
+
+        ConvPathChoice.current = ConvPathChoice(forced: nil, columnTileBytes: 256 << 10)
+        func geometry(_ cin: Int, _ cout: Int, _ h: Int, _ w: Int, kernel: (Int, Int)) -> ConvGeometry {
+            ConvGeometry(batch: 32, inChannels: cin, height: h, width: w, outChannels: cout, kernelH: kernel.0,
+                         kernelW: kernel.1, strideH: 1, strideW: 1, padTop: kernel.0 / 2, padBottom: kernel.0 / 2, padLeft: 1, padRight: 1,
+                         dilationH: 1, dilationW: 1, mode: .zeros)
+        }
+        XCTAssertTrue(geometry(16, 16, 300, 30, kernel: (3, 3)).usesRowTiles, "STRFNet's residual convolution")
+        XCTAssertFalse(geometry(512, 512, 1, 300, kernel: (1, 3)).usesRowTiles, "a 1-D (wav2vec) convolution")
+        XCTAssertFalse(geometry(16, 256, 300, 30, kernel: (3, 3)).usesRowTiles, "many output channels")
+        XCTAssertFalse(geometry(2, 3, 7, 5, kernel: (3, 2)).usesRowTiles, "an image smaller than a tile")
+    }
+
     func testPooling() {
         // Distinct values so the max is unique in every window.
         let x = Tensor.arange(0, 2 * 3 * 7 * 5, dtype: .float64).reshaped([2, 3, 7, 5]) * 0.37

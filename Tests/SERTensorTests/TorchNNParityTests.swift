@@ -69,8 +69,24 @@ final class TorchNNParityTests: XCTestCase {
     func testOutputsAndGradientsMatchPyTorch() throws {
         let file = try Fixtures.json(File.self, "nn/ops.json")
         XCTAssertEqual(file.cases.count, 22)
+        checkCases(file.cases, label: "conv/pool/norm/loss")
+    }
+
+    /// The 2-D convolutions again on the row-tile path, one output row per tile (several tiles per image,
+    /// images split between workers in the backward).
+    func testConvolutionsOnRowTilesMatchPyTorch() throws {
+        let file = try Fixtures.json(File.self, "nn/ops.json")
+        let convolutions = file.cases.filter { $0.name.hasPrefix("conv2d") }
+        XCTAssertEqual(convolutions.count, 4)
+        let saved = ConvPathChoice.current
+        defer { ConvPathChoice.current = saved }
+        ConvPathChoice.current = ConvPathChoice(forced: .rowTiles, columnTileBytes: 1)
+        checkCases(convolutions, label: "conv2d on row tiles")
+    }
+
+    private func checkCases(_ cases: [Case], label: String) {
         var worst = (0.0, "")
-        for c in file.cases {
+        for c in cases {
             let xs = c.inputs.map { $0.tensor.requiringGrad() }
             let y = run(c, xs)
             XCTAssertEqual(y.shape, c.output.shape, c.name)
@@ -83,6 +99,6 @@ final class TorchNNParityTests: XCTestCase {
             if e > worst.0 { worst = (e, c.name) }
             XCTAssertLessThan(e, 1e-4, "\(c.name): \(errs)")
         }
-        print("PyTorch parity (conv/pool/norm/loss) worst: \(worst)")
+        print("PyTorch parity (\(label)) worst: \(worst)")
     }
 }

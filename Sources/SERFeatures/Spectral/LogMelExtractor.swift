@@ -15,6 +15,8 @@ public final class LogMelExtractor: @unchecked Sendable {
     private let stft: STFTConfig
     private let windowValues: [Float]
     private let logFloor: Float
+    /// Per-chunk workers kept between calls (per-call overhead of short signals).
+    let idleWorkers = IdleWorkers<LogMelWorker>()
 
     /// Validates `config` and precomputes the window and filterbank.
     public init(config: LogMelConfig = LogMelConfig()) throws {
@@ -76,7 +78,7 @@ public final class LogMelExtractor: @unchecked Sendable {
             bankOfItem[b] = banks.count - 1
         }
 
-        let stft = self.stft, window = windowValues, floor = logFloor
+        let stft = self.stft, window = windowValues, floor = logFloor, idle = idleWorkers
         let counts = lens.map { stft.frameCount(samples: $0) }
         let frames = counts.max() ?? 0
         let bands = config.bandCount
@@ -88,8 +90,10 @@ public final class LogMelExtractor: @unchecked Sendable {
                               output: dst.baseAddress! + b * frames * bands, index: b)
                 }
                 try FrameScheduler.runSpans(items, costPerFrame: 8 * stft.fftSize,
-                                            makeWorker: { try LogMelWorker(stft: stft, windowValues: window, bands: bands) },
-                                            release: { $0.analyzer.release() },
+                                            makeWorker: {
+                                                try idle.take { try LogMelWorker(stft: stft, windowValues: window, bands: bands) }
+                                            },
+                                            release: { idle.put($0) },
                                             body: { worker, item, frames in
                                                 worker.logMel(item, frames: frames, bank: banks[bankOfItem[item.index]],
                                                               floor: floor)
@@ -182,9 +186,11 @@ final class LogMelWorker {
                 for k in 0..<stft.binCount { laneSpectrum[k] = laneSpectrum[k].squareRoot() }
             }
             bank.apply(lanes: laneSpectrum, into: laneMel)
+            let floorLanes = Lanes(repeating: floor)
+            for i in 0..<bands { laneMel[i] = LaneLogarithm.log(laneMel[i] + floorLanes) }
             for l in 0..<count {
                 let row = item.output + (first + l) * bands
-                for i in 0..<bands { row[i] = log(laneMel[i][l] + floor) }
+                for i in 0..<bands { row[i] = laneMel[i][l] }
             }
             first += count
         }

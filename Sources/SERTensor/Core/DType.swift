@@ -29,10 +29,22 @@ where Self.RawSignificand: FixedWidthInteger {
     static var dtype: DType { get }
 
     /// Row-major GEMM: `C = alpha * op(A) * op(B) + beta * C` through `cblas_sgemm` / `cblas_dgemm`,
-    /// split across the worker pool as ``GEMMThreading`` says.
+    /// split across the worker pool as ``GEMMThreading`` says when `splitting` (callers already running
+    /// on several workers pass `false`: one BLAS call on the calling thread).
     static func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Self,
                      a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
-                     beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
+                     beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int, splitting: Bool)
+}
+
+extension TensorScalar {
+    /// ``gemm(transA:transB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:splitting:)`` split as ``GEMMThreading`` says.
+    @inline(__always)
+    public static func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Self,
+                            a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
+                            beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int) {
+        gemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
+             beta: beta, c: c, ldc: ldc, splitting: true)
+    }
 }
 
 extension Float: TensorScalar {
@@ -41,8 +53,8 @@ extension Float: TensorScalar {
     @inline(__always)
     public static func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float,
                             a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-                            beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
-        GEMMThreading.run(m: m, n: n, k: k) { i0, mi, j0, nj in
+                            beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, splitting: Bool) {
+        GEMMThreading.run(m: m, n: n, k: k, splitting: splitting) { i0, mi, j0, nj in
             cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
                         Int32(mi), Int32(nj), Int32(k), alpha, a + (transA ? i0 : i0 * lda), Int32(lda),
                         b + (transB ? j0 * ldb : j0), Int32(ldb), beta, c + i0 * ldc + j0, Int32(ldc))
@@ -56,8 +68,8 @@ extension Double: TensorScalar {
     @inline(__always)
     public static func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Double,
                             a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int,
-                            beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int) {
-        GEMMThreading.run(m: m, n: n, k: k) { i0, mi, j0, nj in
+                            beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int, splitting: Bool) {
+        GEMMThreading.run(m: m, n: n, k: k, splitting: splitting) { i0, mi, j0, nj in
             cblas_dgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
                         Int32(mi), Int32(nj), Int32(k), alpha, a + (transA ? i0 : i0 * lda), Int32(lda),
                         b + (transB ? j0 * ldb : j0), Int32(ldb), beta, c + i0 * ldc + j0, Int32(ldc))

@@ -43,13 +43,24 @@ public enum GEMMThreading: String, Sendable {
     /// Products below this many multiply-adds run as one call on the calling thread.
     public static let minimumSplitWork = 1 << 20
 
-    /// Runs `C = alpha·op(A)·op(B) + beta·C` (row major) as one call, or as one panel per worker.
-    /// `call` receives `(rowOffset, rowCount, columnOffset, columnCount)` of `C` and makes the
+    /// Runs `body`, which makes BLAS calls from several ``Parallel`` workers at once (one
+    /// `splitting: false` call per worker), with OpenBLAS single-threaded: under `.openblas` its thread
+    /// count is set to 1 for the duration and restored afterwards (under `.swiftser` it already is 1).
+    /// Another thread's GEMMs in that window also run on one thread; results are unaffected.
+    public static func withWorkerGEMMs<R>(_ body: () throws -> R) rethrows -> R {
+        guard mode == .openblas, openBLASThreads > 1 else { return try body() }
+        openblas_set_num_threads(1)
+        defer { openblas_set_num_threads(openBLASThreads) }
+        return try body()
+    }
+
+    /// Runs `C = alpha·op(A)·op(B) + beta·C` (row major) as one call, or, when `splitting`, as one panel
+    /// per worker. `call` receives `(rowOffset, rowCount, columnOffset, columnCount)` of `C` and makes the
     /// BLAS call for that panel.
     @inline(__always)
-    static func run(m: Int, n: Int, k: Int, _ call: (Int, Int, Int, Int) -> Void) {
+    static func run(m: Int, n: Int, k: Int, splitting: Bool = true, _ call: (Int, Int, Int, Int) -> Void) {
         let workers = Parallel.workerCount
-        guard mode == .swiftser, workers > 1, m * n * k >= minimumSplitWork, max(m, n) >= 2 * workers else {
+        guard splitting, mode == .swiftser, workers > 1, m * n * k >= minimumSplitWork, max(m, n) >= 2 * workers else {
             call(0, m, 0, n)
             return
         }

@@ -1,5 +1,8 @@
 /// 2-D cross-correlation (PyTorch `conv2d` semantics) by im2col + GEMM, with a hand-written backward.
 ///
+/// Outputs with few channels run over cache-sized tiles of output rows instead (``ConvGeometry/usesRowTiles``,
+/// `Conv2dRowTiles.swift`); the rest as below.
+///
 /// - input `[batch, inChannels, height, width]`, weight `[outChannels, inChannels, kernelH, kernelW]`,
 ///   bias `[outChannels]` (optional) → output `[batch, outChannels, outH, outW]`.
 /// - A chunk of `nb` images is unfolded side by side into `cols` `[Cin·KH·KW, nb·P]` (`P = outH·outW`)
@@ -27,9 +30,11 @@ extension Tensor {
         precondition(g.outH > 0 && g.outW > 0,
                      "conv2d: input \(input.shape) is too small for kernel \(weight.shape) with this padding/dilation")
         let out = Tensor.empty([g.batch, g.outChannels, g.outH, g.outW], dtype: input.dtype)
-        switch input.dtype {
-        case .float32: conv2dForward(g, input, weight, bias, out, Float.self)
-        case .float64: conv2dForward(g, input, weight, bias, out, Double.self)
+        switch (input.dtype, g.usesRowTiles) {
+        case (.float32, false): conv2dForward(g, input, weight, bias, out, Float.self)
+        case (.float64, false): conv2dForward(g, input, weight, bias, out, Double.self)
+        case (.float32, true): conv2dForwardRowTiles(g, input, weight, bias, out, Float.self)
+        case (.float64, true): conv2dForwardRowTiles(g, input, weight, bias, out, Double.self)
         }
         var inputs = [input, weight]
         if let bias { inputs.append(bias) }
@@ -83,6 +88,10 @@ extension Tensor {
         let dx: Tensor? = x.requiresGrad ? Tensor.zeros(x.shape, dtype: x.dtype) : nil
         let dw: Tensor? = w.requiresGrad ? Tensor.zeros(w.shape, dtype: w.dtype) : nil
         if dx == nil && dw == nil { return [nil, nil] }
+        if g.usesRowTiles && g.batch >= Parallel.workerCount {
+            conv2dBackwardRowTiles(g, x, w, dy, dx: dx, dw: dw, T.self)
+            return [dx, dw]
+        }
         let chunk = g.chunkSize(elementSize: MemoryLayout<T>.stride)
         StoragePool.withWorkspace(T.self, count: rows * chunk * p) { cols in
         StoragePool.withWorkspace(T.self, count: cout * chunk * p) { dy2 in

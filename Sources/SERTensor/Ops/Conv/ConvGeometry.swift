@@ -50,15 +50,21 @@ struct ConvGeometry {
     /// rows are `ld` elements apart (`ld ≥ colCols`, so several images can sit side by side).
     @inline(__always)
     func im2col<T: TensorScalar>(_ x: UnsafePointer<T>, _ cols: UnsafeMutablePointer<T>, ld: Int) {
-        let oh = outH, ow = outW
+        im2col(x, cols, ld: ld, outRows: 0..<outH)
+    }
+
+    /// The columns of output rows `outRows` only: `cols` `[colRows, outRows.count · outW]`, rows `ld` apart.
+    @inline(__always)
+    func im2col<T: TensorScalar>(_ x: UnsafePointer<T>, _ cols: UnsafeMutablePointer<T>, ld: Int, outRows: Range<Int>) {
+        let ow = outW
         for c in 0..<inChannels {
             let plane = x + c * height * width
             for kh in 0..<kernelH {
                 for kw in 0..<kernelW {
                     let row = cols + ((c * kernelH + kh) * kernelW + kw) * ld
-                    for y in 0..<oh {
+                    for y in outRows {
                         let sy = ConvGeometry.source(y * strideH - padTop + kh * dilationH, size: height, mode: mode)
-                        let dst = row + y * ow
+                        let dst = row + (y - outRows.lowerBound) * ow
                         if sy < 0 { dst.update(repeating: 0, count: ow); continue }
                         let src = plane + sy * width
                         let x0 = -padLeft + kw * dilationW
@@ -87,16 +93,22 @@ struct ConvGeometry {
     /// adding (the adjoint of ``im2col(_:_:ld:)``).
     @inline(__always)
     func col2imAdd<T: TensorScalar>(_ cols: UnsafePointer<T>, _ dx: UnsafeMutablePointer<T>, ld: Int) {
-        let oh = outH, ow = outW
+        col2imAdd(cols, dx, ld: ld, outRows: 0..<outH)
+    }
+
+    /// The adjoint of ``im2col(_:_:ld:outRows:)``: folds the columns of output rows `outRows` into `dx`.
+    @inline(__always)
+    func col2imAdd<T: TensorScalar>(_ cols: UnsafePointer<T>, _ dx: UnsafeMutablePointer<T>, ld: Int, outRows: Range<Int>) {
+        let ow = outW
         for c in 0..<inChannels {
             let plane = dx + c * height * width
             for kh in 0..<kernelH {
                 for kw in 0..<kernelW {
                     let row = cols + ((c * kernelH + kh) * kernelW + kw) * ld
-                    for y in 0..<oh {
+                    for y in outRows {
                         let sy = ConvGeometry.source(y * strideH - padTop + kh * dilationH, size: height, mode: mode)
                         if sy < 0 { continue }
-                        let src = row + y * ow
+                        let src = row + (y - outRows.lowerBound) * ow
                         let dst = plane + sy * width
                         let x0 = -padLeft + kw * dilationW
                         let inside = ConvGeometry.insideRange(first: x0, step: strideW, count: ow, size: width)
