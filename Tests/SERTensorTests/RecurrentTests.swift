@@ -273,6 +273,36 @@ final class RecurrentTests: XCTestCase {
         XCTAssertLessThan(eW, 2e-6)
     }
 
+    /// A bidirectional stack with its two directions' time loops on one worker each (the default on two or
+    /// more cores) and one after the other with all workers (one core): the same outputs and gradients.
+    func directionThreadingsAgree(_ kind: RecurrentKind) throws {
+        let B = 48, TT = 7, In = 10, H = 64
+        let lengths = (0..<B).map { 1 + ($0 * 5) % TT }
+        let proj = randn([B, TT, 2 * H], seed: 53, dtype: .float32)
+        defer { RecurrentStack.forcedLoopThreading = nil }
+        var results: [[Tensor]] = []
+        for threading in [RecurrentLoopThreading.shared, .ownWorker] {
+            RecurrentStack.forcedLoopThreading = threading
+            let w = try weights(kind, layers: 2, bidirectional: true, input: In, hidden: H, dtype: .float32, seed: 51)
+            let x = randn([B, TT, In], seed: 52, dtype: .float32).requiringGrad()
+            let r = run(x, w, lengths: lengths)
+            (r.output * proj).sum().backward()
+            results.append([r.output, r.h] + (r.c.map { [$0] } ?? []) + [x.grad].compactMap { $0 }
+                           + w.orderedParameters.compactMap(\.grad))
+        }
+        XCTAssertEqual(results[0].count, results[1].count)
+        var worst = 0.0
+        for (a, b) in zip(results[0], results[1]) {
+            let scale = max(b.doubles.map(abs).max() ?? 0, 1e-30)
+            worst = max(worst, (zip(a.doubles, b.doubles).map { abs($0 - $1) }.max() ?? .infinity) / scale)
+        }
+        print("\(kind): directions on own workers vs shared, worst difference / magnitude \(worst)")
+        XCTAssertLessThan(worst, 1e-6)
+    }
+
+    func testLSTMDirectionThreadingsAgree() throws { try directionThreadingsAgree(.lstm) }
+    func testGRUDirectionThreadingsAgree() throws { try directionThreadingsAgree(.gru) }
+
     func testLSTMFloat32AgreesWithFloat64() throws { try float32AgreesWithFloat64(.lstm) }
     func testGRUFloat32AgreesWithFloat64() throws { try float32AgreesWithFloat64(.gru) }
 

@@ -24,8 +24,9 @@ enum GRUCell {
             let t = geo.frame(s, reverse: reverse)
             // scratch = h_{t−1} · W_hhᵀ   (m = B rows strided by T·H, n = 3H, k = H)
             T.gemm(transA: false, transB: true, m: B, n: GH, k: H, alpha: 1,
-                   a: buf.hPrev + t * H, lda: TT * H, b: io.weightHH, ldb: H, beta: 0, c: scratch, ldc: GH)
-            Parallel.forRanges(B, costPerItem: GH * 8) { range in
+                   a: buf.hPrev + t * H, lda: TT * H, b: io.weightHH, ldb: H, beta: 0, c: scratch, ldc: GH,
+                   splitting: io.threading.splitsGEMMs)
+            io.threading.forRows(B, costPerItem: GH * 8) { range in
                 for b in range where geo.isValid(b, t) {
                     let row = b * TT + t
                     let g = buf.gates + row * GH, u = scratch + b * GH
@@ -58,7 +59,7 @@ enum GRUCell {
         let dGx = io.dGatesInput, dGh = io.dGatesHidden
         for s in 0..<TT {
             let t = geo.frame(s, reverse: !reverse)
-            Parallel.forRanges(B, costPerItem: GH * 4) { range in
+            io.threading.forRows(B, costPerItem: GH * 4) { range in
                 for b in range where geo.isValid(b, t) {
                     let row = b * TT + t
                     let g = buf.gates + row * GH, hp = buf.hPrev + row * H, an = buf.aux + row * H
@@ -81,7 +82,8 @@ enum GRUCell {
             }
             // ∂h_{t−1} += ∂hidden_t · W_hh  (zero rows for skipped sequences leave their ∂h unchanged)
             T.gemm(transA: false, transB: false, m: B, n: H, k: GH, alpha: 1,
-                   a: dGh + t * GH, lda: TT * GH, b: io.weightHH, ldb: H, beta: 1, c: io.dh, ldc: H)
+                   a: dGh + t * GH, lda: TT * GH, b: io.weightHH, ldb: H, beta: 1, c: io.dh, ldc: H,
+                   splitting: io.threading.splitsGEMMs)
         }
     }
 }

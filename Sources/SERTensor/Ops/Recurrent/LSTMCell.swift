@@ -26,8 +26,8 @@ enum LSTMCell {
             // gates[:, t] += h_{t−1} · W_hhᵀ   (m = B rows strided by T·4H, n = 4H, k = H)
             T.gemm(transA: false, transB: true, m: B, n: GH, k: H, alpha: 1,
                    a: buf.hPrev + t * H, lda: TT * H, b: io.weightHH, ldb: H, beta: 1,
-                   c: buf.gates + t * GH, ldc: TT * GH)
-            Parallel.forRanges(B, costPerItem: GH * 8) { range in
+                   c: buf.gates + t * GH, ldc: TT * GH, splitting: io.threading.splitsGEMMs)
+            io.threading.forRows(B, costPerItem: GH * 8) { range in
                 for b in range where geo.isValid(b, t) {
                     let row = b * TT + t
                     let g = buf.gates + row * GH, cp = cPrev + row * H, tc = buf.aux + row * H
@@ -61,7 +61,7 @@ enum LSTMCell {
         let dG = io.dGatesInput
         for s in 0..<TT {
             let t = geo.frame(s, reverse: !reverse)
-            Parallel.forRanges(B, costPerItem: GH * 4) { range in
+            io.threading.forRows(B, costPerItem: GH * 4) { range in
                 for b in range where geo.isValid(b, t) {
                     let row = b * TT + t
                     let g = buf.gates + row * GH, cp = cPrev + row * H, tc = buf.aux + row * H
@@ -82,7 +82,8 @@ enum LSTMCell {
             }
             // ∂h_{t−1} = ∂gates_t · W_hh  (rows of skipped sequences are zero and leave their ∂h unchanged)
             T.gemm(transA: false, transB: false, m: B, n: H, k: GH, alpha: 1,
-                   a: dG + t * GH, lda: TT * GH, b: io.weightHH, ldb: H, beta: 1, c: io.dh, ldc: H)
+                   a: dG + t * GH, lda: TT * GH, b: io.weightHH, ldb: H, beta: 1, c: io.dh, ldc: H,
+                   splitting: io.threading.splitsGEMMs)
         }
     }
 }

@@ -1,7 +1,10 @@
+import Dispatch
+
 /// Runs a whole stack of recurrent layers (all layers, both directions) forward and backward.
 ///
 /// Forward, per layer and direction: one GEMM `gates = X · W_ihᵀ` over all `B·T` frames (BLAS transpose
-/// flag, no copy), then the cell's time loop (``LSTMCell``, ``GRUCell``). Layer `k + 1` reads layer `k`'s
+/// flag, no copy), then the cell's time loop (``LSTMCell``, ``GRUCell``); the two directions' loops run at
+/// once, one per worker, when there are two (``RecurrentLoopThreading``). Layer `k + 1` reads layer `k`'s
 /// output `[B, T, directions·H]` (forward columns first, then reverse). The top layer writes its output
 /// and every layer its final states straight into the packed result buffer
 /// `[output (B·T·D·H) | h_n (L·D·B·H) | c_n (L·D·B·H, LSTM)]`.
@@ -17,8 +20,9 @@ enum RecurrentStack {
                                          keepTape: Bool) -> RecurrentTape<T> {
         let tape = RecurrentTape<T>(geo)
         let D = geo.directions, H = geo.hidden, GH = geo.gateWidth, B = geo.batch
-        let bias = UnsafeMutablePointer<T>.allocate(capacity: GH)
-        let biasN = UnsafeMutablePointer<T>.allocate(capacity: H)
+        let threading = loopThreading(geo)
+        let bias = UnsafeMutablePointer<T>.allocate(capacity: D * GH)
+        let biasN = UnsafeMutablePointer<T>.allocate(capacity: D * H)
         defer { bias.deallocate(); biasN.deallocate() }
         var input = UnsafePointer(x.storage.pointer(T.self))
         for l in 0..<geo.layers {
@@ -31,33 +35,61 @@ enum RecurrentStack {
                 output = s.pointer(T.self)
             }
             let inSize = geo.layerInputSize(l)
+            var loops: [RecurrentCellIO<T>] = []
             for d in 0..<D {
                 let ci = l * D + d
                 let w = weights.cells[ci]
                 tape.addCell()
-                let buf = tape.cell(ci)
                 T.gemm(transA: false, transB: true, m: geo.rows, n: GH, k: inSize, alpha: 1,
                        a: input, lda: inSize, b: w.weightIH.storage.pointer(T.self), ldb: inSize,
-                       beta: 0, c: buf.gates, ldc: GH)
-                combinedBias(geo.kind, w, hidden: H, into: bias, hiddenN: biasN)
+                       beta: 0, c: tape.cell(ci).gates, ldc: GH)
+                combinedBias(geo.kind, w, hidden: H, into: bias + d * GH, hiddenN: biasN + d * H)
                 let stateOffset = ci * B * H
-                let io = RecurrentCellIO<T>(
-                    weightHH: w.weightHH.storage.pointer(T.self), bias: bias,
-                    biasHiddenN: geo.kind == .gru ? UnsafePointer(biasN) : nil,
+                loops.append(RecurrentCellIO<T>(
+                    weightHH: w.weightHH.storage.pointer(T.self), bias: bias + d * GH,
+                    biasHiddenN: geo.kind == .gru ? UnsafePointer(biasN + d * H) : nil,
                     h0: h0.map { UnsafePointer($0.storage.pointer(T.self) + stateOffset) },
                     c0: c0.map { UnsafePointer($0.storage.pointer(T.self) + stateOffset) },
                     output: output + d * H, outputStride: geo.outputWidth,
                     hN: packed + geo.outputCount + stateOffset,
-                    cN: geo.kind == .lstm ? packed + geo.outputCount + geo.stateCount + stateOffset : nil)
+                    cN: geo.kind == .lstm ? packed + geo.outputCount + geo.stateCount + stateOffset : nil,
+                    threading: threading))
+            }
+            forEachDirection(D, threading) { d in
+                let buf = tape.cell(l * D + d)
                 switch geo.kind {
-                case .lstm: LSTMCell.forward(geo, reverse: d == 1, buf, io)
-                case .gru: GRUCell.forward(geo, reverse: d == 1, buf, io)
+                case .lstm: LSTMCell.forward(geo, reverse: d == 1, buf, loops[d])
+                case .gru: GRUCell.forward(geo, reverse: d == 1, buf, loops[d])
                 }
             }
             input = UnsafePointer(output)
             if !keepTape { tape.release(layer: l) }
         }
         return tape
+    }
+
+    /// Two directions whose time loops are long enough run at once, one per worker; otherwise each loop
+    /// has all workers (see ``RecurrentLoopThreading``). Results are the same either way.
+    static func loopThreading(_ geo: RecurrentGeometry) -> RecurrentLoopThreading {
+        if let forcedLoopThreading { return forcedLoopThreading }
+        return geo.directions == 2 && Parallel.workerCount >= 2 && geo.time >= 2 ? .ownWorker : .shared
+    }
+
+    /// Tests set this to run every stack with one threading (set it only while no recurrent op runs).
+    nonisolated(unsafe) static var forcedLoopThreading: RecurrentLoopThreading?
+
+    /// Calls `body(d)` for every direction: both at once, one per worker, under `.ownWorker` (with OpenBLAS
+    /// single-threaded, ``GEMMThreading/withWorkerGEMMs(_:)``); one after the other otherwise.
+    private static func forEachDirection(_ directions: Int, _ threading: RecurrentLoopThreading, _ body: (Int) -> Void) {
+        guard threading == .ownWorker, directions > 1 else {
+            for d in 0..<directions { body(d) }
+            return
+        }
+        GEMMThreading.withWorkerGEMMs {
+            withoutActuallyEscaping(body) { body in
+                DispatchQueue.concurrentPerform(iterations: directions) { d in body(d) }
+            }
+        }
     }
 
     /// The biases the cell kernels add before their nonlinearities (see ``RecurrentCellIO/bias``).
@@ -97,8 +129,11 @@ enum RecurrentStack {
             dc0 = t
         }
         // Zero-filled once: rows of skipped frames are never written, so they stay zero for every cell.
-        let dGx = RecurrentTape<T>.buffer(rows * GH)
-        let dGh = geo.kind == .gru ? RecurrentTape<T>.buffer(rows * GH) : dGx
+        // Directions running at once need their own buffers; one after the other they share one.
+        let threading = loopThreading(geo)
+        let gradientBufferSets = threading == .ownWorker ? D : 1
+        let dGx = (0..<gradientBufferSets).map { _ in RecurrentTape<T>.buffer(rows * GH) }
+        let dGh = geo.kind == .gru ? (0..<gradientBufferSets).map { _ in RecurrentTape<T>.buffer(rows * GH) } : dGx
         let dx: Tensor? = needInput ? Tensor.empty(x.shape, dtype: T.dtype) : nil
         // ∂(layer outputs) below the top, ping-ponged between two buffers.
         let dYBuffers = geo.layers > 1 ? [RecurrentTape<T>.buffer(rows * geo.outputWidth, zeroed: false),
@@ -109,44 +144,59 @@ enum RecurrentStack {
             let inSize = geo.layerInputSize(l)
             let X = l == 0 ? UnsafePointer(x.storage.pointer(T.self)) : UnsafePointer(tape.layerOutputs[l - 1].pointer(T.self))
             let dXDest: UnsafeMutablePointer<T>? = l > 0 ? dYBuffers[l % 2].pointer(T.self) : dx?.storage.pointer(T.self)
-            for d in 0..<D {
+            let layerDY = dY
+            /// The time loop of direction `d`, leaving ∂gates in buffer set `set`.
+            func backwardLoop(_ d: Int, set: Int) {
                 let ci = l * D + d
-                let w = weights.cells[ci]
-                let buf = tape.cell(ci)
-                let wih = w.weightIH.storage.pointer(T.self), whh = w.weightHH.storage.pointer(T.self)
                 let io = RecurrentCellGradIO<T>(
-                    weightHH: whh, dOutput: dY + d * H, outputStride: geo.outputWidth,
+                    weightHH: weights.cells[ci].weightHH.storage.pointer(T.self), dOutput: layerDY + d * H,
+                    outputStride: geo.outputWidth,
                     dh: dh0.storage.pointer(T.self) + ci * geo.batch * H,
                     dc: dc0.map { $0.storage.pointer(T.self) + ci * geo.batch * H },
-                    dGatesInput: dGx.pointer(T.self), dGatesHidden: dGh.pointer(T.self))
+                    dGatesInput: dGx[set].pointer(T.self), dGatesHidden: dGh[set].pointer(T.self), threading: threading)
                 switch geo.kind {
-                case .lstm: LSTMCell.backward(geo, reverse: d == 1, buf, io)
-                case .gru: GRUCell.backward(geo, reverse: d == 1, buf, io)
+                case .lstm: LSTMCell.backward(geo, reverse: d == 1, tape.cell(ci), io)
+                case .gru: GRUCell.backward(geo, reverse: d == 1, tape.cell(ci), io)
                 }
+            }
+            /// Direction `d`'s weight and bias gradients and its share of ∂x, from buffer set `set`.
+            func weightGradients(_ d: Int, set: Int) {
+                let ci = l * D + d
+                let w = weights.cells[ci]
+                let gx = dGx[set].pointer(T.self), gh = dGh[set].pointer(T.self)
                 var grads: [Tensor?] = []
                 if w.weightIH.requiresGrad {
                     let g = Tensor.empty([GH, inSize], dtype: T.dtype)
-                    T.gemm(transA: true, transB: false, m: GH, n: inSize, k: rows, alpha: 1, a: dGx.pointer(T.self), lda: GH,
+                    T.gemm(transA: true, transB: false, m: GH, n: inSize, k: rows, alpha: 1, a: gx, lda: GH,
                            b: X, ldb: inSize, beta: 0, c: g.storage.pointer(T.self), ldc: inSize)
                     grads.append(g)
                 } else { grads.append(nil) }
                 if w.weightHH.requiresGrad {
                     let g = Tensor.empty([GH, H], dtype: T.dtype)
-                    T.gemm(transA: true, transB: false, m: GH, n: H, k: rows, alpha: 1, a: dGh.pointer(T.self), lda: GH,
-                           b: buf.hPrev, ldb: H, beta: 0, c: g.storage.pointer(T.self), ldc: H)
+                    T.gemm(transA: true, transB: false, m: GH, n: H, k: rows, alpha: 1, a: gh, lda: GH,
+                           b: tape.cell(ci).hPrev, ldb: H, beta: 0, c: g.storage.pointer(T.self), ldc: H)
                     grads.append(g)
                 } else { grads.append(nil) }
                 if let bi = w.biasIH, let bh = w.biasHH {
-                    let gi = bi.requiresGrad ? columnSums(dGx.pointer(T.self), rows: rows, columns: GH) : nil
+                    let gi = bi.requiresGrad ? columnSums(gx, rows: rows, columns: GH) : nil
                     let gh = !bh.requiresGrad ? nil :
-                        (geo.kind == .lstm ? (gi?.copy() ?? columnSums(dGh.pointer(T.self), rows: rows, columns: GH))
-                                           : columnSums(dGh.pointer(T.self), rows: rows, columns: GH))
+                        (geo.kind == .lstm ? (gi?.copy() ?? columnSums(gh, rows: rows, columns: GH))
+                                           : columnSums(gh, rows: rows, columns: GH))
                     grads += [gi, gh]
                 }
                 parameterGrads[ci] = grads
                 if let dXDest {
-                    T.gemm(transA: false, transB: false, m: rows, n: inSize, k: GH, alpha: 1, a: dGx.pointer(T.self), lda: GH,
-                           b: wih, ldb: inSize, beta: d == 0 ? 0 : 1, c: dXDest, ldc: inSize)
+                    T.gemm(transA: false, transB: false, m: rows, n: inSize, k: GH, alpha: 1, a: gx, lda: GH,
+                           b: w.weightIH.storage.pointer(T.self), ldb: inSize, beta: d == 0 ? 0 : 1, c: dXDest, ldc: inSize)
+                }
+            }
+            if gradientBufferSets > 1 {
+                forEachDirection(D, threading) { d in backwardLoop(d, set: d) }
+                for d in 0..<D { weightGradients(d, set: d) }
+            } else {
+                for d in 0..<D {
+                    backwardLoop(d, set: 0)
+                    weightGradients(d, set: 0)
                 }
             }
             if let dXDest { dY = UnsafePointer(dXDest) }
