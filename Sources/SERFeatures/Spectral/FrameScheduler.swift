@@ -35,8 +35,10 @@ enum FrameScheduler {
     }
 
     /// Calls `body(worker, item, frames)` on consecutive spans of frames of one item (a chunk's share of it),
-    /// for kernels that work on several frames at once.
-    static func runSpans<Worker>(_ items: [FrameItem], costPerFrame: Int,
+    /// for kernels that work on several frames at once. Chunks are cut at frames that are multiples of
+    /// `alignment` within their item, so a kernel that takes `alignment` frames at a time gets full groups
+    /// except at each item's end.
+    static func runSpans<Worker>(_ items: [FrameItem], costPerFrame: Int, alignment: Int = 1,
                                  makeWorker: () throws -> Worker,
                                  release: (Worker) -> Void,
                                  body: (Worker, FrameItem, Range<Int>) -> Void) throws {
@@ -48,26 +50,35 @@ enum FrameScheduler {
         var failure: Error?
         let chunks = total * max(costPerFrame, 1) < Parallel.minimumParallelElements ? 1
             : max(1, min(Parallel.workerCount * chunksPerWorker, total / minimumFramesPerChunk))
-        forChunks(total, chunks: chunks) { range in
+        /// The item holding global frame `g` (the last item whose first frame is ≤ g; skips empty items).
+        func item(containing g: Int) -> Int {
+            var lo = 0, hi = items.count - 1
+            while lo < hi {
+                let mid = (lo + hi + 1) / 2
+                if offsets[mid] <= g { lo = mid } else { hi = mid - 1 }
+            }
+            return lo
+        }
+        let cuts = (0...chunks).map { c -> Int in
+            let g = total * c / chunks
+            guard alignment > 1, c > 0, c < chunks else { return g }
+            let first = offsets[item(containing: g)]
+            return first + (g - first) / alignment * alignment
+        }
+        forChunks(cuts) { range in
             let worker: Worker
             do { worker = try makeWorker() } catch {
                 lock.lock(); failure = failure ?? error; lock.unlock()
                 return
             }
             defer { release(worker) }
-            // Last item whose first frame is <= range.lowerBound (skips items with no frames).
-            var lo = 0, hi = items.count - 1
-            while lo < hi {
-                let mid = (lo + hi + 1) / 2
-                if offsets[mid] <= range.lowerBound { lo = mid } else { hi = mid - 1 }
-            }
-            var item = lo
+            var index = item(containing: range.lowerBound)
             var g = range.lowerBound
             while g < range.upperBound {
-                while offsets[item + 1] <= g { item += 1 }
-                let it = items[item]
-                let t = g - offsets[item]
-                let end = min(range.upperBound, offsets[item + 1])
+                while offsets[index + 1] <= g { index += 1 }
+                let it = items[index]
+                let t = g - offsets[index]
+                let end = min(range.upperBound, offsets[index + 1])
                 body(worker, it, t..<(t + end - g))
                 g = end
             }
@@ -75,16 +86,17 @@ enum FrameScheduler {
         if let failure { throw failure }
     }
 
-    /// Calls `body` on `chunks` contiguous ranges covering `0..<n` (serially when `chunks == 1`).
-    private static func forChunks(_ n: Int, chunks: Int, _ body: (Range<Int>) -> Void) {
+    /// Calls `body` on the ranges `cuts[c]..<cuts[c + 1]` (non-decreasing cuts; empty ranges skipped),
+    /// serially when there is one.
+    private static func forChunks(_ cuts: [Int], _ body: (Range<Int>) -> Void) {
+        let chunks = cuts.count - 1
         if chunks <= 1 {
-            body(0..<n)
+            if chunks == 1, cuts[0] < cuts[1] { body(cuts[0]..<cuts[1]) }
             return
         }
         withoutActuallyEscaping(body) { body in
             DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                let lo = n * c / chunks, hi = n * (c + 1) / chunks
-                if lo < hi { body(lo..<hi) }
+                if cuts[c] < cuts[c + 1] { body(cuts[c]..<cuts[c + 1]) }
             }
         }
     }

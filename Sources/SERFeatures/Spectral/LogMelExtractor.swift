@@ -89,7 +89,7 @@ public final class LogMelExtractor: @unchecked Sendable {
                     FrameItem(signal: src.baseAddress! + b * samples, length: lens[b], frames: counts[b],
                               output: dst.baseAddress! + b * frames * bands, index: b)
                 }
-                try FrameScheduler.runSpans(items, costPerFrame: 8 * stft.fftSize,
+                try FrameScheduler.runSpans(items, costPerFrame: 8 * stft.fftSize, alignment: LanePowerSpectrum.laneCount,
                                             makeWorker: {
                                                 try idle.take { try LogMelWorker(stft: stft, windowValues: window, bands: bands) }
                                             },
