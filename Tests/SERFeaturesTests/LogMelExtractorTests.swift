@@ -41,6 +41,24 @@ final class LogMelExtractorTests: XCTestCase {
         XCTAssertEqual(r.features.maskedMean(mask: r.mask).shape, [3, 30])
     }
 
+    /// A batch large enough to be cut into parallel chunks, with ragged lengths so the cuts (at whole 16-frame
+    /// groups of their item) fall inside items and next to empty ones: every item equals its own extraction.
+    func testParallelChunksOfARaggedBatchMatchItemsAlone() throws {
+        let e = try LogMelExtractor()
+        let samples = 48_000
+        let lengths = [48_000, 31_337, 0, 16_001, 47_999, 160, 40_000]
+        let data = noise(lengths.count * samples, seed: 9)
+        let r = try e.extract(batch: Tensor(shape: [lengths.count, samples], data: data), lengths: lengths)
+        let frames = r.features.shape[1], f = r.features.scalars
+        XCTAssertGreaterThan(r.frameCounts.reduce(0, +), 16 * FrameScheduler.minimumFramesPerChunk)
+        for (b, length) in lengths.enumerated() where length > 0 {
+            let alone = try e.extract(Array(data[(b * samples)..<(b * samples + length)])).scalars
+            let base = b * frames * 30
+            XCTAssertTrue(Array(f[base..<(base + alone.count)]) == alone, "item \(b)")
+        }
+        XCTAssertEqual(r.frameCounts[2], 0)
+    }
+
     func testParallelAndSerialAgree() throws {
         // A long signal crosses the parallel threshold; each frame must not depend on how work was split.
         let e = try LogMelExtractor()
