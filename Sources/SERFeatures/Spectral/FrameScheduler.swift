@@ -22,7 +22,7 @@ struct FrameItem {
 /// that the OS preempts on a busy machine delays only its small chunk, not half the job.
 enum FrameScheduler {
     static let chunksPerWorker = 8
-    static let minimumFramesPerChunk = 64
+    static let minimumFramesPerChunk = 32
 
     /// Calls `body(worker, item, t, row)` for every frame `t` of every item, `row` being frame `t`'s output row.
     static func run<Worker>(_ items: [FrameItem], rowStride: Int, costPerFrame: Int,

@@ -69,7 +69,8 @@ enum RecurrentStack {
     }
 
     /// Two directions whose time loops are long enough run at once, one per worker; otherwise each loop
-    /// has all workers (see ``RecurrentLoopThreading``). Results are the same either way.
+    /// has all workers (see ``RecurrentLoopThreading``). The two agree to float rounding (GEMMs threaded
+    /// differently).
     static func loopThreading(_ geo: RecurrentGeometry) -> RecurrentLoopThreading {
         if let forcedLoopThreading { return forcedLoopThreading }
         return geo.directions == 2 && Parallel.workerCount >= 2 && geo.time >= 2 ? .ownWorker : .shared
