@@ -85,16 +85,26 @@ final class LanePowerSpectrum {
     /// `input`: `size` vectors (sample `j` of the 16 frames); `output`: `binCount` vectors (power of bin `k`).
     func power(_ input: UnsafePointer<Lanes>, into output: UnsafeMutablePointer<Lanes>) {
         let half = self.half, re = self.re, im = self.im
+        // The bit-reversed load fused with the first two butterfly stages, whose twiddles are 1 and −i:
+        // positions n…n+3 hold z[rev(n)]…z[rev(n + 3)]; pairs (0, 1), (2, 3), then (0, 2) and (1, 3)·(−i).
         tables.bitReversed.withUnsafeBufferPointer { rev in
-            for n in 0..<half {
-                let d = rev[n]
-                re[d] = input[2 * n]
-                im[d] = input[2 * n + 1]
+            var n = 0
+            while n < half {
+                let z0 = 2 * rev[n], z1 = 2 * rev[n + 1], z2 = 2 * rev[n + 2], z3 = 2 * rev[n + 3]
+                let r0 = input[z0], i0 = input[z0 + 1], r1 = input[z1], i1 = input[z1 + 1]
+                let r2 = input[z2], i2 = input[z2 + 1], r3 = input[z3], i3 = input[z3 + 1]
+                let ar0 = r0 + r1, ai0 = i0 + i1, ar1 = r0 - r1, ai1 = i0 - i1
+                let ar2 = r2 + r3, ai2 = i2 + i3, ar3 = r2 - r3, ai3 = i2 - i3
+                re[n] = ar0 + ar2; im[n] = ai0 + ai2
+                re[n + 2] = ar0 - ar2; im[n + 2] = ai0 - ai2
+                re[n + 1] = ar1 + ai3; im[n + 1] = ai1 - ar3
+                re[n + 3] = ar1 - ai3; im[n + 3] = ai1 + ar3
+                n += 4
             }
         }
         tables.twiddleRe.withUnsafeBufferPointer { twr in
             tables.twiddleIm.withUnsafeBufferPointer { twi in
-                var span = 2
+                var span = 8
                 while span <= half {
                     let h = span / 2, step = half / span
                     var start = 0
