@@ -23,6 +23,15 @@ final class LaneLogarithmTests: XCTestCase {
                 }
             }
         }
+        // Around x = 1, where log x is near 0 and the absolute bound applies.
+        var nearOne = SIMD16<Float>()
+        for l in 0..<16 { nearOne[l] = 1 + Float(l - 8) * 1e-4 }
+        let logNearOne = LaneLogarithm.log(nearOne)
+        for l in 0..<16 {
+            let exact = Foundation.log(Double(nearOne[l]))
+            XCTAssertLessThan(abs(Double(logNearOne[l]) - exact), 1e-7, "x = \(nearOne[l])")
+            if abs(exact) > 1e-3 { worstUlps = max(worstUlps, abs(Double(logNearOne[l]) - exact) / Double(Float(exact).ulp)) }
+        }
         var rng = RandomGenerator(seed: 3)
         for _ in 0..<2000 {
             var x = SIMD16<Float>()

@@ -34,4 +34,17 @@ final class PrecomputedFunctionalsTests: XCTestCase {
         XCTAssertEqual(base.calls, 4)
         XCTAssertEqual(pre.names, ["sum", "count"])
     }
+
+    /// A precomputed provider wrapped again (a run's table of a cross-validation's table) keeps the rows it has and
+    /// computes only new utterances, with the original base.
+    func testWrappingAPrecomputedProviderComputesOnlyNewUtterances() throws {
+        let base = Counting()
+        let a = Utterance(path: "/c/f.wav", label: 0, speaker: "s", samples: [1, 2, 3])
+        let b = Utterance(path: "/c/g.wav", label: 1, speaker: "t", samples: [4, 5])
+        let outer = try PrecomputedFunctionals(try PrecomputedFunctionals(base, utterances: [a]), utterances: [a, b, a])
+        XCTAssertEqual(base.calls, 2, "a is not computed again, b once")
+        XCTAssertTrue(outer.base is Counting, "the table does not wrap another table")
+        XCTAssertEqual(try outer.rows([b, a]), [[9, 2], [6, 3]])
+        XCTAssertEqual(base.calls, 2)
+    }
 }

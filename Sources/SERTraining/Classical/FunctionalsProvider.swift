@@ -80,10 +80,21 @@ public struct PrecomputedFunctionals: FunctionalsProvider {
     public var names: [String] { base.names }
 
     /// Computes the functionals of `utterances` with `base` (in parallel; the first failure is thrown with its file).
+    /// When `base` is itself precomputed (a cross-validation's table handed to a run, then to its networks), its
+    /// rows are kept and only the utterances it lacks are computed, by its own base: no table wraps another.
     public init(_ base: FunctionalsProvider, utterances: [Utterance]) throws {
-        self.base = base
-        let rows = try base.rows(utterances)
-        byPath = Dictionary(zip(utterances.map(Self.key), rows), uniquingKeysWith: { first, _ in first })
+        var known = [String: [Double]]()
+        var source = base
+        if let inner = base as? PrecomputedFunctionals {
+            known = inner.byPath
+            source = inner.base
+        }
+        let keys = utterances.map(Self.key)
+        let missing = keys.indices.filter { known[keys[$0]] == nil }
+        let rows = try source.rows(missing.map { utterances[$0] })
+        for (i, row) in zip(missing, rows) where known[keys[i]] == nil { known[keys[i]] = row }
+        self.base = source
+        byPath = known
     }
 
     public func functionals(_ utterance: Utterance) throws -> [Double] {

@@ -11,9 +11,10 @@ import Foundation
 /// with a single-threaded GEMM while it is still in cache, and writes the product straight into the output:
 ///
 /// - forward: tile `t` of image `i`, `Y[i][:, tile] = W · cols(tile)` `[Cout, rows·outW]`, bias added;
-/// - backward: each worker owns whole images (their `dx` rows overlap between tiles) and, per tile,
-///   `dW_worker += dY(tile) · cols(tile)ᵀ` and `dx[i] += col2im(Wᵀ · dY(tile))`; the workers' `dW` are summed
-///   in a fixed order, so a result does not depend on thread timing.
+/// - backward (batches of at least one image per worker; smaller ones keep the batched backward): each worker owns
+///   whole images (their `dx` rows overlap between tiles) and, per tile, `dW_worker += dY(tile) · cols(tile)ᵀ` and
+///   `dx[i] += col2im(Wᵀ · dY(tile))`; the first worker's `dW_worker` is `dW` itself, the others' are added to it in
+///   the order of their images, so a result does not depend on thread timing.
 ///
 /// Same arithmetic as the batched path per output element (the forward is the same BLAS reduction over
 /// `Cin·KH·KW`); the weight gradient sums the positions in another order (float rounding).
@@ -60,8 +61,9 @@ extension Tensor {
         var partialWeightGradients: [(first: Int, values: Tensor)] = []
         GEMMThreading.withWorkerGEMMs {
             Parallel.forRanges(g.batch, costPerItem: 2 * rows * p * cout) { images in
-                let dwLocal: Tensor? = dw.map { Tensor.zeros($0.shape, dtype: $0.dtype) }
-                let pdw = dwLocal?.storage.pointer(T.self)
+                // The worker of the first images accumulates straight into `dw` (zeros); the others into their own.
+                let dwLocal: Tensor? = images.lowerBound == 0 ? nil : dw.map { Tensor.zeros($0.shape, dtype: $0.dtype) }
+                let pdw = (dwLocal ?? dw)?.storage.pointer(T.self)
                 StoragePool.withWorkspace(T.self, count: tileCount) { cols in
                 StoragePool.withWorkspace(T.self, count: pdx == nil ? 1 : tileCount) { dcols in
                     for i in images {
