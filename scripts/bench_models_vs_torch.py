@@ -38,7 +38,9 @@ def swiftser(cli, iters, warmups):
                 times[key] = m["timing"]["medianSeconds"] * 1e3
                 faults[key] = m["timing"].get("minorFaultsPerCall")
                 sys_share[key] = m["timing"].get("systemTimeFraction")
-        runs.append({"label": run["label"], "core": run["environment"]["openBLASCore"], "ms": times,
+        env = run["environment"]
+        lanes = (env.get("gemmKernel") or "").startswith("SwiftSER lanes")   # LaneGEMM ran the large products
+        runs.append({"label": run["label"], "core": env["openBLASCore"] + ("+lanes" if lanes else ""), "ms": times,
                      "faultsPerCall": faults, "systemShare": sys_share})
     return runs
 

@@ -179,6 +179,7 @@ struct BenchCommand: ParsableCommand {
             lines.append("== Run \(i + 1) of \(report.runs.count): \(run.label) ==")
             lines.append("OpenBLAS core \(env.openBLASCore), \(env.openBLASThreads) threads; \(env.variableSummary)")
             lines.append("OpenBLAS config: \(env.openBLASConfig)")
+            if let kernel = env.gemmKernel { lines.append("float32 GEMM: \(kernel)") }
             lines.append("CPU: \(env.cpuModel ?? "unknown"); SwiftSER kernels on \(env.parallelWorkers) threads; "
                          + "median of \(run.timer.iterations) after \(run.timer.warmups) warm-ups")
             for section in run.sections {

@@ -84,6 +84,18 @@ final class TorchNNParityTests: XCTestCase {
         checkCases(convolutions, label: "conv2d on row tiles")
     }
 
+    /// The convolutions again with every product in ``LaneGEMM`` (forward and both backward products, all
+    /// transpose combinations, ragged tiles), whatever this build would choose by itself.
+    func testConvolutionsOnLaneGEMMMatchPyTorch() throws {
+        let file = try Fixtures.json(File.self, "nn/ops.json")
+        let convolutions = file.cases.filter { $0.name.hasPrefix("conv") }
+        XCTAssertEqual(convolutions.count, 8)
+        let (savedSelection, savedMinimum) = (LaneGEMM.isSelected, LaneGEMM.minimumWork)
+        defer { (LaneGEMM.isSelected, LaneGEMM.minimumWork) = (savedSelection, savedMinimum) }
+        (LaneGEMM.isSelected, LaneGEMM.minimumWork) = (true, 1)
+        checkCases(convolutions, label: "convolutions on LaneGEMM")
+    }
+
     private func checkCases(_ cases: [Case], label: String) {
         var worst = (0.0, "")
         for c in cases {

@@ -25,9 +25,12 @@ package struct BenchEnvironment: Codable, Sendable, Equatable {
     package var parallelWorkers: Int
     /// CPU model from `/proc/cpuinfo`, when readable.
     package var cpuModel: String?
+    /// Who ran the float32 products (``LaneGEMM/summary``); nil in results written before it was recorded.
+    package var gemmKernel: String?
 
     package init(openBLASCore: String, openBLASConfig: String, openBLASThreads: Int, variables: [String: String?],
-                parallelWorkers: Int, cpuModel: String?) {
+                parallelWorkers: Int, cpuModel: String?, gemmKernel: String?) {
+        self.gemmKernel = gemmKernel
         self.openBLASCore = openBLASCore
         self.openBLASConfig = openBLASConfig
         self.openBLASThreads = openBLASThreads
@@ -41,12 +44,14 @@ package struct BenchEnvironment: Codable, Sendable, Equatable {
         let env = ProcessInfo.processInfo.environment
         var vars = [String: String?]()
         for name in openBLASVariables { vars[name] = .some(env[name]) }
+        _ = GEMMThreading.mode                                // OpenBLAS's thread count as the runs will have it
         return BenchEnvironment(openBLASCore: cString(openblas_get_corename()),
                                 openBLASConfig: cString(openblas_get_config()),
                                 openBLASThreads: Int(openblas_get_num_threads()),
                                 variables: vars,
                                 parallelWorkers: Parallel.workerCount,
-                                cpuModel: cpuModelName())
+                                cpuModel: cpuModelName(),
+                                gemmKernel: LaneGEMM.summary)
     }
 
     /// `NAME=value` for each OpenBLAS variable, `NAME unset` when absent.

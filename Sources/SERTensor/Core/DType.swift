@@ -28,8 +28,8 @@ where Self.RawSignificand: FixedWidthInteger {
     /// The ``DType`` tag of this scalar type.
     static var dtype: DType { get }
 
-    /// Row-major GEMM: `C = alpha * op(A) * op(B) + beta * C` through `cblas_sgemm` / `cblas_dgemm`,
-    /// split across the worker pool as ``GEMMThreading`` says when `splitting` (callers already running
+    /// Row-major GEMM: `C = alpha * op(A) * op(B) + beta * C` through `cblas_sgemm` / `cblas_dgemm`
+    /// (float32 products in ``LaneGEMM`` where ``LaneGEMM/runs(m:n:k:)`` says so), split across the worker pool as ``GEMMThreading`` says when `splitting` (callers already running
     /// on several workers pass `false`: one BLAS call on the calling thread).
     static func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Self,
                      a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
@@ -54,6 +54,11 @@ extension Float: TensorScalar {
     public static func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float,
                             a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                             beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, splitting: Bool) {
+        if LaneGEMM.runs(m: m, n: n, k: k) {
+            LaneGEMM.multiply(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
+                              b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, splitting: splitting)
+            return
+        }
         GEMMThreading.run(m: m, n: n, k: k, splitting: splitting) { i0, mi, j0, nj in
             cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
                         Int32(mi), Int32(nj), Int32(k), alpha, a + (transA ? i0 : i0 * lda), Int32(lda),

@@ -24,20 +24,32 @@ public enum GEMMThreading: String, Sendable {
     nonisolated(unsafe) private static var selected: GEMMThreading = {
         _ = openBLASThreads                                   // read before any change
         let mode = ProcessInfo.processInfo.environment["SWIFTSER_GEMM_THREADS"].flatMap(GEMMThreading.init(rawValue:)) ?? .openblas
-        if mode == .swiftser { openblas_set_num_threads(1) }
+        openblas_set_num_threads(openBLASThreadCount(mode: mode))
         return mode
     }()
     /// OpenBLAS's thread count at start-up.
     private static let openBLASThreads = Int32(openblas_get_num_threads())
 
-    /// The mode in effect. Setting it also sets OpenBLAS's thread count (1 under `.swiftser`, its
-    /// start-up count otherwise); set it only while no GEMM is running.
+    /// The mode in effect. Setting it also sets OpenBLAS's thread count (see
+    /// ``applyOpenBLASThreadCount()``); set it only while no GEMM is running.
     public static var mode: GEMMThreading {
         get { selected }
         set {
             selected = newValue
-            openblas_set_num_threads(newValue == .swiftser ? 1 : openBLASThreads)
+            applyOpenBLASThreadCount()
         }
+    }
+
+    /// OpenBLAS runs on one thread when SwiftSER's workers split products (`.swiftser`) or when
+    /// ``LaneGEMM`` runs the large float32 products (OpenBLAS keeps only small ones, and its idle threads
+    /// would spin on the cores the lane kernels use); otherwise on its start-up count.
+    private static func openBLASThreadCount(mode: GEMMThreading) -> Int32 {
+        mode == .swiftser || LaneGEMM.isSelected ? 1 : openBLASThreads
+    }
+
+    /// Sets OpenBLAS's thread count for the current ``mode`` and ``LaneGEMM/isSelected``.
+    static func applyOpenBLASThreadCount() {
+        openblas_set_num_threads(openBLASThreadCount(mode: mode))
     }
 
     /// Products below this many multiply-adds run as one call on the calling thread.
@@ -45,12 +57,13 @@ public enum GEMMThreading: String, Sendable {
 
     /// Runs `body`, which makes BLAS calls from several ``Parallel`` workers at once (one
     /// `splitting: false` call per worker), with OpenBLAS single-threaded: under `.openblas` its thread
-    /// count is set to 1 for the duration and restored afterwards (under `.swiftser` it already is 1).
+    /// count is set to 1 for the duration and restored afterwards (under `.swiftser`, or with
+    /// ``LaneGEMM`` selected, it already is 1).
     /// Another thread's GEMMs in that window also run on one thread; results are unaffected.
     public static func withWorkerGEMMs<R>(_ body: () throws -> R) rethrows -> R {
-        guard mode == .openblas, openBLASThreads > 1 else { return try body() }
+        guard openBLASThreadCount(mode: mode) > 1 else { return try body() }
         openblas_set_num_threads(1)
-        defer { openblas_set_num_threads(openBLASThreads) }
+        defer { applyOpenBLASThreadCount() }
         return try body()
     }
 
