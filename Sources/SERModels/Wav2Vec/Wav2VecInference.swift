@@ -89,7 +89,7 @@ struct Wav2VecInference {
                     input = dest
                 }
             }
-            buffers.deallocate()
+            buffers.release()
 
             // Aggregator, on chunks of utterances.
             guard !aggregator.isEmpty else {
@@ -100,7 +100,7 @@ struct Wav2VecInference {
             for (i, b) in aggregator.enumerated() { perUtterance = max(perUtterance, b.cin * b.kernel * aggregatorLengths[i + 1]) }
             let chunk = max(1, min(batch, columnBudget / (4 * perUtterance)))
             buffers = Buffers(blocks: aggregator, lengths: aggregatorLengths, utterances: chunk)
-            defer { buffers.deallocate() }
+            defer { buffers.release() }
             var n0 = 0
             while n0 < batch {
                 let nb = min(chunk, batch - n0)
@@ -155,9 +155,12 @@ struct Wav2VecInference {
     }
 
     /// Scratch memory for a chain of blocks on `utterances` utterances: two GEMM outputs used alternately,
-    /// the projected residual and the im2col columns.
+    /// the projected residual and the im2col columns. The memory comes from SERTensor's buffer pool
+    /// (``TensorStorage``), so a second call reuses the first call's pages instead of faulting in fresh ones.
     private struct Buffers {
         let ping, pong, projected, cols, phases: UnsafeMutablePointer<Float>
+        /// The pooled storage behind the five pointers; returned to the pool when released.
+        private let storages: [TensorStorage]
 
         init(blocks: [Block], lengths: [Int], utterances n: Int) {
             var activation = 1, columns = 1, phaseSize = 1
@@ -166,19 +169,19 @@ struct Wav2VecInference {
                 if b.needsIm2col { columns = max(columns, n * b.cin * b.kernel * lengths[i + 1]) }
                 if b.usesPhases { phaseSize = max(phaseSize, n * b.cin * b.stride * b.phaseLength(lengths[i])) }
             }
-            ping = .allocate(capacity: activation)
-            pong = .allocate(capacity: activation)
-            projected = .allocate(capacity: activation)
-            cols = .allocate(capacity: columns)
-            phases = .allocate(capacity: phaseSize)
+            storages = [activation, activation, activation, columns, phaseSize].map {
+                TensorStorage(dtype: .float32, count: $0, zeroed: false)
+            }
+            (ping, pong, projected) = (storages[0].pointer(Float.self), storages[1].pointer(Float.self),
+                                       storages[2].pointer(Float.self))
+            (cols, phases) = (storages[3].pointer(Float.self), storages[4].pointer(Float.self))
         }
 
         /// A GEMM output buffer that is not `input`.
         func next(avoiding input: UnsafeMutablePointer<Float>) -> UnsafeMutablePointer<Float> { input == ping ? pong : ping }
 
-        func deallocate() {
-            ping.deallocate(); pong.deallocate(); projected.deallocate(); cols.deallocate(); phases.deallocate()
-        }
+        /// Marks the end of the pointers' use: the storage stays alive until here.
+        func release() { withExtendedLifetime(storages) {} }
     }
 
     // MARK: One block
