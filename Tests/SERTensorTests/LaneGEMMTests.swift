@@ -114,6 +114,29 @@ final class LaneGEMMTests: XCTestCase {
         }
     }
 
+    /// `op(B)` packed once (``LaneGEMMPackedOperand``) gives the bits of packing it per call, split or not; the
+    /// shapes cross a step block (256) and a column block (2048), with ragged strips.
+    func testPackedRightOperandChangesNoBit() {
+        var rng = RandomGenerator(seed: 14)
+        for (m, n, k) in [(13, 33, 257), (20, 2090, 300), (300, 70, 40)] {
+            for transB in [false, true] {
+                let product = Product(m: m, n: n, k: k, transA: false, transB: transB, alpha: 1, beta: 0.5)
+                let (a, b, c) = product.operands(&rng)
+                let packed = LaneGEMMPackedOperand(b: b, ldb: product.ldb, transposed: transB, k: k, n: n)
+                for splitting in [false, true] {
+                    var viaPacked = c
+                    viaPacked.withUnsafeMutableBufferPointer { pc in
+                        LaneGEMM.multiply(transA: false, m: m, alpha: 1, a: a, lda: product.lda, packed: packed,
+                                          beta: 0.5, c: pc.baseAddress!, ldc: product.ldc, splitting: splitting)
+                    }
+                    let raw = product.laneGEMM(a, b, c, splitting: splitting)
+                    XCTAssertEqual(viaPacked.map(\.bitPattern), raw.map(\.bitPattern),
+                                   "\(m)x\(n)x\(k) transB \(transB) splitting \(splitting)")
+                }
+            }
+        }
+    }
+
     func testEmptyInnerDimensionScalesC() {
         let product = Product(m: 3, n: 4, k: 0, transA: false, transB: false, alpha: 1, beta: 0.5)
         let c = (0..<(3 * product.ldc)).map { Float($0) }

@@ -79,6 +79,30 @@ public enum LaneGEMM {
     public static func multiply(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float,
                                 a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                                 beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, splitting: Bool) {
+        run(transA: transA, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
+            right: .raw(b, ldb: ldb, transposed: transB), beta: beta, c: c, ldc: ldc, splitting: splitting)
+    }
+
+    /// The same product with `op(B)` packed beforehand (`k = packed.k`, `n = packed.n`): the same bits as
+    /// ``multiply(transA:transB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:splitting:)``, without packing `op(B)` again.
+    public static func multiply(transA: Bool, m: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int,
+                                packed: LaneGEMMPackedOperand, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int,
+                                splitting: Bool) {
+        run(transA: transA, m: m, n: packed.n, k: packed.k, alpha: alpha, a: a, lda: lda, right: .packed(packed),
+            beta: beta, c: c, ldc: ldc, splitting: splitting)
+    }
+
+    /// Where a panel's strips of `op(B)` come from.
+    private enum RightOperand {
+        /// Packed by each panel into its workspace.
+        case raw(UnsafePointer<Float>, ldb: Int, transposed: Bool)
+        /// Packed once, for many products.
+        case packed(LaneGEMMPackedOperand)
+    }
+
+    private static func run(transA: Bool, m: Int, n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int,
+                            right: RightOperand, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int,
+                            splitting: Bool) {
         guard m > 0, n > 0 else { return }
         _ = GEMMThreading.mode          // first use: OpenBLAS set to one thread (GEMMThreading.applyOpenBLASThreadCount)
         let workers = Parallel.workerCount
@@ -86,23 +110,22 @@ public enum LaneGEMM {
         let unit = splitRows ? LaneGEMMMicrokernel.rows : LaneGEMMMicrokernel.columns
         let units = ((splitRows ? m : n) + unit - 1) / unit
         guard splitting, workers > 1, m * n * k >= GEMMThreading.minimumSplitWork, units >= workers else {
-            panel(transA: transA, transB: transB, rows: 0..<m, columns: 0..<n, k: k, alpha: alpha,
-                  a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+            panel(transA: transA, rows: 0..<m, columns: 0..<n, k: k, alpha: alpha, a: a, lda: lda, right: right,
+                  beta: beta, c: c, ldc: ldc)
             return
         }
         let side = splitRows ? m : n
         DispatchQueue.concurrentPerform(iterations: workers) { w in
             let lo = min(side, units * w / workers * unit), hi = min(side, units * (w + 1) / workers * unit)
             guard lo < hi else { return }
-            panel(transA: transA, transB: transB, rows: splitRows ? lo..<hi : 0..<m,
-                  columns: splitRows ? 0..<n : lo..<hi, k: k, alpha: alpha,
-                  a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+            panel(transA: transA, rows: splitRows ? lo..<hi : 0..<m, columns: splitRows ? 0..<n : lo..<hi, k: k,
+                  alpha: alpha, a: a, lda: lda, right: right, beta: beta, c: c, ldc: ldc)
         }
     }
 
-    /// One panel of `C` on the calling thread.
-    private static func panel(transA: Bool, transB: Bool, rows: Range<Int>, columns: Range<Int>, k: Int,
-                              alpha: Float, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+    /// One panel of `C` on the calling thread. `columns` starts at a multiple of 32 (whole strips).
+    private static func panel(transA: Bool, rows: Range<Int>, columns: Range<Int>, k: Int, alpha: Float,
+                              a: UnsafePointer<Float>, lda: Int, right: RightOperand,
                               beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
         guard k > 0 else {
             for i in rows {
@@ -116,7 +139,15 @@ public enum LaneGEMM {
                 let nc = min(columnBlock, columns.upperBound - jc)
                 for pc in stride(from: 0, to: k, by: stepBlock) {
                     let kc = min(stepBlock, k - pc)
-                    LaneGEMMPacking.packB(b, ldb: ldb, transposed: transB, p0: pc, kc: kc, j0: jc, nc: nc, into: w.b)
+                    let strips: UnsafePointer<Float>
+                    switch right {
+                    case .raw(let b, let ldb, let transposed):
+                        LaneGEMMPacking.packB(b, ldb: ldb, transposed: transposed, p0: pc, kc: kc, j0: jc, nc: nc,
+                                              into: w.b)
+                        strips = UnsafePointer(w.b)
+                    case .packed(let operand):
+                        strips = operand.strips(step: pc, column: jc)
+                    }
                     let store: LaneGEMMMicrokernel.Store =
                         pc > 0 || beta == 1 ? .accumulate : (beta == 0 ? .overwrite : .scale(beta))
                     for ic in stride(from: rows.lowerBound, to: rows.upperBound, by: rowBlock) {
@@ -124,7 +155,7 @@ public enum LaneGEMM {
                         LaneGEMMPacking.packA(a, lda: lda, transposed: transA, i0: ic, mc: mc, p0: pc, kc: kc,
                                               alpha: alpha, into: w.a)
                         for jr in stride(from: 0, to: nc, by: nr) {
-                            let strip = w.b + jr * kc, width = min(nr, nc - jr)
+                            let strip = strips + jr * kc, width = min(nr, nc - jr)
                             for ir in stride(from: 0, to: mc, by: mr) {
                                 let sliver = w.a + ir * kc, height = min(mr, mc - ir)
                                 let target = c + (ic + ir) * ldc + jc + jr

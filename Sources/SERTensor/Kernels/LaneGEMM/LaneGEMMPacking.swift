@@ -9,12 +9,8 @@ enum LaneGEMMPacking {
     static func packA(_ a: UnsafePointer<Float>, lda: Int, transposed: Bool, i0: Int, mc: Int, p0: Int, kc: Int,
                       alpha: Float, into out: UnsafeMutablePointer<Float>) {
         let mr = LaneGEMMMicrokernel.rows
-        var s = 0
-        while s * mr < mc {
-            let rows = min(mr, mc - s * mr)
-            let sliver = out + s * mr * kc
-            if rows < mr { sliver.initialize(repeating: 0, count: mr * kc) }
-            let firstRow = i0 + s * mr
+        forEachPanel(of: mr, covering: mc, steps: kc, in: out) { offset, rows, sliver in
+            let firstRow = i0 + offset
             if transposed {
                 // op(A)[i, p] = a[p·lda + i]: each step's 12 rows are contiguous.
                 for p in 0..<kc {
@@ -32,7 +28,6 @@ enum LaneGEMMPacking {
                     }
                 }
             }
-            s += 1
         }
     }
 
@@ -41,12 +36,8 @@ enum LaneGEMMPacking {
     static func packB(_ b: UnsafePointer<Float>, ldb: Int, transposed: Bool, p0: Int, kc: Int, j0: Int, nc: Int,
                       into out: UnsafeMutablePointer<Float>) {
         let nr = LaneGEMMMicrokernel.columns
-        var s = 0
-        while s * nr < nc {
-            let columns = min(nr, nc - s * nr)
-            let strip = out + s * nr * kc
-            if columns < nr { strip.initialize(repeating: 0, count: nr * kc) }
-            let firstColumn = j0 + s * nr
+        forEachPanel(of: nr, covering: nc, steps: kc, in: out) { offset, columns, strip in
+            let firstColumn = j0 + offset
             if transposed {
                 // op(B)[p, j] = b[j·ldb + p]: each column's steps are contiguous.
                 for c in 0..<columns {
@@ -72,7 +63,22 @@ enum LaneGEMMPacking {
                     for c in 0..<columns { dst[c] = src[c] }
                 }
             }
-            s += 1
+        }
+    }
+
+    /// Calls `body(offset, valid, panel)` for each panel of `width` rows or columns covering `0 ..< count`:
+    /// panel `s` starts at offset `width·s`, holds `valid ≤ width` real ones and occupies `width · steps` floats
+    /// of `out` from `width · steps · s`, zeroed first when `valid < width` (the padding packs as zeros).
+    @inline(__always)
+    private static func forEachPanel(of width: Int, covering count: Int, steps: Int, in out: UnsafeMutablePointer<Float>,
+                                     _ body: (Int, Int, UnsafeMutablePointer<Float>) -> Void) {
+        var offset = 0
+        while offset < count {
+            let valid = min(width, count - offset)
+            let panel = out + offset * steps
+            if valid < width { panel.initialize(repeating: 0, count: width * steps) }
+            body(offset, valid, panel)
+            offset += width
         }
     }
 }

@@ -20,12 +20,12 @@ enum GRUCell {
         guard let biasN = io.biasHiddenN else { preconditionFailure("GRUCell: missing b_hn") }
         let scratch = UnsafeMutablePointer<T>.allocate(capacity: B * GH)
         defer { scratch.deallocate() }
+        let recurrentWeight = RepeatedRightOperand(b: io.weightHH, ldb: H, transposed: true, k: H, n: GH, rows: B)
         for s in 0..<TT {
             let t = geo.frame(s, reverse: reverse)
             // scratch = h_{t−1} · W_hhᵀ   (m = B rows strided by T·H, n = 3H, k = H)
-            T.gemm(transA: false, transB: true, m: B, n: GH, k: H, alpha: 1,
-                   a: buf.hPrev + t * H, lda: TT * H, b: io.weightHH, ldb: H, beta: 0, c: scratch, ldc: GH,
-                   splitting: io.threading.splitsGEMMs)
+            recurrentWeight.multiply(m: B, a: buf.hPrev + t * H, lda: TT * H, beta: 0, c: scratch, ldc: GH,
+                                     splitting: io.threading.splitsGEMMs)
             io.threading.forRows(B, costPerItem: GH * 8) { range in
                 for b in range where geo.isValid(b, t) {
                     let row = b * TT + t
@@ -57,6 +57,7 @@ enum GRUCell {
                                           _ buf: RecurrentCellBuffers<T>, _ io: RecurrentCellGradIO<T>) {
         let B = geo.batch, TT = geo.time, H = geo.hidden, GH = 3 * H
         let dGx = io.dGatesInput, dGh = io.dGatesHidden
+        let recurrentWeight = RepeatedRightOperand(b: io.weightHH, ldb: H, transposed: false, k: GH, n: H, rows: B)
         for s in 0..<TT {
             let t = geo.frame(s, reverse: !reverse)
             io.threading.forRows(B, costPerItem: GH * 4) { range in
@@ -81,9 +82,8 @@ enum GRUCell {
                 }
             }
             // ∂h_{t−1} += ∂hidden_t · W_hh  (zero rows for skipped sequences leave their ∂h unchanged)
-            T.gemm(transA: false, transB: false, m: B, n: H, k: GH, alpha: 1,
-                   a: dGh + t * GH, lda: TT * GH, b: io.weightHH, ldb: H, beta: 1, c: io.dh, ldc: H,
-                   splitting: io.threading.splitsGEMMs)
+            recurrentWeight.multiply(m: B, a: dGh + t * GH, lda: TT * GH, beta: 1, c: io.dh, ldc: H,
+                                     splitting: io.threading.splitsGEMMs)
         }
     }
 }

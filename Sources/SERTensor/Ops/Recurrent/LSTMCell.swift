@@ -6,7 +6,7 @@
 ///
 /// Shapes: `B` batch, `T` time, `H` hidden, gate rows `[4H]` in the order (i, f, g, o).
 /// On entry `gates` holds `x·W_ihᵀ` for every frame (one GEMM done by the caller); each step adds
-/// `h_{t−1}·W_hhᵀ` with one GEMM straight into the step's strided rows, then one fused pass applies the
+/// `h_{t−1}·W_hhᵀ` with one GEMM (`W_hh` packed once per sequence when LaneGEMM runs it, ``RepeatedRightOperand``) straight into the step's strided rows, then one fused pass applies the
 /// biases and nonlinearities and updates the state. Nothing is allocated inside the loop.
 enum LSTMCell {
     static func forward<T: TensorScalar>(_ geo: RecurrentGeometry, reverse: Bool,
@@ -21,12 +21,12 @@ enum LSTMCell {
             else { (cPrev + row * H).update(repeating: 0, count: H) }
         }
         let bias = io.bias
+        let recurrentWeight = RepeatedRightOperand(b: io.weightHH, ldb: H, transposed: true, k: H, n: GH, rows: B)
         for s in 0..<TT {
             let t = geo.frame(s, reverse: reverse)
             // gates[:, t] += h_{t−1} · W_hhᵀ   (m = B rows strided by T·4H, n = 4H, k = H)
-            T.gemm(transA: false, transB: true, m: B, n: GH, k: H, alpha: 1,
-                   a: buf.hPrev + t * H, lda: TT * H, b: io.weightHH, ldb: H, beta: 1,
-                   c: buf.gates + t * GH, ldc: TT * GH, splitting: io.threading.splitsGEMMs)
+            recurrentWeight.multiply(m: B, a: buf.hPrev + t * H, lda: TT * H, beta: 1, c: buf.gates + t * GH,
+                                     ldc: TT * GH, splitting: io.threading.splitsGEMMs)
             io.threading.forRows(B, costPerItem: GH * 8) { range in
                 for b in range where geo.isValid(b, t) {
                     let row = b * TT + t
@@ -59,6 +59,7 @@ enum LSTMCell {
         let B = geo.batch, TT = geo.time, H = geo.hidden, GH = 4 * H
         guard let cPrev = buf.cPrev, let dcRun = io.dc else { preconditionFailure("LSTMCell: missing cell-state buffers") }
         let dG = io.dGatesInput
+        let recurrentWeight = RepeatedRightOperand(b: io.weightHH, ldb: H, transposed: false, k: GH, n: H, rows: B)
         for s in 0..<TT {
             let t = geo.frame(s, reverse: !reverse)
             io.threading.forRows(B, costPerItem: GH * 4) { range in
@@ -81,9 +82,8 @@ enum LSTMCell {
                 }
             }
             // ∂h_{t−1} = ∂gates_t · W_hh  (rows of skipped sequences are zero and leave their ∂h unchanged)
-            T.gemm(transA: false, transB: false, m: B, n: H, k: GH, alpha: 1,
-                   a: dG + t * GH, lda: TT * GH, b: io.weightHH, ldb: H, beta: 1, c: io.dh, ldc: H,
-                   splitting: io.threading.splitsGEMMs)
+            recurrentWeight.multiply(m: B, a: dG + t * GH, lda: TT * GH, beta: 1, c: io.dh, ldc: H,
+                                     splitting: io.threading.splitsGEMMs)
         }
     }
 }
