@@ -142,7 +142,10 @@ final class LaneGEMMTests: XCTestCase {
         let c = (0..<(3 * product.ldc)).map { Float($0) }
         let result = product.laneGEMM([], [], c, splitting: true)
         for i in 0..<3 {
-            for j in 0..<product.ldc { XCTAssertEqual(result[i * product.ldc + j], j < 4 ? 0.5 * c[i * product.ldc + j] : c[i * product.ldc + j]) }
+            for j in 0..<product.ldc {
+                let before = c[i * product.ldc + j]
+                XCTAssertEqual(result[i * product.ldc + j], j < 4 ? 0.5 * before : before, "row \(i) column \(j)")
+            }
         }
     }
 

@@ -29,8 +29,9 @@ where Self.RawSignificand: FixedWidthInteger {
     static var dtype: DType { get }
 
     /// Row-major GEMM: `C = alpha * op(A) * op(B) + beta * C` through `cblas_sgemm` / `cblas_dgemm`
-    /// (float32 products in ``LaneGEMM`` where ``LaneGEMM/runs(m:n:k:)`` says so), split across the worker pool as ``GEMMThreading`` says when `splitting` (callers already running
-    /// on several workers pass `false`: one BLAS call on the calling thread).
+    /// (float32 products in ``LaneGEMM`` where ``LaneGEMM/runs(m:n:k:)`` says so), split across the worker
+    /// pool as ``GEMMThreading`` says when `splitting` (callers already running on several workers pass
+    /// `false`: one BLAS call on the calling thread).
     static func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Self,
                      a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
                      beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int, splitting: Bool)

@@ -6,8 +6,9 @@
 ///
 /// Shapes: `B` batch, `T` time, `H` hidden, gate rows `[4H]` in the order (i, f, g, o).
 /// On entry `gates` holds `x·W_ihᵀ` for every frame (one GEMM done by the caller); each step adds
-/// `h_{t−1}·W_hhᵀ` with one GEMM (`W_hh` packed once per sequence when LaneGEMM runs it, ``RepeatedRightOperand``) straight into the step's strided rows, then one fused pass applies the
-/// biases and nonlinearities and updates the state. Nothing is allocated inside the loop.
+/// `h_{t−1}·W_hhᵀ` with one GEMM straight into the step's strided rows (`W_hh` packed once per sequence when
+/// LaneGEMM runs it, ``RepeatedRightOperand``), then one fused pass applies the biases and nonlinearities and
+/// updates the state. Nothing is allocated inside the loop.
 enum LSTMCell {
     static func forward<T: TensorScalar>(_ geo: RecurrentGeometry, reverse: Bool,
                                          _ buf: RecurrentCellBuffers<T>, _ io: RecurrentCellIO<T>) {
