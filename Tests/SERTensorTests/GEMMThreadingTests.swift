@@ -56,3 +56,22 @@ final class GEMMThreadingTests: XCTestCase {
         XCTAssertLessThan(worst, 1e-5)
     }
 }
+
+/// The speed switches' environment variables: parsed values pass, bad ones are reported by name.
+final class TuningVariableTests: XCTestCase {
+    func testBadValuesAreReportedNotSilentlyDropped() {
+        var lines = [String]()
+        let environment = ["SWIFTSER_GEMM_KERNEL": "lane", "SWIFTSER_CONV": "tiles"]
+        let kernel = TuningVariable.read("SWIFTSER_GEMM_KERNEL", expected: "lanes or openblas", environment: environment,
+                                         warn: { lines.append($0) }) { $0 == "lanes" ? true : nil }
+        XCTAssertNil(kernel)
+        XCTAssertEqual(lines, ["SwiftSER: ignoring SWIFTSER_GEMM_KERNEL=lane (expected lanes or openblas); using the default"])
+        let conv = TuningVariable.read("SWIFTSER_CONV", expected: "batched or tiles", environment: environment,
+                                       warn: { lines.append($0) }, ConvPathChoice.Path.init(rawValue:))
+        XCTAssertEqual(conv, .rowTiles)
+        let unset = TuningVariable.read("SWIFTSER_POOL_BYTES", expected: "a byte count", environment: environment,
+                                        warn: { lines.append($0) }) { Int($0) }
+        XCTAssertNil(unset)
+        XCTAssertEqual(lines.count, 1, "a valid or unset variable says nothing")
+    }
+}

@@ -14,7 +14,9 @@ enum StoragePool {
     /// and gradients that the next step needs again; a smaller pool would send them back to the
     /// kernel and the next step would fault every page in again.
     static let capacityBytes: Int = {
-        if let text = ProcessInfo.processInfo.environment["SWIFTSER_POOL_BYTES"], let bytes = Int(text), bytes >= 0 {
+        if let bytes = TuningVariable.read("SWIFTSER_POOL_BYTES", expected: "a byte count ≥ 0", { text -> Int? in
+            Int(text).flatMap { $0 >= 0 ? $0 : nil }
+        }) {
             return bytes
         }
         return Swift.min(Int(ProcessInfo.processInfo.physicalMemory / 4), 16 << 30)

@@ -23,7 +23,8 @@ public enum GEMMThreading: String, Sendable {
 
     nonisolated(unsafe) private static var selected: GEMMThreading = {
         _ = openBLASThreads                                   // read before any change
-        let mode = ProcessInfo.processInfo.environment["SWIFTSER_GEMM_THREADS"].flatMap(GEMMThreading.init(rawValue:)) ?? .openblas
+        let mode = TuningVariable.read("SWIFTSER_GEMM_THREADS", expected: "openblas or swiftser",
+                                       GEMMThreading.init(rawValue:)) ?? .openblas
         openblas_set_num_threads(openBLASThreadCount(mode: mode))
         return mode
     }()

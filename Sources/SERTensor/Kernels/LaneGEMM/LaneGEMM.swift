@@ -39,11 +39,10 @@ public enum LaneGEMM {
     }()
 
     nonisolated(unsafe) private static var selection: Bool = {
-        switch ProcessInfo.processInfo.environment["SWIFTSER_GEMM_KERNEL"] {
-        case "lanes": return true
-        case "openblas": return false
-        default: return compiledForAVX512 && !openBLASHasAVX512Kernel
+        let forced = TuningVariable.read("SWIFTSER_GEMM_KERNEL", expected: "lanes or openblas") { text -> Bool? in
+            text == "lanes" ? true : (text == "openblas" ? false : nil)
         }
+        return forced ?? (compiledForAVX512 && !openBLASHasAVX512Kernel)
     }()
 
     /// Whether ``Float``'s `gemm` sends products of at least ``minimumWork`` multiply-adds here. The

@@ -140,9 +140,11 @@ struct ConvPathChoice: Sendable {
     var columnTileBytes: Int
 
     nonisolated(unsafe) static var current: ConvPathChoice = {
-        let environment = ProcessInfo.processInfo.environment
-        return ConvPathChoice(forced: environment["SWIFTSER_CONV"].flatMap(Path.init(rawValue:)),
-                              columnTileBytes: (environment["SWIFTSER_CONV_TILE_KB"].flatMap { Int($0) } ?? 256) << 10)
+        let forced = TuningVariable.read("SWIFTSER_CONV", expected: "batched or tiles", Path.init(rawValue:))
+        let tileKB = TuningVariable.read("SWIFTSER_CONV_TILE_KB", expected: "a positive number of KiB") { text -> Int? in
+            Int(text).flatMap { $0 > 0 ? $0 : nil }
+        }
+        return ConvPathChoice(forced: forced, columnTileBytes: (tileKB ?? 256) << 10)
     }()
 
     /// Above this many output channels the batched GEMM reads each column element often enough to run at
