@@ -78,17 +78,27 @@ public enum GEMMThreading: String, Sendable {
             call(0, m, 0, n)
             return
         }
-        let splitRows = m >= n
-        let side = splitRows ? m : n
         // Panels of whole multiples of 16 (the widest SIMD kernel), so no panel gets a ragged edge
         // in the middle of the matrix.
-        let unit = side >= 16 * workers ? 16 : 1
+        forEachPanel(m: m, n: n, rowUnit: m >= 16 * workers ? 16 : 1, columnUnit: n >= 16 * workers ? 16 : 1) {
+            rows, columns in call(rows.lowerBound, rows.count, columns.lowerBound, columns.count)
+        }
+    }
+
+    /// Calls `panel(rows, columns)` once per ``Parallel`` worker, at once, on disjoint panels that cover
+    /// `C` (`m × n`): bands of rows when `m ≥ n`, of columns otherwise, each boundary at a multiple of
+    /// `rowUnit` or `columnUnit`. A worker left without a whole unit gets no call.
+    static func forEachPanel(m: Int, n: Int, rowUnit: Int, columnUnit: Int,
+                             _ panel: (Range<Int>, Range<Int>) -> Void) {
+        let workers = Parallel.workerCount
+        let splitRows = m >= n
+        let side = splitRows ? m : n, unit = splitRows ? rowUnit : columnUnit
         let units = (side + unit - 1) / unit
-        withoutActuallyEscaping(call) { call in
+        withoutActuallyEscaping(panel) { panel in
             DispatchQueue.concurrentPerform(iterations: workers) { w in
                 let lo = min(side, units * w / workers * unit), hi = min(side, units * (w + 1) / workers * unit)
                 guard lo < hi else { return }
-                if splitRows { call(lo, hi - lo, 0, n) } else { call(0, m, lo, hi - lo) }
+                if splitRows { panel(lo..<hi, 0..<n) } else { panel(0..<m, lo..<hi) }
             }
         }
     }

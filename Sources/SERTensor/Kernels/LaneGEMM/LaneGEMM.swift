@@ -113,12 +113,12 @@ public enum LaneGEMM {
                   beta: beta, c: c, ldc: ldc)
             return
         }
-        let side = splitRows ? m : n
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
-            let lo = min(side, units * w / workers * unit), hi = min(side, units * (w + 1) / workers * unit)
-            guard lo < hi else { return }
-            panel(transA: transA, rows: splitRows ? lo..<hi : 0..<m, columns: splitRows ? 0..<n : lo..<hi, k: k,
-                  alpha: alpha, a: a, lda: lda, right: right, beta: beta, c: c, ldc: ldc)
+        // Row bands of whole 12-row slivers; column bands of whole 32-column strips (a packed operand's strips
+        // are found by column).
+        GEMMThreading.forEachPanel(m: m, n: n, rowUnit: LaneGEMMMicrokernel.rows, columnUnit: LaneGEMMMicrokernel.columns) {
+            rows, columns in
+            panel(transA: transA, rows: rows, columns: columns, k: k, alpha: alpha, a: a, lda: lda, right: right,
+                  beta: beta, c: c, ldc: ldc)
         }
     }
 
@@ -133,7 +133,13 @@ public enum LaneGEMM {
             return
         }
         let mr = LaneGEMMMicrokernel.rows, nr = LaneGEMMMicrokernel.columns
-        LaneGEMMWorkspace.with { w in
+        var packedBCount = stepBlock * columnBlock
+        if case .packed = right { packedBCount = 1 }
+        // Packing buffers (and the edge tile after packed A) from SERTensor's buffer pool: a call reuses an
+        // earlier call's pages instead of mapping and faulting in fresh ones.
+        StoragePool.withWorkspace(Float.self, count: rowBlock * stepBlock + mr * nr) { packedA in
+        StoragePool.withWorkspace(Float.self, count: packedBCount) { packedB in
+            let tile = packedA + rowBlock * stepBlock
             for jc in stride(from: columns.lowerBound, to: columns.upperBound, by: columnBlock) {
                 let nc = min(columnBlock, columns.upperBound - jc)
                 for pc in stride(from: 0, to: k, by: stepBlock) {
@@ -142,8 +148,8 @@ public enum LaneGEMM {
                     switch right {
                     case .raw(let b, let ldb, let transposed):
                         LaneGEMMPacking.packB(b, ldb: ldb, transposed: transposed, p0: pc, kc: kc, j0: jc, nc: nc,
-                                              into: w.b)
-                        strips = UnsafePointer(w.b)
+                                              into: packedB)
+                        strips = UnsafePointer(packedB)
                     case .packed(let operand):
                         strips = operand.strips(step: pc, column: jc)
                     }
@@ -152,19 +158,19 @@ public enum LaneGEMM {
                     for ic in stride(from: rows.lowerBound, to: rows.upperBound, by: rowBlock) {
                         let mc = min(rowBlock, rows.upperBound - ic)
                         LaneGEMMPacking.packA(a, lda: lda, transposed: transA, i0: ic, mc: mc, p0: pc, kc: kc,
-                                              alpha: alpha, into: w.a)
+                                              alpha: alpha, into: packedA)
                         for jr in stride(from: 0, to: nc, by: nr) {
                             let strip = strips + jr * kc, width = min(nr, nc - jr)
                             for ir in stride(from: 0, to: mc, by: mr) {
-                                let sliver = w.a + ir * kc, height = min(mr, mc - ir)
+                                let sliver = packedA + ir * kc, height = min(mr, mc - ir)
                                 let target = c + (ic + ir) * ldc + jc + jr
                                 if height == mr && width == nr {
                                     LaneGEMMMicrokernel.run(steps: kc, a: sliver, b: strip, c: target, ldc: ldc,
                                                             store: store)
                                 } else {
-                                    LaneGEMMMicrokernel.run(steps: kc, a: sliver, b: strip, c: w.tile, ldc: nr,
+                                    LaneGEMMMicrokernel.run(steps: kc, a: sliver, b: strip, c: tile, ldc: nr,
                                                             store: .overwrite)
-                                    storeEdge(w.tile, height: height, width: width, into: target, ldc: ldc,
+                                    storeEdge(tile, height: height, width: width, into: target, ldc: ldc,
                                               store: store)
                                 }
                             }
@@ -172,6 +178,7 @@ public enum LaneGEMM {
                     }
                 }
             }
+        }
         }
     }
 
