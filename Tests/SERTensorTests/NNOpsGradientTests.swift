@@ -60,6 +60,56 @@ final class NNOpsGradientTests: XCTestCase {
         XCTAssertFalse(geometry(2, 3, 7, 5, kernel: (3, 2)).usesRowTiles, "an image smaller than a tile")
     }
 
+    /// The direct path is float32 only, so finite differences (float64) cannot reach it: its output and both
+    /// gradients are compared with the float64 im2col path, which the checks above cover, on shapes that exercise
+    /// every branch (two 32-column tiles with a partial one, channels that are not a whole tile of 8, the 3-wide weight
+    /// tile and the general loop, asymmetric padding, an odd batch split between workers). Then the rule that picks it.
+    func testConv2dDirectPathMatchesCheckedPath() {
+        let saved = ConvPathChoice.current
+        defer { ConvPathChoice.current = saved }
+        let cases: [(x: [Int], w: [Int], padding: (Int, Int, Int, Int))] = [
+            ([3, 4, 9, 70], [11, 4, 3, 3], (1, 1, 1, 1)), ([3, 2, 6, 17], [5, 2, 3, 5], (0, 2, 2, 1)),
+            ([2, 1, 5, 31], [16, 1, 3, 3], (2, 0, 0, 2)), ([5, 3, 4, 33], [8, 3, 2, 3], (1, 0, 1, 1)),
+        ]
+        var worst = 0.0
+        for (n, c) in cases.enumerated() {
+            let x = randn(c.x), w = randn(c.w), b = randn([c.w[0]])
+            func run(_ dtype: DType) -> [Tensor] {
+                let xs = [x, w, b].map { $0.to(dtype).requiringGrad() }
+                let y = Tensor.conv2d(xs[0], weight: xs[1], bias: xs[2], padding: c.padding)
+                (y * Tensor.linspace(-1, 1, count: y.count, dtype: dtype).reshaped(y.shape)).sum().backward()
+                return [y] + xs.map { $0.grad ?? Tensor.zeros([1]) }
+            }
+            ConvPathChoice.current = ConvPathChoice(forced: .direct, columnTileBytes: saved.columnTileBytes)
+            let direct = run(.float32)
+            ConvPathChoice.current = ConvPathChoice(forced: .batched, columnTileBytes: saved.columnTileBytes)
+            let reference = run(.float64)
+            for (name, (a, r)) in zip(["output", "dx", "dw", "db"], zip(direct, reference)) {
+                XCTAssertEqual(a.shape, r.shape, "case \(n) \(name)")
+                let scale = max(r.doubles.map(abs).max() ?? 0, 1e-12)
+                let error = zip(a.doubles, r.doubles).map { abs($0 - $1) }.max() ?? 0
+                worst = max(worst, error / scale)
+                XCTAssertLessThan(error / scale, 1e-5, "case \(n) \(name): float32 direct vs float64 im2col")
+            }
+        }
+        print("conv2d direct path vs float64 im2col: worst error \(worst) of the largest value")
+
+        ConvPathChoice.current = ConvPathChoice(forced: nil, columnTileBytes: saved.columnTileBytes)
+        func geometry(_ cin: Int, _ cout: Int, kernel: (Int, Int), stride: Int = 1) -> ConvGeometry {
+            ConvGeometry(batch: 32, inChannels: cin, height: 300, width: 30, outChannels: cout, kernelH: kernel.0,
+                         kernelW: kernel.1, strideH: 1, strideW: stride, padTop: kernel.0 / 2, padBottom: kernel.0 / 2,
+                         padLeft: kernel.1 / 2, padRight: kernel.1 / 2, dilationH: 1, dilationW: 1, mode: .zeros)
+        }
+        XCTAssertEqual(geometry(16, 16, kernel: (3, 3)).usesDirect, LaneGEMM.compiledForAVX512, "STRFNet's residual 3 × 3")
+        XCTAssertEqual(geometry(1, 64, kernel: (3, 3)).usesDirect, LaneGEMM.compiledForAVX512, "the paper's first 3 × 3")
+        XCTAssertFalse(geometry(16, 16, kernel: (3, 3), stride: 2).usesDirect, "strided")
+        XCTAssertFalse(geometry(1, 64, kernel: (21, 7)).usesDirect, "an STRF bank (measured slower)")
+        XCTAssertFalse(geometry(128, 32, kernel: (3, 3)).usesDirect, "more taps than measured")
+        ConvPathChoice.current = ConvPathChoice(forced: .direct, columnTileBytes: saved.columnTileBytes)
+        XCTAssertFalse(geometry(16, 16, kernel: (3, 3), stride: 2).usesDirect, "forcing cannot take a strided convolution")
+        XCTAssertTrue(geometry(1, 64, kernel: (21, 7)).usesDirect, "forced")
+    }
+
     func testPooling() {
         // Distinct values so the max is unique in every window.
         let x = Tensor.arange(0, 2 * 3 * 7 * 5, dtype: .float64).reshaped([2, 3, 7, 5]) * 0.37

@@ -112,7 +112,7 @@ extension ConvGeometry {
         switch choice.forced {
         case .batched?: return false
         case .rowTiles?: return outH > 1
-        case nil:
+        case nil, .direct?:
             return outH > 1 && outChannels <= ConvPathChoice.maximumTiledOutChannels
                 && colRows * colCols * 4 > choice.columnTileBytes
         }
@@ -128,11 +128,12 @@ extension ConvGeometry {
 
 /// How 2-D convolutions choose between the batched and the row-tile path.
 ///
-/// The process starts with `SWIFTSER_CONV` (`batched` or `tiles`, for comparisons) and `SWIFTSER_CONV_TILE_KB`
+/// The process starts with `SWIFTSER_CONV` (`batched`, `tiles` or `direct`, for comparisons; `direct` applies where
+/// ``ConvGeometry/usesDirect`` allows it, the row-tile rule elsewhere) and `SWIFTSER_CONV_TILE_KB`
 /// when set. Tests force a path and a tiny tile to run the row-tile code on small fixtures. Set ``current``
 /// only while no convolution runs.
 struct ConvPathChoice: Sendable {
-    enum Path: String, Sendable { case batched, rowTiles = "tiles" }
+    enum Path: String, Sendable { case batched, rowTiles = "tiles", direct }
 
     /// A path for every convolution, or `nil` for the rule of ``ConvGeometry/usesRowTiles``.
     var forced: Path?
@@ -140,7 +141,7 @@ struct ConvPathChoice: Sendable {
     var columnTileBytes: Int
 
     nonisolated(unsafe) static var current: ConvPathChoice = {
-        let forced = TuningVariable.read("SWIFTSER_CONV", expected: "batched or tiles", Path.init(rawValue:))
+        let forced = TuningVariable.read("SWIFTSER_CONV", expected: "batched, tiles or direct", Path.init(rawValue:))
         let tileKB = TuningVariable.read("SWIFTSER_CONV_TILE_KB", expected: "a positive number of KiB") { text -> Int? in
             Int(text).flatMap { $0 > 0 ? $0 : nil }
         }
@@ -150,4 +151,7 @@ struct ConvPathChoice: Sendable {
     /// Above this many output channels the batched GEMM reads each column element often enough to run at
     /// compute speed, and OpenBLAS threads it well.
     static let maximumTiledOutChannels = 128
+
+    /// The direct path's limit on `inChannels · kernelH · kernelW` (``ConvGeometry/usesDirect``).
+    static let maximumDirectTaps = 288
 }

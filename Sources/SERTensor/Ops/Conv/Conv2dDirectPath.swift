@@ -1,0 +1,98 @@
+/// ``Tensor/conv2d(_:weight:bias:stride:padding:dilation:paddingMode:)`` on ``DirectConv2d``: float32 only, for the
+/// geometries ``ConvGeometry/usesDirect`` accepts. Images are split between workers; each worker pads its images
+/// into its own buffer.
+extension Tensor {
+    static func conv2dForwardDirect(_ g: ConvGeometry, _ x: Tensor, _ w: Tensor, _ b: Tensor?, _ out: Tensor) {
+        let plan = DirectConv2d.Plan(g)
+        let px = x.storage.pointer(Float.self), pw = w.storage.pointer(Float.self), po = out.storage.pointer(Float.self)
+        let pb = b?.storage.pointer(Float.self)
+        let (cin, kh, kw, cout) = (g.inChannels, g.kernelH, g.kernelW, g.outChannels)
+        let imageSize = cin * g.height * g.width, outSize = cout * g.outH * g.outW
+        StoragePool.withWorkspace(Float.self, count: plan.packedWeightCount + plan.blockedOutChannels) { packed in
+            plan.packWeights(into: packed) { co, ci, r, c in pw[((co * cin + ci) * kh + r) * kw + c] }
+            let bias = packed + plan.packedWeightCount
+            for j in 0..<plan.blockedOutChannels { bias[j] = j < cout ? pb?[j] ?? 0 : 0 }
+            Parallel.forRanges(g.batch, costPerItem: outSize * plan.taps) { images in
+                StoragePool.withWorkspace(Float.self, count: plan.paddedImageCount) { padded in
+                    for i in images {
+                        plan.pad(px + i * imageSize, into: padded)
+                        plan.forward(padded: padded, packed: packed, bias: bias, out: po + i * outSize)
+                    }
+                }
+            }
+        }
+    }
+
+    /// `[dx, dw]` (nil where the input needs no gradient).
+    static func conv2dBackwardDirect(_ g: ConvGeometry, _ x: Tensor, _ w: Tensor, _ dy: Tensor) -> [Tensor?] {
+        let plan = DirectConv2d.Plan(g)
+        let px = x.storage.pointer(Float.self), pw = w.storage.pointer(Float.self), pdy = dy.storage.pointer(Float.self)
+        let (cin, kh, kw, cout) = (g.inChannels, g.kernelH, g.kernelW, g.outChannels)
+        let imageSize = cin * g.height * g.width, outSize = cout * g.outH * g.outW
+        var dx: Tensor?, dw: Tensor?
+        if x.requiresGrad {
+            let input = Tensor.empty(x.shape, dtype: .float32), pdx = input.storage.pointer(Float.self)
+            let transposed = plan.transposed
+            StoragePool.withWorkspace(Float.self, count: transposed.packedWeightCount + transposed.blockedOutChannels) { packed in
+                transposed.packWeights(into: packed) { ci, co, r, c in pw[((co * cin + ci) * kh + kh - 1 - r) * kw + kw - 1 - c] }
+                let zeros = packed + transposed.packedWeightCount
+                zeros.update(repeating: 0, count: transposed.blockedOutChannels)
+                Parallel.forRanges(g.batch, costPerItem: imageSize * transposed.taps) { images in
+                    StoragePool.withWorkspace(Float.self, count: transposed.paddedImageCount) { padded in
+                        for i in images {
+                            transposed.pad(pdy + i * outSize, into: padded)
+                            transposed.forward(padded: padded, packed: packed, bias: zeros, out: pdx + i * imageSize)
+                        }
+                    }
+                }
+            }
+            dx = input
+        }
+        if w.requiresGrad {
+            // One partial per image, added in image order: the sum does not depend on how images meet workers.
+            let partialCount = plan.blockedOutChannels * plan.taps
+            let weight = Tensor.zeros(w.shape, dtype: .float32), pdw = weight.storage.pointer(Float.self)
+            StoragePool.withWorkspace(Float.self, count: g.batch * partialCount) { partials in
+                Parallel.forRanges(g.batch, costPerItem: outSize * plan.taps) { images in
+                    StoragePool.withWorkspace(Float.self, count: plan.paddedImageCount) { padded in
+                    StoragePool.withWorkspace(Float.self, count: plan.blockedOutChannels * g.outH * plan.gradientRowStride) { paddedGradient in
+                        for i in images {
+                            let partial = partials + i * partialCount
+                            partial.update(repeating: 0, count: partialCount)
+                            plan.pad(px + i * imageSize, into: padded)
+                            plan.padGradient(pdy + i * outSize, into: paddedGradient)
+                            plan.addWeightGradient(padded: padded, paddedGradient: paddedGradient, into: partial)
+                        }
+                    }
+                    }
+                }
+                let valid = cout * plan.taps
+                for i in 0..<g.batch {
+                    let partial = partials + i * partialCount
+                    for j in 0..<valid { pdw[j] += partial[j] }
+                }
+            }
+            dw = weight
+        }
+        return [dx, dw]
+    }
+}
+
+extension ConvGeometry {
+    /// Whether a float32 convolution of this geometry runs on ``DirectConv2d``: stride 1, dilation 1, zero padding of
+    /// at most `kernel − 1` per side, and either forced by ``ConvPathChoice/current`` or chosen by the measured rule
+    /// (Docs/Performance.md): an AVX-512 build (``LaneGEMM/compiledForAVX512``; the 16-lane tiles are slow elsewhere),
+    /// a 3 × 3 kernel (the weight-gradient tile's width; a 21 × 7 STRF bank measured 3.6 times slower in its backward)
+    /// and at most ``ConvPathChoice/maximumDirectTaps`` taps per output (`inChannels · 9`), the largest measured win.
+    var usesDirect: Bool {
+        guard strideH == 1, strideW == 1, dilationH == 1, dilationW == 1, mode == .zeros,
+              padTop < kernelH, padBottom < kernelH, padLeft < kernelW, padRight < kernelW else { return false }
+        switch ConvPathChoice.current.forced {
+        case .direct?: return true
+        case .batched?, .rowTiles?: return false
+        case nil:
+            return LaneGEMM.compiledForAVX512 && kernelH == 3 && kernelW == 3
+                && inChannels * kernelH * kernelW <= ConvPathChoice.maximumDirectTaps
+        }
+    }
+}

@@ -1,0 +1,165 @@
+/// Direct 2-D cross-correlation without an im2col matrix, for float32 with stride 1, dilation 1 and zero padding of
+/// at most `kernel − 1` on each side (STRFNet's 3 × 3 convolutions with padding 1, the STRF banks).
+///
+/// With few input channels (STRFNet's 1 → 16 or 1 → 64 first layer: 9 multiply-adds per output), im2col writes
+/// nine copies of the input to multiply them once; here each image is copied once into a zero-padded buffer
+/// `[inChannels, paddedHeight, rowStride]` (`paddedHeight = height + padTop + padBottom`, `rowStride =
+/// 32·⌈outW / 32⌉ + kernelW − 1`, the image at row `padTop`, column `padLeft`), every tap of every output column reads
+/// inside it, and padding reads zeros.
+///
+/// - forward: `y = W ⋆ x + b`, by ``DirectConv2dTile`` (8 channels × 32 columns of an output row at a time); each
+///   output is its bias plus the taps summed in the order `(ci, kh, kw)`;
+/// - input gradient: `dx = W̃ ⋆ dy`, the same forward on `dy` padded by `kernel − 1 − pad`, where
+///   `W̃[ci, co, kh, kw] = W[co, ci, KH − 1 − kh, KW − 1 − kw]`;
+/// - weight gradient: `dW[co, ci, kh, kw] = Σ_{n, y, x} dy[n, co, y, x] · xpad[n, ci, y + kh, x + kw]`, 16 columns at
+///   a time (``DirectConv2dWeightTile`` for 3-wide kernels); each worker sums its images into its own partial, and the
+///   partials are added in the order of their images, so a result does not depend on thread timing.
+///
+/// Same results as the im2col path to float rounding (sums in another order).
+enum DirectConv2d {
+    /// Output channels per tile.
+    static let channelBlock = 8
+
+    /// Buffer sizes and strides of one geometry.
+    struct Plan {
+        let g: ConvGeometry
+        /// Pairs of 16-column chunks per output row (the tile computes 32 columns).
+        let columnPairs: Int
+        /// 16-column chunks that hold output columns (`⌈outW / 16⌉`).
+        let columnChunks: Int
+        let paddedHeight: Int
+        let rowStride: Int
+        /// Output channels rounded up to whole tiles.
+        let blockedOutChannels: Int
+        let taps: Int
+
+        init(_ g: ConvGeometry) {
+            self.g = g
+            columnPairs = (g.outW + 31) / 32
+            columnChunks = (g.outW + 15) / 16
+            paddedHeight = g.height + g.padTop + g.padBottom
+            rowStride = 32 * columnPairs + g.kernelW - 1
+            blockedOutChannels = (g.outChannels + channelBlock - 1) / channelBlock * channelBlock
+            taps = g.inChannels * g.kernelH * g.kernelW
+        }
+
+        var paddedImageCount: Int { g.inChannels * paddedHeight * rowStride }
+        var packedWeightCount: Int { blockedOutChannels * taps }
+        /// Row stride of a padded gradient image `[blockedOutChannels, outH, 32·columnPairs]`.
+        var gradientRowStride: Int { 32 * columnPairs }
+
+        /// The input gradient's geometry: `dy` `[outChannels, outH, outW]` in, `[inChannels, height, width]` out.
+        var transposed: Plan {
+            Plan(ConvGeometry(batch: g.batch, inChannels: g.outChannels, height: g.outH, width: g.outW,
+                              outChannels: g.inChannels, kernelH: g.kernelH, kernelW: g.kernelW, strideH: 1, strideW: 1,
+                              padTop: g.kernelH - 1 - g.padTop, padBottom: g.kernelH - 1 - g.padBottom,
+                              padLeft: g.kernelW - 1 - g.padLeft, padRight: g.kernelW - 1 - g.padRight,
+                              dilationH: 1, dilationW: 1, mode: .zeros))
+        }
+
+        /// Copies image `[inChannels, height, width]` into `padded` (``paddedImageCount``), zeros around it.
+        func pad(_ image: UnsafePointer<Float>, into padded: UnsafeMutablePointer<Float>) {
+            padded.update(repeating: 0, count: paddedImageCount)
+            for c in 0..<g.inChannels {
+                for r in 0..<g.height {
+                    (padded + (c * paddedHeight + r + g.padTop) * rowStride + g.padLeft)
+                        .update(from: image + (c * g.height + r) * g.width, count: g.width)
+                }
+            }
+        }
+
+        /// Packs `weight(co, ci, kh, kw)` for ``DirectConv2dTile``: `[block][ci][kh][kw][8]`, zeros past `outChannels`.
+        func packWeights(into packed: UnsafeMutablePointer<Float>, _ weight: (Int, Int, Int, Int) -> Float) {
+            var p = packed
+            for block in stride(from: 0, to: blockedOutChannels, by: channelBlock) {
+                for ci in 0..<g.inChannels {
+                    for kh in 0..<g.kernelH {
+                        for kw in 0..<g.kernelW {
+                            for j in 0..<channelBlock {
+                                let co = block + j
+                                p[j] = co < g.outChannels ? weight(co, ci, kh, kw) : 0
+                            }
+                            p += channelBlock
+                        }
+                    }
+                }
+            }
+        }
+
+        /// One image's output `[outChannels, outH, outW]` from its padded input.
+        func forward(padded: UnsafePointer<Float>, packed: UnsafePointer<Float>, bias: UnsafePointer<Float>,
+                     out: UnsafeMutablePointer<Float>) {
+            let ow = g.outW, oh = g.outH, cout = g.outChannels
+            for block in stride(from: 0, to: blockedOutChannels, by: channelBlock) {
+                let weights = packed + block * taps
+                for y in 0..<oh {
+                    for pair in 0..<columnPairs {
+                        let x0 = 32 * pair, n = Swift.min(32, ow - x0)
+                        DirectConv2dTile.run(input: padded + y * rowStride + x0, inChannels: g.inChannels,
+                                             kernelH: g.kernelH, kernelW: g.kernelW, paddedHeight: paddedHeight,
+                                             rowStride: rowStride, weights: weights, bias: bias + block) { j, lo, hi in
+                            let co = block + j
+                            guard co < cout else { return }
+                            let dst = UnsafeMutableRawPointer(out + (co * oh + y) * ow + x0)
+                            if n == 32 {
+                                dst.storeBytes(of: lo, as: SIMD16<Float>.self)
+                                (dst + 64).storeBytes(of: hi, as: SIMD16<Float>.self)
+                            } else {
+                                let d = dst.assumingMemoryBound(to: Float.self)
+                                for i in 0..<Swift.min(16, n) { d[i] = lo[i] }
+                                if n > 16 { for i in 16..<n { d[i] = hi[i - 16] } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        /// Adds one image's weight gradient to `gradient` `[blockedOutChannels, inChannels, KH, KW]`, from its padded
+        /// input and its padded output gradient `[blockedOutChannels, outH, gradientRowStride]`.
+        func addWeightGradient(padded: UnsafePointer<Float>, paddedGradient dy: UnsafePointer<Float>,
+                               into gradient: UnsafeMutablePointer<Float>) {
+            let oh = g.outH, kh = g.kernelH, kw = g.kernelW, cin = g.inChannels
+            let channelStride = oh * gradientRowStride
+            for block in stride(from: 0, to: blockedOutChannels, by: channelBlock) {
+                for ci in 0..<cin {
+                    for r in 0..<kh {
+                        let input = padded + (ci * paddedHeight + r) * rowStride
+                        let out = gradient + block * taps + (ci * kh + r) * kw
+                        if kw == 3 {
+                            DirectConv2dWeightTile.run(dy: dy + block * channelStride, channelStride: channelStride,
+                                                       dyStride: gradientRowStride, input: input, rowStride: rowStride,
+                                                       rows: oh, chunks: columnChunks, gradient: out, rowOfChannel: taps)
+                            continue
+                        }
+                        for j in 0..<channelBlock {
+                            let d = dy + (block + j) * channelStride
+                            for c in 0..<kw {
+                                var sum = SIMD16<Float>()
+                                for y in 0..<oh {
+                                    let dr = d + y * gradientRowStride, xr = input + y * rowStride + c
+                                    for chunk in 0..<columnChunks {
+                                        let o = 16 * chunk
+                                        sum = sum.addingProduct(UnsafeRawPointer(dr + o).loadUnaligned(as: SIMD16<Float>.self),
+                                                                UnsafeRawPointer(xr + o).loadUnaligned(as: SIMD16<Float>.self))
+                                    }
+                                }
+                                out[j * taps + c] += sum.sum()
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        /// Copies one image's output gradient `[outChannels, outH, outW]` into `padded`
+        /// `[blockedOutChannels, outH, gradientRowStride]`, zeros elsewhere.
+        func padGradient(_ dy: UnsafePointer<Float>, into padded: UnsafeMutablePointer<Float>) {
+            let ow = g.outW, oh = g.outH, stride = gradientRowStride
+            padded.update(repeating: 0, count: blockedOutChannels * oh * stride)
+            for co in 0..<g.outChannels {
+                for y in 0..<oh { (padded + (co * oh + y) * stride).update(from: dy + (co * oh + y) * ow, count: ow) }
+            }
+        }
+    }
+}
