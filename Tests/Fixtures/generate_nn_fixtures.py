@@ -76,12 +76,14 @@ case("bce_with_logits", lambda x: F.binary_cross_entropy_with_logits(x, yb), [r(
 
 # Convolutions for the direct path (stride 1, padding below the kernel size), drawn last so the cases above keep
 # their values: 3 x 3 "same" with two 32-column tiles, the second partial, and 5 output channels (not a whole tile);
-# a 3 x 5 kernel (the weight gradient's general loop); asymmetric padding. Few rows and images, so that every output
+# a 3 x 5 kernel (the weight gradient's general loop); asymmetric padding; a column stride of 2. Few rows and images, so that every output
 # and gradient element sums at most ~80 terms, as in the cases above: the float32 reference's own rounding grows with
 # the number of terms, and the check is relative per element.
 case("conv2d_direct_same", lambda x, w, b: F.conv2d(x, w, b, padding=1), [r(1, 2, 2, 37), r(5, 2, 3, 3), r(5)])
 case("conv2d_direct_wide_kernel", lambda x, w: F.conv2d(x, w, padding=(1, 2)), [r(1, 3, 3, 20), r(11, 3, 3, 5)])
 case("conv2d_direct_asymmetric", lambda x, w, b: F.conv2d(F.pad(x, (1, 0, 0, 2)), w, b), [r(1, 2, 4, 17), r(9, 2, 3, 3), r(9)])
+# Column stride 2 (STRFNet's residual blocks): 35 output columns, two tiles.
+case("conv2d_direct_stride_w2", lambda x, w, b: F.conv2d(x, w, b, stride=(1, 2), padding=1), [r(1, 3, 2, 70), r(10, 3, 3, 3), r(10)])
 
 os.makedirs(os.path.dirname(OUT), exist_ok=True)
 with open(OUT, "w") as f:

@@ -63,20 +63,22 @@ final class NNOpsGradientTests: XCTestCase {
     /// The direct path is float32 only, so finite differences (float64) cannot reach it: its output and both
     /// gradients are compared with the float64 im2col path, which the checks above cover, on shapes that exercise
     /// every branch (two 32-column tiles with a partial one, channels that are not a whole tile of 8, the 3-wide weight
-    /// tile and the general loop, asymmetric padding, an odd batch split between workers). Then the rule that picks it.
+    /// tile and the general loop, asymmetric padding, column strides 1 and 2, an odd batch split between workers). Then the rule that picks it.
     func testConv2dDirectPathMatchesCheckedPath() {
         let saved = ConvPathChoice.current
         defer { ConvPathChoice.current = saved }
-        let cases: [(x: [Int], w: [Int], padding: (Int, Int, Int, Int))] = [
-            ([3, 4, 9, 70], [11, 4, 3, 3], (1, 1, 1, 1)), ([3, 2, 6, 17], [5, 2, 3, 5], (0, 2, 2, 1)),
-            ([2, 1, 5, 31], [16, 1, 3, 3], (2, 0, 0, 2)), ([5, 3, 4, 33], [8, 3, 2, 3], (1, 0, 1, 1)),
+        let cases: [(x: [Int], w: [Int], padding: (Int, Int, Int, Int), strideW: Int)] = [
+            ([3, 4, 9, 70], [11, 4, 3, 3], (1, 1, 1, 1), 1), ([3, 2, 6, 17], [5, 2, 3, 5], (0, 2, 2, 1), 1),
+            ([2, 1, 5, 31], [16, 1, 3, 3], (2, 0, 0, 2), 1), ([5, 3, 4, 33], [8, 3, 2, 3], (1, 0, 1, 1), 1),
+            ([3, 4, 7, 70], [11, 4, 3, 3], (1, 1, 1, 1), 2), ([2, 3, 5, 30], [16, 3, 3, 3], (1, 1, 1, 0), 2),
+            ([3, 2, 4, 41], [6, 2, 3, 4], (0, 2, 3, 2), 2),
         ]
         var worst = 0.0
         for (n, c) in cases.enumerated() {
             let x = randn(c.x), w = randn(c.w), b = randn([c.w[0]])
             func run(_ dtype: DType) -> [Tensor] {
                 let xs = [x, w, b].map { $0.to(dtype).requiringGrad() }
-                let y = Tensor.conv2d(xs[0], weight: xs[1], bias: xs[2], padding: c.padding)
+                let y = Tensor.conv2d(xs[0], weight: xs[1], bias: xs[2], stride: (1, c.strideW), padding: c.padding)
                 (y * Tensor.linspace(-1, 1, count: y.count, dtype: dtype).reshaped(y.shape)).sum().backward()
                 return [y] + xs.map { $0.grad ?? Tensor.zeros([1]) }
             }
@@ -102,11 +104,13 @@ final class NNOpsGradientTests: XCTestCase {
         }
         XCTAssertEqual(geometry(16, 16, kernel: (3, 3)).usesDirect, LaneGEMM.compiledForAVX512, "STRFNet's residual 3 × 3")
         XCTAssertEqual(geometry(1, 64, kernel: (3, 3)).usesDirect, LaneGEMM.compiledForAVX512, "the paper's first 3 × 3")
-        XCTAssertFalse(geometry(16, 16, kernel: (3, 3), stride: 2).usesDirect, "strided")
+        XCTAssertEqual(geometry(16, 16, kernel: (3, 3), stride: 2).usesDirect, LaneGEMM.compiledForAVX512,
+                       "STRFNet's residual 3 × 3 with column stride 2")
+        XCTAssertFalse(geometry(16, 16, kernel: (3, 3), stride: 3).usesDirect, "column stride 3")
         XCTAssertFalse(geometry(1, 64, kernel: (21, 7)).usesDirect, "an STRF bank (measured slower)")
         XCTAssertFalse(geometry(128, 32, kernel: (3, 3)).usesDirect, "more taps than measured")
         ConvPathChoice.current = ConvPathChoice(forced: .direct, columnTileBytes: saved.columnTileBytes)
-        XCTAssertFalse(geometry(16, 16, kernel: (3, 3), stride: 2).usesDirect, "forcing cannot take a strided convolution")
+        XCTAssertFalse(geometry(16, 16, kernel: (3, 3), stride: 3).usesDirect, "forcing cannot take column stride 3")
         XCTAssertTrue(geometry(1, 64, kernel: (21, 7)).usesDirect, "forced")
     }
 

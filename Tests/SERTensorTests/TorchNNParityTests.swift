@@ -44,6 +44,7 @@ final class TorchNNParityTests: XCTestCase {
         case "conv2d_direct_same": return Tensor.conv2d(x[0], weight: x[1], bias: x[2], padding: (1, 1, 1, 1))
         case "conv2d_direct_wide_kernel": return Tensor.conv2d(x[0], weight: x[1], padding: (1, 1, 2, 2))
         case "conv2d_direct_asymmetric": return Tensor.conv2d(x[0], weight: x[1], bias: x[2], padding: (0, 2, 1, 0))
+        case "conv2d_direct_stride_w2": return Tensor.conv2d(x[0], weight: x[1], bias: x[2], stride: (1, 2), padding: (1, 1, 1, 1))
         case "avg_pool2d": return x[0].avgPool2d(kernel: (2, 3), stride: (2, 1))
         case "max_pool2d": return x[0].maxPool2d(kernel: (3, 2), stride: (2, 2))
         case "avg_pool1d": return x[0].avgPool1d(kernel: 3, stride: 2)
@@ -71,7 +72,7 @@ final class TorchNNParityTests: XCTestCase {
 
     func testOutputsAndGradientsMatchPyTorch() throws {
         let file = try Fixtures.json(File.self, "nn/ops.json")
-        XCTAssertEqual(file.cases.count, 25)
+        XCTAssertEqual(file.cases.count, 26)
         checkCases(file.cases, label: "conv/pool/norm/loss")
     }
 
@@ -80,24 +81,24 @@ final class TorchNNParityTests: XCTestCase {
     func testConvolutionsOnRowTilesMatchPyTorch() throws {
         let file = try Fixtures.json(File.self, "nn/ops.json")
         let convolutions = file.cases.filter { $0.name.hasPrefix("conv2d") }
-        XCTAssertEqual(convolutions.count, 7)
+        XCTAssertEqual(convolutions.count, 8)
         let saved = ConvPathChoice.current
         defer { ConvPathChoice.current = saved }
         ConvPathChoice.current = ConvPathChoice(forced: .rowTiles, columnTileBytes: 1)
         checkCases(convolutions, label: "conv2d on row tiles")
     }
 
-    /// The 2-D convolutions that ``DirectConv2d`` can take (stride 1, padding below the kernel: 3 × 3 "same" over two
-    /// 32-column tiles, a 3 × 5 kernel, asymmetric padding, an unpadded 3 × 2 kernel), forced onto it whatever this
+    /// The 2-D convolutions that ``DirectConv2d`` can take (padding below the kernel: 3 × 3 "same" over two 32-column
+    /// tiles, a 3 × 5 kernel, asymmetric padding, an unpadded 3 × 2 kernel, a column stride of 2), forced onto it whatever this
     /// build would choose; the others keep their own path.
     func testConvolutionsOnDirectPathMatchPyTorch() throws {
         let file = try Fixtures.json(File.self, "nn/ops.json")
         let convolutions = file.cases.filter { $0.name.hasPrefix("conv2d") }
-        XCTAssertEqual(convolutions.count, 7)
+        XCTAssertEqual(convolutions.count, 8)
         let saved = ConvPathChoice.current
         defer { ConvPathChoice.current = saved }
         ConvPathChoice.current = ConvPathChoice(forced: .direct, columnTileBytes: saved.columnTileBytes)
-        let names = ["conv2d", "conv2d_direct_same", "conv2d_direct_wide_kernel", "conv2d_direct_asymmetric"]
+        let names = ["conv2d", "conv2d_direct_same", "conv2d_direct_wide_kernel", "conv2d_direct_asymmetric", "conv2d_direct_stride_w2"]
         let direct = convolutions.filter { names.contains($0.name) }
         XCTAssertEqual(direct.count, names.count)
         checkCases(direct, label: "conv2d on the direct path")
@@ -108,7 +109,7 @@ final class TorchNNParityTests: XCTestCase {
     func testConvolutionsOnLaneGEMMMatchPyTorch() throws {
         let file = try Fixtures.json(File.self, "nn/ops.json")
         let convolutions = file.cases.filter { $0.name.hasPrefix("conv") }
-        XCTAssertEqual(convolutions.count, 11)
+        XCTAssertEqual(convolutions.count, 12)
         let (savedSelection, savedMinimum) = (LaneGEMM.isSelected, LaneGEMM.minimumWork)
         defer { (LaneGEMM.isSelected, LaneGEMM.minimumWork) = (savedSelection, savedMinimum) }
         (LaneGEMM.isSelected, LaneGEMM.minimumWork) = (true, 1)

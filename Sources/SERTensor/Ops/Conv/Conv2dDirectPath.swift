@@ -30,7 +30,11 @@ extension Tensor {
         let (cin, kh, kw, cout) = (g.inChannels, g.kernelH, g.kernelW, g.outChannels)
         let imageSize = cin * g.height * g.width, outSize = cout * g.outH * g.outW
         var dx: Tensor?, dw: Tensor?
-        if x.requiresGrad {
+        if x.requiresGrad && g.strideW > 1 {
+            let input = Tensor.zeros(x.shape, dtype: .float32)
+            conv2dBackwardRowTiles(g, x, w, dy, dx: input, dw: nil, Float.self)
+            dx = input
+        } else if x.requiresGrad {
             let input = Tensor.empty(x.shape, dtype: .float32), pdx = input.storage.pointer(Float.self)
             let transposed = plan.transposed
             StoragePool.withWorkspace(Float.self, count: transposed.packedWeightCount + transposed.blockedOutChannels) { packed in
@@ -79,13 +83,13 @@ extension Tensor {
 }
 
 extension ConvGeometry {
-    /// Whether a float32 convolution of this geometry runs on ``DirectConv2d``: stride 1, dilation 1, zero padding of
-    /// at most `kernel − 1` per side, and either forced by ``ConvPathChoice/current`` or chosen by the measured rule
+    /// Whether a float32 convolution of this geometry runs on ``DirectConv2d``: row stride 1, column stride 1 or 2,
+    /// dilation 1, zero padding of at most `kernel − 1` per side, and either forced by ``ConvPathChoice/current`` or chosen by the measured rule
     /// (Docs/Performance.md): an AVX-512 build (``LaneGEMM/compiledForAVX512``; the 16-lane tiles are slow elsewhere),
     /// a 3 × 3 kernel (the weight-gradient tile's width; a 21 × 7 STRF bank measured 3.6 times slower in its backward)
     /// and at most ``ConvPathChoice/maximumDirectTaps`` taps per output (`inChannels · 9`), the largest measured win.
     var usesDirect: Bool {
-        guard strideH == 1, strideW == 1, dilationH == 1, dilationW == 1, mode == .zeros,
+        guard strideH == 1, strideW == 1 || strideW == 2, dilationH == 1, dilationW == 1, mode == .zeros,
               padTop < kernelH, padBottom < kernelH, padLeft < kernelW, padRight < kernelW else { return false }
         switch ConvPathChoice.current.forced {
         case .direct?: return true

@@ -1,17 +1,19 @@
-/// Direct 2-D cross-correlation without an im2col matrix, for float32 with stride 1, dilation 1 and zero padding of
-/// at most `kernel − 1` on each side (STRFNet's 3 × 3 convolutions with padding 1, the STRF banks).
+/// Direct 2-D cross-correlation without an im2col matrix, for float32 with row stride 1, column stride 1 or 2,
+/// dilation 1 and zero padding of at most `kernel − 1` on each side (STRFNet's 3 × 3 convolutions with padding 1).
 ///
 /// With few input channels (STRFNet's 1 → 16 or 1 → 64 first layer: 9 multiply-adds per output), im2col writes
 /// nine copies of the input to multiply them once; here each image is copied once into a zero-padded buffer
-/// `[inChannels, paddedHeight, rowStride]` (`paddedHeight = height + padTop + padBottom`, `rowStride =
-/// 32·⌈outW / 32⌉ + kernelW − 1`, the image at row `padTop`, column `padLeft`), every tap of every output column reads
-/// inside it, and padding reads zeros.
+/// `[inChannels, paddedHeight, rowStride]` (`paddedHeight = height + padTop + padBottom`, the image at row `padTop`,
+/// column `padLeft`), every tap of every output column reads inside it, and padding reads zeros. With column stride
+/// `s` each padded row is stored as `s` phases of ``Plan/phaseLength`` values (column `c` at `(c mod s)·phaseLength +
+/// c / s`), so that tap `kw` of 32 neighbouring output columns is 32 neighbouring values (``Plan/tapOffsets``).
 ///
 /// - forward: `y = W ⋆ x + b`, by ``DirectConv2dTile`` (8 channels × 32 columns of an output row at a time); each
 ///   output is its bias plus the taps summed in the order `(ci, kh, kw)`;
-/// - input gradient: `dx = W̃ ⋆ dy`, the same forward on `dy` padded by `kernel − 1 − pad`, where
-///   `W̃[ci, co, kh, kw] = W[co, ci, KH − 1 − kh, KW − 1 − kw]`;
-/// - weight gradient: `dW[co, ci, kh, kw] = Σ_{n, y, x} dy[n, co, y, x] · xpad[n, ci, y + kh, x + kw]`, 16 columns at
+/// - input gradient, stride 1: `dx = W̃ ⋆ dy`, the same forward on `dy` padded by `kernel − 1 − pad`, where
+///   `W̃[ci, co, kh, kw] = W[co, ci, KH − 1 − kh, KW − 1 − kw]`; column stride 2: the row tiles' `Wᵀ · dy` and col2im
+///   (`Conv2dRowTiles.swift`);
+/// - weight gradient: `dW[co, ci, kh, kw] = Σ_{n, y, x} dy[n, co, y, x] · xpad[n, ci, y + kh, s·x + kw]`, 16 columns at
 ///   a time (``DirectConv2dWeightTile`` for 3-wide kernels); each worker sums its images into its own partial, and the
 ///   partials are added in the order of their images, so a result does not depend on thread timing.
 ///
@@ -28,7 +30,12 @@ enum DirectConv2d {
         /// 16-column chunks that hold output columns (`⌈outW / 16⌉`).
         let columnChunks: Int
         let paddedHeight: Int
+        /// Values per phase of a padded row: `32·columnPairs + (kernelW − 1) / strideW`, what the last tile reads.
+        let phaseLength: Int
+        /// `strideW · phaseLength`.
         let rowStride: Int
+        /// Where tap `kw` of output column 0 sits in a padded row: `(kw mod strideW)·phaseLength + kw / strideW`.
+        let tapOffsets: [Int]
         /// Output channels rounded up to whole tiles.
         let blockedOutChannels: Int
         let taps: Int
@@ -38,7 +45,10 @@ enum DirectConv2d {
             columnPairs = (g.outW + 31) / 32
             columnChunks = (g.outW + 15) / 16
             paddedHeight = g.height + g.padTop + g.padBottom
-            rowStride = 32 * columnPairs + g.kernelW - 1
+            phaseLength = 32 * columnPairs + (g.kernelW - 1) / g.strideW
+            rowStride = g.strideW * phaseLength
+            let phase = phaseLength
+            tapOffsets = (0..<g.kernelW).map { kw in (kw % g.strideW) * phase + kw / g.strideW }
             blockedOutChannels = (g.outChannels + channelBlock - 1) / channelBlock * channelBlock
             taps = g.inChannels * g.kernelH * g.kernelW
         }
@@ -57,13 +67,23 @@ enum DirectConv2d {
                               dilationH: 1, dilationW: 1, mode: .zeros))
         }
 
-        /// Copies image `[inChannels, height, width]` into `padded` (``paddedImageCount``), zeros around it.
+        /// Copies image `[inChannels, height, width]` into `padded` (``paddedImageCount``), zeros around it; with
+        /// column stride 2, by phases (columns no output reads are left out).
         func pad(_ image: UnsafePointer<Float>, into padded: UnsafeMutablePointer<Float>) {
             padded.update(repeating: 0, count: paddedImageCount)
+            let s = g.strideW, read = g.strideW * (g.outW - 1) + g.kernelW
             for c in 0..<g.inChannels {
                 for r in 0..<g.height {
-                    (padded + (c * paddedHeight + r + g.padTop) * rowStride + g.padLeft)
-                        .update(from: image + (c * g.height + r) * g.width, count: g.width)
+                    let src = image + (c * g.height + r) * g.width
+                    let dst = padded + (c * paddedHeight + r + g.padTop) * rowStride
+                    if s == 1 {
+                        (dst + g.padLeft).update(from: src, count: g.width)
+                        continue
+                    }
+                    for x in 0..<Swift.min(g.width, read - g.padLeft) {
+                        let column = x + g.padLeft
+                        dst[(column % s) * phaseLength + column / s] = src[x]
+                    }
                 }
             }
         }
@@ -92,12 +112,15 @@ enum DirectConv2d {
             let ow = g.outW, oh = g.outH, cout = g.outChannels
             for block in stride(from: 0, to: blockedOutChannels, by: channelBlock) {
                 let weights = packed + block * taps
+                tapOffsets.withUnsafeBufferPointer { offsets in
+                guard let offsets = offsets.baseAddress else { return }
                 for y in 0..<oh {
                     for pair in 0..<columnPairs {
                         let x0 = 32 * pair, n = Swift.min(32, ow - x0)
                         DirectConv2dTile.run(input: padded + y * rowStride + x0, inChannels: g.inChannels,
                                              kernelH: g.kernelH, kernelW: g.kernelW, paddedHeight: paddedHeight,
-                                             rowStride: rowStride, weights: weights, bias: bias + block) { j, lo, hi in
+                                             rowStride: rowStride, tapOffsets: offsets, weights: weights,
+                                             bias: bias + block) { j, lo, hi in
                             let co = block + j
                             guard co < cout else { return }
                             let dst = UnsafeMutableRawPointer(out + (co * oh + y) * ow + x0)
@@ -111,6 +134,7 @@ enum DirectConv2d {
                             }
                         }
                     }
+                }
                 }
             }
         }
@@ -127,9 +151,13 @@ enum DirectConv2d {
                         let input = padded + (ci * paddedHeight + r) * rowStride
                         let out = gradient + block * taps + (ci * kh + r) * kw
                         if kw == 3 {
-                            DirectConv2dWeightTile.run(dy: dy + block * channelStride, channelStride: channelStride,
-                                                       dyStride: gradientRowStride, input: input, rowStride: rowStride,
-                                                       rows: oh, chunks: columnChunks, gradient: out, rowOfChannel: taps)
+                            tapOffsets.withUnsafeBufferPointer { offsets in
+                                guard let offsets = offsets.baseAddress else { return }
+                                DirectConv2dWeightTile.run(dy: dy + block * channelStride, channelStride: channelStride,
+                                                           dyStride: gradientRowStride, input: input, rowStride: rowStride,
+                                                           tapOffsets: offsets, rows: oh, chunks: columnChunks, gradient: out,
+                                                           rowOfChannel: taps)
+                            }
                             continue
                         }
                         for j in 0..<channelBlock {
@@ -137,7 +165,7 @@ enum DirectConv2d {
                             for c in 0..<kw {
                                 var sum = SIMD16<Float>()
                                 for y in 0..<oh {
-                                    let dr = d + y * gradientRowStride, xr = input + y * rowStride + c
+                                    let dr = d + y * gradientRowStride, xr = input + y * rowStride + tapOffsets[c]
                                     for chunk in 0..<columnChunks {
                                         let o = 16 * chunk
                                         sum = sum.addingProduct(UnsafeRawPointer(dr + o).loadUnaligned(as: SIMD16<Float>.self),

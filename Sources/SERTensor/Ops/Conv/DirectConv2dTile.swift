@@ -2,7 +2,8 @@
 ///
 /// `input` points at column `v·16` of output row `y`'s first source row in a zero-padded input image
 /// (`[inChannels, paddedHeight, rowStride]`, see ``DirectConv2d``), so that source row `kh` of channel `ci` starts at
-/// `input + (ci·paddedHeight + kh)·rowStride` and the 32 columns of tap `kw` at `kw` after it. `weights` is one block
+/// `input + (ci·paddedHeight + kh)·rowStride` and the 32 columns of tap `kw` at `tapOffsets[kw]` after it (`kw` with
+/// stride 1; with a column stride the row is stored by phases, see ``DirectConv2d/Plan/tapOffsets``). `weights` is one block
 /// of packed weights: for each tap `(ci, kh, kw)` in that order, the 8 channels' weights side by side
 /// (`weights[8·((ci·KH + kh)·KW + kw) + j]`). Each tap is two vector loads, 8 broadcasts and 16 fused
 /// multiply-adds; the 16 accumulators stay in `zmm` registers in an AVX-512 build.
@@ -22,7 +23,7 @@ enum DirectConv2dTile {
     /// Computes the tile and hands each of its 8 channels' 32 values to `store(j, first16, second16)`.
     @inline(__always)
     static func run(input: UnsafePointer<Float>, inChannels: Int, kernelH: Int, kernelW: Int, paddedHeight: Int,
-                    rowStride: Int, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>,
+                    rowStride: Int, tapOffsets: UnsafePointer<Int>, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>,
                     store: (Int, SIMD16<Float>, SIMD16<Float>) -> Void) {
         var a0 = SIMD16<Float>(repeating: bias[0]), b0 = a0, a1 = SIMD16<Float>(repeating: bias[1]), b1 = a1
         var a2 = SIMD16<Float>(repeating: bias[2]), b2 = a2, a3 = SIMD16<Float>(repeating: bias[3]), b3 = a3
@@ -33,7 +34,8 @@ enum DirectConv2dTile {
             var row = input + ci * paddedHeight * rowStride
             for _ in 0..<kernelH {
                 for kw in 0..<kernelW {
-                    let x0 = load(row + kw), x1 = load(row + kw + 16)
+                    let tap = row + tapOffsets[kw]
+                    let x0 = load(tap), x1 = load(tap + 16)
                     fma(&a0, w[0], x0); fma(&b0, w[0], x1)
                     fma(&a1, w[1], x0); fma(&b1, w[1], x1)
                     fma(&a2, w[2], x0); fma(&b2, w[2], x1)
@@ -54,12 +56,12 @@ enum DirectConv2dTile {
 
 /// The register tile of ``DirectConv2d``'s weight gradient for kernels 3 columns wide: for 8 output channels
 /// `co0 + j`, one input channel and one kernel row `kh`, the 24 sums
-/// `Σ_{y, x} dy[co0 + j, y, x] · xpad[ci, y + kh, x + kw]` (`kw` = 0, 1, 2) over one image.
+/// `Σ_{y, x} dy[co0 + j, y, x] · xpad[ci, y + kh, stride·x + kw]` (`kw` = 0, 1, 2) over one image.
 ///
 /// `dy` points at channel `co0`'s first row of a padded gradient image (`[channels, outH, dyStride]`, zeros past
 /// `outW`), `input` at the source row of output row 0 (`xpad[ci, kh, 0]`) of a padded input image with row stride
-/// `rowStride`. Each 16-column step is 11 vector loads and 24 fused multiply-adds. The sums are added to
-/// `gradient[j·rowOfChannel + kw]`.
+/// `rowStride`, where tap `kw` of output column `x` is at `x + tapOffsets[kw]`. Each 16-column step is 11 vector
+/// loads and 24 fused multiply-adds. The sums are added to `gradient[j·rowOfChannel + kw]`.
 enum DirectConv2dWeightTile {
     @inline(__always)
     private static func load(_ p: UnsafePointer<Float>) -> SIMD16<Float> {
@@ -67,7 +69,9 @@ enum DirectConv2dWeightTile {
     }
 
     static func run(dy: UnsafePointer<Float>, channelStride: Int, dyStride: Int, input: UnsafePointer<Float>,
-                    rowStride: Int, rows: Int, chunks: Int, gradient: UnsafeMutablePointer<Float>, rowOfChannel: Int) {
+                    rowStride: Int, tapOffsets: UnsafePointer<Int>, rows: Int, chunks: Int,
+                    gradient: UnsafeMutablePointer<Float>, rowOfChannel: Int) {
+        let (t0, t1, t2) = (tapOffsets[0], tapOffsets[1], tapOffsets[2])
         var s00 = SIMD16<Float>(), s01 = s00, s02 = s00, s10 = s00, s11 = s00, s12 = s00
         var s20 = s00, s21 = s00, s22 = s00, s30 = s00, s31 = s00, s32 = s00
         var s40 = s00, s41 = s00, s42 = s00, s50 = s00, s51 = s00, s52 = s00
@@ -76,7 +80,7 @@ enum DirectConv2dWeightTile {
             let d = dy + y * dyStride, s = input + y * rowStride
             for c in 0..<chunks {
                 let o = 16 * c
-                let x0 = load(s + o), x1 = load(s + o + 1), x2 = load(s + o + 2)
+                let x0 = load(s + o + t0), x1 = load(s + o + t1), x2 = load(s + o + t2)
                 var g = load(d + o)
                 s00 = s00.addingProduct(g, x0); s01 = s01.addingProduct(g, x1); s02 = s02.addingProduct(g, x2)
                 g = load(d + channelStride + o)
