@@ -1,7 +1,7 @@
 /// 2-D cross-correlation (PyTorch `conv2d` semantics) by im2col + GEMM, with a hand-written backward.
 ///
-/// Float32 convolutions with stride 1 and "same"-style zero padding run without im2col (``ConvGeometry/usesDirect``,
-/// ``DirectConv2d``); outputs with few channels run over cache-sized tiles of output rows
+/// Float32 3 × 3 convolutions with row stride 1 and "same"-style zero padding run without im2col
+/// (``ConvGeometry/usesDirect``, ``DirectConv2d``); outputs with few channels run over cache-sized tiles of output rows
 /// (``ConvGeometry/usesRowTiles``, `Conv2dRowTiles.swift`); the rest as below.
 ///
 /// - input `[batch, inChannels, height, width]`, weight `[outChannels, inChannels, kernelH, kernelW]`,

@@ -84,10 +84,11 @@ extension Tensor {
 
 extension ConvGeometry {
     /// Whether a float32 convolution of this geometry runs on ``DirectConv2d``: row stride 1, column stride 1 or 2,
-    /// dilation 1, zero padding of at most `kernel − 1` per side, and either forced by ``ConvPathChoice/current`` or chosen by the measured rule
-    /// (Docs/Performance.md): an AVX-512 build (``LaneGEMM/compiledForAVX512``; the 16-lane tiles are slow elsewhere),
-    /// a 3 × 3 kernel (the weight-gradient tile's width; a 21 × 7 STRF bank measured 3.6 times slower in its backward)
-    /// and at most ``ConvPathChoice/maximumDirectTaps`` taps per output (`inChannels · 9`), the largest measured win.
+    /// dilation 1, zero padding of at most `kernel − 1` per side, and either forced by ``ConvPathChoice/current`` or
+    /// chosen by the measured rule (Docs/Performance.md): an AVX-512 build (``LaneGEMM/compiledForAVX512``; the 16-lane
+    /// tiles are slow elsewhere), a 3 × 3 kernel (the weight-gradient tile's width; a 21 × 7 STRF bank measured 3.6
+    /// times slower in its backward, 1 × 1 shortcuts 1.9 times) and at most ``ConvPathChoice/maximumDirectTaps`` taps
+    /// per output (`inChannels · 9`), the largest measured win.
     var usesDirect: Bool {
         guard strideH == 1, strideW == 1 || strideW == 2, dilationH == 1, dilationW == 1, mode == .zeros,
               padTop < kernelH, padBottom < kernelH, padLeft < kernelW, padRight < kernelW else { return false }
