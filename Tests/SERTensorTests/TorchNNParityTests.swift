@@ -79,29 +79,38 @@ final class TorchNNParityTests: XCTestCase {
     /// The 2-D convolutions again on the row-tile path, one output row per tile (several tiles per image,
     /// images split between workers in the backward).
     func testConvolutionsOnRowTilesMatchPyTorch() throws {
-        let file = try Fixtures.json(File.self, "nn/ops.json")
-        let convolutions = file.cases.filter { $0.name.hasPrefix("conv2d") }
-        XCTAssertEqual(convolutions.count, 8)
-        let saved = ConvPathChoice.current
-        defer { ConvPathChoice.current = saved }
-        ConvPathChoice.current = ConvPathChoice(forced: .rowTiles, columnTileBytes: 1)
-        checkCases(convolutions, label: "conv2d on row tiles")
+        let convolutions = try twoDimensionalConvolutions()
+        withConvPath(ConvPathChoice(forced: .rowTiles, columnTileBytes: 1)) {
+            checkCases(convolutions, label: "conv2d on row tiles")
+        }
     }
 
     /// The 2-D convolutions that ``DirectConv2d`` can take (padding below the kernel: 3 × 3 "same" over two 32-column
-    /// tiles, a 3 × 5 kernel, asymmetric padding, an unpadded 3 × 2 kernel, a column stride of 2), forced onto it whatever this
-    /// build would choose; the others keep their own path.
+    /// tiles, a 3 × 5 kernel, asymmetric padding, an unpadded 3 × 2 kernel, a column stride of 2), forced onto it
+    /// whatever this build would choose.
     func testConvolutionsOnDirectPathMatchPyTorch() throws {
-        let file = try Fixtures.json(File.self, "nn/ops.json")
-        let convolutions = file.cases.filter { $0.name.hasPrefix("conv2d") }
+        let names = ["conv2d", "conv2d_direct_same", "conv2d_direct_wide_kernel", "conv2d_direct_asymmetric",
+                     "conv2d_direct_stride_w2"]
+        let direct = try twoDimensionalConvolutions().filter { names.contains($0.name) }
+        XCTAssertEqual(direct.count, names.count)
+        withConvPath(ConvPathChoice(forced: .direct, columnTileBytes: ConvPathChoice.current.columnTileBytes)) {
+            checkCases(direct, label: "conv2d on the direct path")
+        }
+    }
+
+    /// The fixture's 2-D convolution cases.
+    private func twoDimensionalConvolutions() throws -> [Case] {
+        let convolutions = try Fixtures.json(File.self, "nn/ops.json").cases.filter { $0.name.hasPrefix("conv2d") }
         XCTAssertEqual(convolutions.count, 8)
+        return convolutions
+    }
+
+    /// Runs `body` with every 2-D convolution on the path `choice` forces, restoring the choice after.
+    private func withConvPath(_ choice: ConvPathChoice, _ body: () -> Void) {
         let saved = ConvPathChoice.current
         defer { ConvPathChoice.current = saved }
-        ConvPathChoice.current = ConvPathChoice(forced: .direct, columnTileBytes: saved.columnTileBytes)
-        let names = ["conv2d", "conv2d_direct_same", "conv2d_direct_wide_kernel", "conv2d_direct_asymmetric", "conv2d_direct_stride_w2"]
-        let direct = convolutions.filter { names.contains($0.name) }
-        XCTAssertEqual(direct.count, names.count)
-        checkCases(direct, label: "conv2d on the direct path")
+        ConvPathChoice.current = choice
+        body()
     }
 
     /// The convolutions again with every product in ``LaneGEMM`` (forward and both backward products, all
