@@ -3,24 +3,11 @@
 /// into its own buffer.
 extension Tensor {
     static func conv2dForwardDirect(_ g: ConvGeometry, _ x: Tensor, _ w: Tensor, _ b: Tensor?, _ out: Tensor) {
-        let plan = DirectConv2d.Plan(g)
-        let px = x.storage.pointer(Float.self), pw = w.storage.pointer(Float.self), po = out.storage.pointer(Float.self)
-        let pb = b?.storage.pointer(Float.self)
-        let (cin, kh, kw, cout) = (g.inChannels, g.kernelH, g.kernelW, g.outChannels)
-        let imageSize = cin * g.height * g.width, outSize = cout * g.outH * g.outW
-        StoragePool.withWorkspace(Float.self, count: plan.packedWeightCount + plan.blockedOutChannels) { packed in
-            plan.packWeights(into: packed) { co, ci, r, c in pw[((co * cin + ci) * kh + r) * kw + c] }
-            let bias = packed + plan.packedWeightCount
-            for j in 0..<plan.blockedOutChannels { bias[j] = j < cout ? pb?[j] ?? 0 : 0 }
-            Parallel.forRanges(g.batch, costPerItem: outSize * plan.taps) { images in
-                StoragePool.withWorkspace(Float.self, count: plan.paddedImageCount) { padded in
-                    for i in images {
-                        plan.pad(px + i * imageSize, into: padded)
-                        plan.forward(padded: padded, packed: packed, bias: bias, out: po + i * outSize)
-                    }
-                }
-            }
-        }
+        let pw = w.storage.pointer(Float.self), pb = b?.storage.pointer(Float.self)
+        let (cin, kh, kw) = (g.inChannels, g.kernelH, g.kernelW)
+        DirectConv2d.Plan(g).run(input: x.storage.pointer(Float.self), output: out.storage.pointer(Float.self),
+                                 weight: { co, ci, r, c in pw[((co * cin + ci) * kh + r) * kw + c] },
+                                 bias: { pb?[$0] ?? 0 })
     }
 
     /// `[dx, dw]` (nil where the input needs no gradient).
@@ -35,21 +22,11 @@ extension Tensor {
             conv2dBackwardRowTiles(g, x, w, dy, dx: input, dw: nil, Float.self)
             dx = input
         } else if x.requiresGrad {
-            let input = Tensor.empty(x.shape, dtype: .float32), pdx = input.storage.pointer(Float.self)
-            let transposed = plan.transposed
-            StoragePool.withWorkspace(Float.self, count: transposed.packedWeightCount + transposed.blockedOutChannels) { packed in
-                transposed.packWeights(into: packed) { ci, co, r, c in pw[((co * cin + ci) * kh + kh - 1 - r) * kw + kw - 1 - c] }
-                let zeros = packed + transposed.packedWeightCount
-                zeros.update(repeating: 0, count: transposed.blockedOutChannels)
-                Parallel.forRanges(g.batch, costPerItem: imageSize * transposed.taps) { images in
-                    StoragePool.withWorkspace(Float.self, count: transposed.paddedImageCount) { padded in
-                        for i in images {
-                            transposed.pad(pdy + i * outSize, into: padded)
-                            transposed.forward(padded: padded, packed: packed, bias: zeros, out: pdx + i * imageSize)
-                        }
-                    }
-                }
-            }
+            // dx = W̃ ⋆ dy: the forward of the transposed geometry, weights transposed and flipped, no bias.
+            let input = Tensor.empty(x.shape, dtype: .float32)
+            plan.transposed.run(input: pdy, output: input.storage.pointer(Float.self),
+                                weight: { ci, co, r, c in pw[((co * cin + ci) * kh + kh - 1 - r) * kw + kw - 1 - c] },
+                                bias: { _ in 0 })
             dx = input
         }
         if w.requiresGrad {

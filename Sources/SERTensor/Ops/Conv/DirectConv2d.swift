@@ -106,6 +106,27 @@ enum DirectConv2d {
             }
         }
 
+        /// The forward over a batch: `input` `[batch, inChannels, height, width]` → `output`
+        /// `[batch, outChannels, outH, outW]`, with `weight(co, ci, kh, kw)` and `bias(co)`; images split between
+        /// workers, each padding its images into its own buffer.
+        func run(input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
+                 weight: (Int, Int, Int, Int) -> Float, bias: (Int) -> Float) {
+            let imageSize = g.inChannels * g.height * g.width, outSize = g.outChannels * g.outH * g.outW
+            StoragePool.withWorkspace(Float.self, count: packedWeightCount + blockedOutChannels) { packed in
+                packWeights(into: packed, weight)
+                let packedBias = packed + packedWeightCount
+                for j in 0..<blockedOutChannels { packedBias[j] = j < g.outChannels ? bias(j) : 0 }
+                Parallel.forRanges(g.batch, costPerItem: outSize * taps) { images in
+                    StoragePool.withWorkspace(Float.self, count: paddedImageCount) { padded in
+                        for i in images {
+                            pad(input + i * imageSize, into: padded)
+                            forward(padded: padded, packed: packed, bias: packedBias, out: output + i * outSize)
+                        }
+                    }
+                }
+            }
+        }
+
         /// One image's output `[outChannels, outH, outW]` from its padded input.
         func forward(padded: UnsafePointer<Float>, packed: UnsafePointer<Float>, bias: UnsafePointer<Float>,
                      out: UnsafeMutablePointer<Float>) {
