@@ -15,7 +15,7 @@ extension Tensor {
         let plan = DirectConv2d.Plan(g)
         let px = x.storage.pointer(Float.self), pw = w.storage.pointer(Float.self), pdy = dy.storage.pointer(Float.self)
         let (cin, kh, kw, cout) = (g.inChannels, g.kernelH, g.kernelW, g.outChannels)
-        let imageSize = cin * g.height * g.width, outSize = cout * g.outH * g.outW
+        let imageSize = plan.imageCount, outSize = plan.outputImageCount
         var dx: Tensor?, dw: Tensor?
         if x.requiresGrad && g.strideW > 1 {
             let input = Tensor.zeros(x.shape, dtype: .float32)

@@ -54,6 +54,10 @@ enum DirectConv2d {
         }
 
         var paddedImageCount: Int { g.inChannels * paddedHeight * rowStride }
+        /// Values of one input image `[inChannels, height, width]`.
+        var imageCount: Int { g.inChannels * g.height * g.width }
+        /// Values of one output image `[outChannels, outH, outW]`.
+        var outputImageCount: Int { g.outChannels * g.outH * g.outW }
         var packedWeightCount: Int { blockedOutChannels * taps }
         /// Row stride of a padded gradient image `[blockedOutChannels, outH, 32·columnPairs]`.
         var gradientRowStride: Int { 32 * columnPairs }
@@ -111,7 +115,7 @@ enum DirectConv2d {
         /// workers, each padding its images into its own buffer.
         func run(input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
                  weight: (Int, Int, Int, Int) -> Float, bias: (Int) -> Float) {
-            let imageSize = g.inChannels * g.height * g.width, outSize = g.outChannels * g.outH * g.outW
+            let imageSize = imageCount, outSize = outputImageCount
             StoragePool.withWorkspace(Float.self, count: packedWeightCount + blockedOutChannels) { packed in
                 packWeights(into: packed, weight)
                 let packedBias = packed + packedWeightCount
@@ -131,10 +135,10 @@ enum DirectConv2d {
         func forward(padded: UnsafePointer<Float>, packed: UnsafePointer<Float>, bias: UnsafePointer<Float>,
                      out: UnsafeMutablePointer<Float>) {
             let ow = g.outW, oh = g.outH, cout = g.outChannels
+            tapOffsets.withUnsafeBufferPointer { offsets in
+            guard let offsets = offsets.baseAddress else { return }
             for block in stride(from: 0, to: blockedOutChannels, by: channelBlock) {
                 let weights = packed + block * taps
-                tapOffsets.withUnsafeBufferPointer { offsets in
-                guard let offsets = offsets.baseAddress else { return }
                 for y in 0..<oh {
                     for pair in 0..<columnPairs {
                         let x0 = 32 * pair, n = Swift.min(32, ow - x0)
@@ -156,7 +160,7 @@ enum DirectConv2d {
                         }
                     }
                 }
-                }
+            }
             }
         }
 
