@@ -25,8 +25,16 @@ Writes Tests/Fixtures/wav2vec/:
   general_legacy_fp16.pt the same, legacy format, float16
   reference.safetensors  signal_<i> [batch, samples] (float32) and, per config, <config>_z_<i> / <config>_c_<i>
                          [batch, channels, frames] computed in float64 (same weights, float64 group norm), as F64
+  float32_order_spread.json
+                         per config, how far float32 itself lands from the float64 references when only the order
+                         of the convolutions' sums changes: every Conv1d is recomputed in float32 with its C_in * k
+                         products summed one at a time (each product and each sum rounded to float32) in 64 seeded
+                         random orders; the worst relative error (the Swift tests' measure) over all signals, z and c,
+                         is recorded per order, with min / median / max. The float32 Swift tests take the max as
+                         their tolerance: a float32 result outside it is not explained by summation order.
 
 Run: /work/venv/bin/python Tests/Fixtures/generate_wav2vec_fixtures.py   (versions: requirements.txt)
+     --order-spread writes only float32_order_spread.json (the checkpoints' bytes are left as they are).
 
 Large check (nothing committed): --large-check DIR builds wav2vec large (the released architecture) with random
 weights, writes DIR/w2v_large_legacy.pt, and for two emodb utterances DIR/<name>.wav (copied), DIR/<name>_c64.npy
@@ -34,6 +42,7 @@ weights, writes DIR/w2v_large_legacy.pt, and for two emodb utterances DIR/<name>
 errors of Swift's outputs (ser-cli wav2vec features) against those references.
 """
 import argparse
+import json
 import math
 import os
 import shutil
@@ -302,6 +311,73 @@ def references(m, sigs, prefix):
     return out
 
 
+def worst_relative_error(outputs, refs):
+    """The Swift tests' measure: worst |a - e| / max(|e|, 1e-2 max|e|) over every output tensor."""
+    w = 0.0
+    for v, r in zip(outputs, refs):
+        rel = (v.double() - r).abs() / r.abs().clamp_min(1e-2 * r.abs().max())
+        w = max(w, float(rel.max()))
+    return w
+
+
+def conv1d_summed_in_order(x, w, b, stride, rng):
+    """float32 Conv1d (no padding, no dilation; the modules pad separately) whose C_in * k products per output
+    are summed one at a time in a random order, each product and each partial sum rounded to float32."""
+    batch, _, t_in = x.shape
+    n_out, _, k = w.shape
+    t_out = (t_in - k) // stride + 1
+    xs = x.numpy()
+    cols = np.stack([xs[:, :, t * stride:t * stride + k].reshape(batch, -1) for t in range(t_out)], axis=2)
+    wm = w.detach().numpy().reshape(n_out, -1)
+    acc = np.zeros((batch, n_out, t_out), np.float32)
+    for j in rng.permutation(wm.shape[1]):
+        acc = acc + (wm[None, :, j, None] * cols[:, None, j, :]).astype(np.float32)
+    out = torch.from_numpy(acc)
+    return out if b is None else out + b.detach()[None, :, None]
+
+
+def float32_order_spread(m, sigs, refs, prefix, orders=64):
+    expected = [refs[f"{prefix}_{n}_{i}"] for i in range(len(sigs)) for n in ("z", "c")]
+    m.float()
+
+    def outputs():
+        with torch.no_grad():
+            return [t for s in sigs for t in m.features(torch.from_numpy(s))]
+
+    torch_default = worst_relative_error(outputs(), expected)
+    original = nn.Conv1d._conv_forward
+    worst = []
+    try:
+        for seed in range(orders):
+            rng = np.random.default_rng(seed)
+            nn.Conv1d._conv_forward = lambda self, x, w, b: conv1d_summed_in_order(x, w, b, self.stride[0], rng)
+            worst.append(worst_relative_error(outputs(), expected))
+    finally:
+        nn.Conv1d._conv_forward = original
+    spread = {"torch_float32": torch_default, "orders": orders, "min": min(worst),
+              "median": float(np.median(worst)), "max": max(worst)}
+    print(f"{prefix}: float32 in {orders} summation orders: worst relative error min {spread['min']:.3g}, "
+          f"median {spread['median']:.3g}, max {spread['max']:.3g} (torch float32 {torch_default:.3g})")
+    return spread
+
+
+def write_order_spread(small, general, refs):
+    sigs = signals()
+    spread = {"small": float32_order_spread(small, sigs, refs, "small"),
+              "general": float32_order_spread(general, sigs, refs, "general"),
+              "generator": "generate_wav2vec_fixtures.py --order-spread", "torch": torch.__version__,
+              "numpy": np.__version__}
+    with open(os.path.join(OUT, "float32_order_spread.json"), "w") as f:
+        json.dump(spread, f, indent=2)
+        f.write("\n")
+
+
+def order_spread_only():
+    from safetensors.torch import load_file
+    refs = load_file(os.path.join(OUT, "reference.safetensors"))
+    write_order_spread(build(SMALL, 11), build(GENERAL, 12), refs)
+
+
 def fixtures():
     os.makedirs(OUT, exist_ok=True)
     sigs = signals()
@@ -319,6 +395,7 @@ def fixtures():
     refs.update(references(small, sigs, "small"))
     refs.update(references(general, sigs, "general"))
     save_file(refs, os.path.join(OUT, "reference.safetensors"), metadata={"generator": "generate_wav2vec_fixtures.py"})
+    write_order_spread(small, general, refs)
     total = sum(os.path.getsize(os.path.join(OUT, f)) for f in os.listdir(OUT))
     print(f"wrote {OUT}: {total} bytes")
 
@@ -375,8 +452,11 @@ if __name__ == "__main__":
     ap = argparse.ArgumentParser()
     ap.add_argument("--large-check", metavar="DIR")
     ap.add_argument("--compare", nargs="+", metavar=("DIR", "OUT"))
+    ap.add_argument("--order-spread", action="store_true")
     args = ap.parse_args()
-    if args.large_check:
+    if args.order_spread:
+        order_spread_only()
+    elif args.large_check:
         large_check(args.large_check)
     elif args.compare:
         compare(args.compare[0], args.compare[1:])

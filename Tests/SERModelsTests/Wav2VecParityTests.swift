@@ -9,10 +9,15 @@ import SERTestSupport
 ///
 /// Relative error is `|a − e| / max(|e|, 1e-2·max|e|)` per output tensor (as LayerParityTests' `max(|e|, 1e-2)` for
 /// these O(1) outputs). The floor is needed because many outputs are at or near zero (ReLU): there every float32
-/// computation, PyTorch's own included, has an error of order one relative to the value. Its float32 error is
-/// about 1e-6 of the tensor's scale after ten convolution + group-norm layers; PyTorch float32 itself scores
-/// 7.6e-5 with this measure (9.6e-5 with a 1e-3 floor) on these fixtures, so 1e-4 is float32's limit, not slack.
-/// - float32 (the inference kernels, and the differentiable ops): worst relative error ≤ 1e-4.
+/// computation, PyTorch's own included, has an error of order one relative to the value.
+/// - float32 (the inference kernels, and the differentiable ops): worst relative error ≤ the float32 summation-order
+///   spread of the same model, measured by the generator and committed in `wav2vec/float32_order_spread.json`:
+///   every convolution recomputed in float32 with its sums taken in 64 random orders lands between 2.6e-5 and
+///   1.30e-4 from the float64 references on "small" (PyTorch's own float32: 7.6e-5) and between 5.0e-6 and 2.1e-5
+///   on "general" (PyTorch: 9.2e-6). The tolerance is that maximum per configuration: the error float32 reaches
+///   through summation order alone, which is what differs between BLAS kernels (OpenBLAS's generic Prescott kernel
+///   scores 1.16e-4 on "small", its Haswell kernel 5.4e-5). A semantic error (padding, stride, a skipped bias) is
+///   orders of magnitude larger.
 /// - float64 (the differentiable ops in double precision): ≤ 1e-10, which checks the semantics exactly
 ///   (padding, strides, residual subsampling, bias, affine, log compression): measured ~2e-13.
 final class Wav2VecParityTests: XCTestCase {
@@ -24,6 +29,18 @@ final class Wav2VecParityTests: XCTestCase {
     lazy var references: [String: Tensor] = {
         (try? Safetensors.read(from: Fixtures.url("wav2vec/reference.safetensors"), as: .float64)) ?? [:]
     }()
+
+    /// The worst relative error float32 reaches through summation order alone, per configuration ("small",
+    /// "general"), from `wav2vec/float32_order_spread.json`.
+    func float32Tolerance(_ config: String) throws -> Double {
+        let data = try Data(contentsOf: Fixtures.url("wav2vec/float32_order_spread.json"))
+        let spread = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+        let entry = try XCTUnwrap(spread?[config] as? [String: Any], "no \(config) in float32_order_spread.json")
+        let tolerance = try XCTUnwrap(entry["max"] as? Double, "no max for \(config)")
+        XCTAssertEqual(entry["orders"] as? Int, 64)
+        XCTAssertLessThan(tolerance, 2e-4, "the spread should stay a float32-sized figure")
+        return tolerance
+    }
 
     func signals() throws -> [Tensor] {
         XCTAssertFalse(references.isEmpty, "reference.safetensors missing")
@@ -65,7 +82,7 @@ final class Wav2VecParityTests: XCTestCase {
                 XCTAssertLessThanOrEqual(w.rel, tolerance, "\(label) signal \(i) \(name)")
             }
         }
-        print("\(label): worst relative error \(worstOverall) (with a 1e-3 floor: \(worstFineFloor))")
+        print("\(label): worst relative error \(worstOverall) (with a 1e-3 floor: \(worstFineFloor)); tolerance \(tolerance)")
     }
 
     func testFloat32InferenceKernelsMatchPyTorch() throws {
@@ -78,7 +95,8 @@ final class Wav2VecParityTests: XCTestCase {
             XCTAssertTrue(report.ignoredKeys.allSatisfy { $0.hasPrefix("wav2vec_predictions.") })
             let s = try signals()[0]
             XCTAssertTrue(withNoGrad { model.usesInferenceKernels(for: s) })
-            try withNoGrad { try check(model, config, label: "\(file) kernels", dtype: .float32, tolerance: 1e-4) }
+            let tolerance = try float32Tolerance(config)
+            try withNoGrad { try check(model, config, label: "\(file) kernels", dtype: .float32, tolerance: tolerance) }
         }
     }
 
@@ -86,7 +104,8 @@ final class Wav2VecParityTests: XCTestCase {
         for (file, config, _, _) in Self.checkpoints where file.contains("fp32") {
             let (model, _) = try Wav2VecModel.importFairseq(from: Fixtures.url("wav2vec/\(file)"))
             XCTAssertFalse(model.usesInferenceKernels(for: try signals()[0]), "parameters require gradients")
-            try check(model, config, label: "\(file) autograd ops", dtype: .float32, tolerance: 1e-4)
+            try check(model, config, label: "\(file) autograd ops", dtype: .float32,
+                      tolerance: try float32Tolerance(config))
         }
     }
 
