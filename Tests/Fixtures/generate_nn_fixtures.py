@@ -84,6 +84,10 @@ case("conv2d_direct_wide_kernel", lambda x, w: F.conv2d(x, w, padding=(1, 2)), [
 case("conv2d_direct_asymmetric", lambda x, w, b: F.conv2d(F.pad(x, (1, 0, 0, 2)), w, b), [r(1, 2, 4, 17), r(9, 2, 3, 3), r(9)])
 # Column stride 2 (STRFNet's residual blocks): 35 output columns, two tiles.
 case("conv2d_direct_stride_w2", lambda x, w, b: F.conv2d(x, w, b, stride=(1, 2), padding=1), [r(1, 3, 2, 70), r(10, 3, 3, 3), r(10)])
+# Batch normalisation with rows longer than 32 values (float32 rows are summed in 32 lanes, then the tail): 5 x 17 =
+# 85 values per row, two whole blocks and a 21-value tail; drawn after the cases above.
+case("batch_norm2d_train_rows", lambda x, w, b: F.batch_norm(x, None, None, w, b, training=True),
+     [r(2, 3, 5, 17), r(3), r(3)])
 
 os.makedirs(os.path.dirname(OUT), exist_ok=True)
 with open(OUT, "w") as f:

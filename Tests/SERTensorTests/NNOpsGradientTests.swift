@@ -72,6 +72,9 @@ final class NNOpsGradientTests: XCTestCase {
             ([2, 1, 5, 31], [16, 1, 3, 3], (2, 0, 0, 2), 1), ([5, 3, 4, 33], [8, 3, 2, 3], (1, 0, 1, 1), 1),
             ([3, 4, 7, 70], [11, 4, 3, 3], (1, 1, 1, 1), 2), ([2, 3, 5, 30], [16, 3, 3, 3], (1, 1, 1, 0), 2),
             ([3, 2, 4, 41], [6, 2, 3, 4], (0, 2, 3, 2), 2),
+            // Column phases whose first column lies past the left padding (kernel width 5, padLeft 4), and a phase
+            // no tap reaches (a 1 × 1 kernel with column stride 2: odd columns get a zero gradient).
+            ([2, 3, 5, 23], [4, 3, 3, 5], (2, 1, 4, 0), 2), ([2, 2, 3, 12], [3, 2, 1, 1], (0, 0, 0, 0), 2),
         ]
         var worst = 0.0
         for (n, c) in cases.enumerated() {

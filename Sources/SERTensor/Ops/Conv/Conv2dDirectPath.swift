@@ -18,8 +18,9 @@ extension Tensor {
         let imageSize = plan.imageCount, outSize = plan.outputImageCount
         var dx: Tensor?, dw: Tensor?
         if x.requiresGrad && g.strideW > 1 {
-            let input = Tensor.zeros(x.shape, dtype: .float32)
-            conv2dBackwardRowTiles(g, x, w, dy, dx: input, dw: nil, Float.self)
+            // By column phases: one stride-1 direct convolution of dy per phase.
+            let input = Tensor.empty(x.shape, dtype: .float32)
+            DirectConv2d.StridedInputGradient(g).run(dy: pdy, weight: pw, into: input.storage.pointer(Float.self))
             dx = input
         } else if x.requiresGrad {
             // dx = W̃ ⋆ dy: the forward of the transposed geometry, weights transposed and flipped, no bias.

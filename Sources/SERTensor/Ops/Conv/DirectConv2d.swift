@@ -11,8 +11,8 @@
 /// - forward: `y = W ⋆ x + b`, by ``DirectConv2dTile`` (8 channels × 32 columns of an output row at a time); each
 ///   output is its bias plus the taps summed in the order `(ci, kh, kw)`;
 /// - input gradient, stride 1: `dx = W̃ ⋆ dy`, the same forward on `dy` padded by `kernel − 1 − pad`, where
-///   `W̃[ci, co, kh, kw] = W[co, ci, KH − 1 − kh, KW − 1 − kw]`; column stride 2: the row tiles' `Wᵀ · dy` and col2im
-///   (`Conv2dRowTiles.swift`);
+///   `W̃[ci, co, kh, kw] = W[co, ci, KH − 1 − kh, KW − 1 − kw]`; column stride 2: one such stride-1 forward per column
+///   phase of `dx`, with the taps that reach that phase (``StridedInputGradient``);
 /// - weight gradient: `dW[co, ci, kh, kw] = Σ_{n, y, x} dy[n, co, y, x] · xpad[n, ci, y + kh, s·x + kw]`, 16 columns at
 ///   a time (``DirectConv2dWeightTile`` for 3-wide kernels); each worker sums its images into its own partial, and the
 ///   partials are added in the order of their images, so a result does not depend on thread timing.
@@ -74,19 +74,31 @@ enum DirectConv2d {
         /// Copies image `[inChannels, height, width]` into `padded` (``paddedImageCount``), zeros around it; with
         /// column stride 2, by phases (columns no output reads are left out).
         func pad(_ image: UnsafePointer<Float>, into padded: UnsafeMutablePointer<Float>) {
-            padded.update(repeating: 0, count: paddedImageCount)
             let s = g.strideW, read = g.strideW * (g.outW - 1) + g.kernelW
+            let used = Swift.min(g.width, read - g.padLeft), tail = rowStride - g.padLeft - g.width
             for c in 0..<g.inChannels {
+                let channel = padded + c * paddedHeight * rowStride
+                channel.update(repeating: 0, count: g.padTop * rowStride)
+                (channel + (g.padTop + g.height) * rowStride).update(repeating: 0, count: g.padBottom * rowStride)
                 for r in 0..<g.height {
                     let src = image + (c * g.height + r) * g.width
-                    let dst = padded + (c * paddedHeight + r + g.padTop) * rowStride
+                    let dst = channel + (r + g.padTop) * rowStride
                     if s == 1 {
+                        dst.update(repeating: 0, count: g.padLeft)
                         (dst + g.padLeft).update(from: src, count: g.width)
+                        (dst + g.padLeft + g.width).update(repeating: 0, count: tail)
                         continue
                     }
-                    for x in 0..<Swift.min(g.width, read - g.padLeft) {
-                        let column = x + g.padLeft
-                        dst[(column % s) * phaseLength + column / s] = src[x]
+                    dst.update(repeating: 0, count: rowStride)
+                    for phase in 0..<s {
+                        // The first image column x with (x + padLeft) mod s == phase, then every s-th.
+                        var x = ((phase - g.padLeft) % s + s) % s
+                        var d = dst + phase * phaseLength + (x + g.padLeft) / s
+                        while x < used {
+                            d.pointee = src[x]
+                            x += s
+                            d += 1
+                        }
                     }
                 }
             }
@@ -209,10 +221,15 @@ enum DirectConv2d {
         /// `[blockedOutChannels, outH, gradientRowStride]`, zeros elsewhere.
         func padGradient(_ dy: UnsafePointer<Float>, into padded: UnsafeMutablePointer<Float>) {
             let ow = g.outW, oh = g.outH, stride = gradientRowStride
-            padded.update(repeating: 0, count: blockedOutChannels * oh * stride)
             for co in 0..<g.outChannels {
-                for y in 0..<oh { (padded + (co * oh + y) * stride).update(from: dy + (co * oh + y) * ow, count: ow) }
+                for y in 0..<oh {
+                    let row = padded + (co * oh + y) * stride
+                    row.update(from: dy + (co * oh + y) * ow, count: ow)
+                    (row + ow).update(repeating: 0, count: stride - ow)
+                }
             }
+            (padded + g.outChannels * oh * stride).update(repeating: 0,
+                                                         count: (blockedOutChannels - g.outChannels) * oh * stride)
         }
     }
 }

@@ -5,8 +5,15 @@
 ///   `r_c = 1/√(σ²_c + ε)`; evaluation uses the running `μ`, `σ²` instead;
 /// - `y = γ_c·x̂ + β_c`.
 /// Backward (training): `dβ = Σ g`, `dγ = Σ g·x̂`, `dx = γ r / M · (M·g − Σ g − x̂·Σ g·x̂)`;
-/// (evaluation): `dx = γ r g`. One pass computes the statistics, one writes `y`; backward takes two.
+/// (evaluation): `dx = γ r g`. One pass computes the statistics, one writes `y`; backward takes two. float32 rows
+/// are summed in 32 lanes (``LaneSums``), float64 rows one element after another; each row's sum is added in Double.
 extension Tensor {
+    /// `p` as a float32 pointer when `T` is `Float` (the rows ``LaneSums`` sums), else nil.
+    @inline(__always)
+    fileprivate static func float32<T: TensorScalar>(_ p: UnsafePointer<T>) -> UnsafePointer<Float>? {
+        T.self == Float.self ? UnsafeRawPointer(p).assumingMemoryBound(to: Float.self) : nil
+    }
+
     struct BatchNormStats { var mean: [Double]; var invStd: [Double] }
 
     static func batchNormFused(_ x: Tensor, weight: Tensor?, bias: Tensor?, mean runningMean: Tensor?, variance runningVar: Tensor?,
@@ -26,6 +33,7 @@ extension Tensor {
                                 var sum = 0.0
                                 for b in 0..<n {
                                     let row = px + (b * c + ch) * s
+                                    if let lanes = float32(row) { sum += Double(LaneSums.sum(lanes, count: s)); continue }
                                     var acc: T = 0
                                     for i in 0..<s { acc += row[i] }
                                     sum += Double(acc)
@@ -35,6 +43,10 @@ extension Tensor {
                                 let tm = T(mu_)
                                 for b in 0..<n {
                                     let row = px + (b * c + ch) * s
+                                    if let lanes = float32(row) {
+                                        sq += Double(LaneSums.squaredDeviations(lanes, count: s, from: Float(mu_)))
+                                        continue
+                                    }
                                     var acc: T = 0
                                     for i in 0..<s { let d = row[i] - tm; acc += d * d }
                                     sq += Double(acc)
@@ -85,6 +97,12 @@ extension Tensor {
                             var a = 0.0, b2 = 0.0
                             for b in 0..<n {
                                 let xr = px + (b * c + ch) * s, gr = pg + (b * c + ch) * s
+                                if let xf = float32(xr), let gf = float32(gr) {
+                                    let (sumG, sumGX) = LaneSums.gradientSums(gf, xf, count: s, mean: Float(stats.mean[ch]),
+                                                                             scale: Float(stats.invStd[ch]))
+                                    a += Double(sumG); b2 += Double(sumGX)
+                                    continue
+                                }
                                 var accG: T = 0, accGX: T = 0
                                 for i in 0..<s { accG += gr[i]; accGX += gr[i] * (xr[i] - mu) * r }
                                 a += Double(accG); b2 += Double(accGX)
