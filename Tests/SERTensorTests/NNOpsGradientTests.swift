@@ -105,16 +105,23 @@ final class NNOpsGradientTests: XCTestCase {
                          kernelW: kernel.1, strideH: 1, strideW: stride, padTop: kernel.0 / 2, padBottom: kernel.0 / 2,
                          padLeft: kernel.1 / 2, padRight: kernel.1 / 2, dilationH: 1, dilationW: 1, mode: .zeros)
         }
-        XCTAssertEqual(geometry(16, 16, kernel: (3, 3)).usesDirect, LaneGEMM.compiledForAVX512, "STRFNet's residual 3 × 3")
-        XCTAssertEqual(geometry(1, 64, kernel: (3, 3)).usesDirect, LaneGEMM.compiledForAVX512, "the paper's first 3 × 3")
-        XCTAssertEqual(geometry(16, 16, kernel: (3, 3), stride: 2).usesDirect, LaneGEMM.compiledForAVX512,
-                       "STRFNet's residual 3 × 3 with column stride 2")
-        XCTAssertFalse(geometry(16, 16, kernel: (3, 3), stride: 3).usesDirect, "column stride 3")
-        XCTAssertFalse(geometry(1, 64, kernel: (21, 7)).usesDirect, "an STRF bank (measured slower)")
-        XCTAssertFalse(geometry(128, 32, kernel: (3, 3)).usesDirect, "more taps than measured")
+        let avx512 = LaneGEMM.compiledForAVX512
+        for pass in [ConvPass.forward, .backward] {
+            XCTAssertEqual(geometry(16, 16, kernel: (3, 3)).usesDirect(for: pass), avx512, "STRFNet's residual 3 × 3")
+            XCTAssertEqual(geometry(1, 64, kernel: (3, 3)).usesDirect(for: pass), avx512, "the paper's first 3 × 3")
+            XCTAssertEqual(geometry(16, 16, kernel: (3, 3), stride: 2).usesDirect(for: pass), avx512,
+                           "STRFNet's residual 3 × 3 with column stride 2")
+            XCTAssertFalse(geometry(16, 16, kernel: (3, 3), stride: 3).usesDirect(for: pass), "column stride 3")
+            XCTAssertFalse(geometry(1, 64, kernel: (21, 7)).usesDirect(for: pass), "an STRF bank (measured slower)")
+            XCTAssertFalse(geometry(256, 32, kernel: (3, 3)).usesDirect(for: pass), "more taps than measured")
+        }
+        XCTAssertFalse(geometry(128, 32, kernel: (3, 3), stride: 2).usesDirect(for: .forward),
+                       "the paper's 128 → 32: forward on the row tiles")
+        XCTAssertEqual(geometry(128, 32, kernel: (3, 3), stride: 2).usesDirect(for: .backward), avx512,
+                       "the paper's 128 → 32: backward direct")
         ConvPathChoice.current = ConvPathChoice(forced: .direct, columnTileBytes: saved.columnTileBytes)
-        XCTAssertFalse(geometry(16, 16, kernel: (3, 3), stride: 3).usesDirect, "forcing cannot take column stride 3")
-        XCTAssertTrue(geometry(1, 64, kernel: (21, 7)).usesDirect, "forced")
+        XCTAssertFalse(geometry(16, 16, kernel: (3, 3), stride: 3).usesDirect(for: .forward), "forcing cannot take column stride 3")
+        XCTAssertTrue(geometry(1, 64, kernel: (21, 7)).usesDirect(for: .backward), "forced")
     }
 
     func testPooling() {

@@ -1,7 +1,7 @@
 /// 2-D cross-correlation (PyTorch `conv2d` semantics) by im2col + GEMM, with a hand-written backward.
 ///
 /// Float32 3 × 3 convolutions with row stride 1 and "same"-style zero padding run without im2col
-/// (``ConvGeometry/usesDirect``, ``DirectConv2d``); outputs with few channels run over cache-sized tiles of output rows
+/// (``ConvGeometry/usesDirect(for:)``, ``DirectConv2d``); outputs with few channels run over cache-sized tiles of output rows
 /// (``ConvGeometry/usesRowTiles``, `Conv2dRowTiles.swift`); the rest as below.
 ///
 /// - input `[batch, inChannels, height, width]`, weight `[outChannels, inChannels, kernelH, kernelW]`,
@@ -31,7 +31,8 @@ extension Tensor {
         precondition(g.outH > 0 && g.outW > 0,
                      "conv2d: input \(input.shape) is too small for kernel \(weight.shape) with this padding/dilation")
         let out = Tensor.empty([g.batch, g.outChannels, g.outH, g.outW], dtype: input.dtype)
-        let direct = input.dtype == .float32 && g.usesDirect
+        let direct = input.dtype == .float32 && g.usesDirect(for: .forward)
+        let directBackward = input.dtype == .float32 && g.usesDirect(for: .backward)
         switch (input.dtype, g.usesRowTiles) {
         case (.float32, _) where direct: conv2dForwardDirect(g, input, weight, bias, out)
         case (.float32, false): conv2dForward(g, input, weight, bias, out, Float.self)
@@ -44,7 +45,7 @@ extension Tensor {
         return record(out, "conv2d \(g.inChannels)->\(g.outChannels) \(g.kernelH)x\(g.kernelW)/\(g.strideH),\(g.strideW)", inputs) { dy in
             var grads: [Tensor?]
             switch dy.dtype {
-            case .float32 where direct: grads = conv2dBackwardDirect(g, input, weight, dy)
+            case .float32 where directBackward: grads = conv2dBackwardDirect(g, input, weight, dy)
             case .float32: grads = conv2dBackward(g, input, weight, dy, Float.self)
             case .float64: grads = conv2dBackward(g, input, weight, dy, Double.self)
             }

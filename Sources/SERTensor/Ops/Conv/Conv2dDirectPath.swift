@@ -1,5 +1,5 @@
 /// ``Tensor/conv2d(_:weight:bias:stride:padding:dilation:paddingMode:)`` on ``DirectConv2d``: float32 only, for the
-/// geometries ``ConvGeometry/usesDirect`` accepts. Images are split between workers; each worker pads its images
+/// geometries ``ConvGeometry/usesDirect(for:)`` accepts. Images are split between workers; each worker pads its images
 /// into its own buffer.
 extension Tensor {
     static func conv2dForwardDirect(_ g: ConvGeometry, _ x: Tensor, _ w: Tensor, _ b: Tensor?, _ out: Tensor) {
@@ -60,22 +60,26 @@ extension Tensor {
     }
 }
 
+/// The two passes of a convolution, which ``ConvGeometry/usesDirect(for:)`` routes separately.
+enum ConvPass { case forward, backward }
+
 extension ConvGeometry {
-    /// Whether a float32 convolution of this geometry runs on ``DirectConv2d``: row stride 1, column stride 1 or 2,
-    /// dilation 1, zero padding of at most `kernel − 1` per side, and either forced by ``ConvPathChoice/current`` or
-    /// chosen by the measured rule (Docs/Performance.md): an AVX-512 build (``LaneGEMM/compiledForAVX512``; the 16-lane
-    /// tiles are slow elsewhere), a 3 × 3 kernel (the weight-gradient tile's width; a 21 × 7 STRF bank measured 3.6
-    /// times slower in its backward, 1 × 1 shortcuts 1.9 times) and at most ``ConvPathChoice/maximumDirectTaps`` taps
-    /// per output (`inChannels · 9`), the largest measured win.
-    var usesDirect: Bool {
+    /// Whether this pass of a float32 convolution of this geometry runs on ``DirectConv2d``: row stride 1, column
+    /// stride 1 or 2, dilation 1, zero padding of at most `kernel − 1` per side, and either forced by
+    /// ``ConvPathChoice/current`` or chosen by the measured rule (Docs/Performance.md): an AVX-512 build
+    /// (``LaneGEMM/compiledForAVX512``; the 16-lane tiles are slow elsewhere), a 3 × 3 kernel (the weight-gradient
+    /// tile's width; a 21 × 7 STRF bank measured 3.6 times slower in its backward, 1 × 1 shortcuts 1.9 times) and at
+    /// most ``ConvPathChoice/maximumDirectForwardTaps`` or ``ConvPathChoice/maximumDirectBackwardTaps`` taps per
+    /// output (`inChannels · 9`). The backward reads only `x`, `W` and `dy`, so the passes may take different paths.
+    func usesDirect(for pass: ConvPass) -> Bool {
         guard strideH == 1, strideW == 1 || strideW == 2, dilationH == 1, dilationW == 1, mode == .zeros,
               padTop < kernelH, padBottom < kernelH, padLeft < kernelW, padRight < kernelW else { return false }
         switch ConvPathChoice.current.forced {
         case .direct?: return true
         case .batched?, .rowTiles?: return false
         case nil:
-            return LaneGEMM.compiledForAVX512 && kernelH == 3 && kernelW == 3
-                && inChannels * kernelH * kernelW <= ConvPathChoice.maximumDirectTaps
+            let limit = pass == .forward ? ConvPathChoice.maximumDirectForwardTaps : ConvPathChoice.maximumDirectBackwardTaps
+            return LaneGEMM.compiledForAVX512 && kernelH == 3 && kernelW == 3 && inChannels * kernelH * kernelW <= limit
         }
     }
 }
