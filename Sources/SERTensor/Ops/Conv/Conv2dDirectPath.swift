@@ -38,6 +38,9 @@ extension Tensor {
                 Parallel.forRanges(g.batch, costPerItem: outSize * plan.taps) { images in
                     StoragePool.withWorkspace(Float.self, count: plan.paddedImageCount) { padded in
                     StoragePool.withWorkspace(Float.self, count: plan.blockedOutChannels * g.outH * plan.gradientRowStride) { paddedGradient in
+                        // Zero borders, once: every image fills the same interior positions.
+                        padded.update(repeating: 0, count: plan.paddedImageCount)
+                        paddedGradient.update(repeating: 0, count: plan.blockedOutChannels * g.outH * plan.gradientRowStride)
                         for i in images {
                             let partial = partials + i * partialCount
                             partial.update(repeating: 0, count: partialCount)

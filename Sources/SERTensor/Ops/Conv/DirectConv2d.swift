@@ -22,6 +22,19 @@ enum DirectConv2d {
     /// Output channels per tile.
     static let channelBlock = 8
 
+    /// Copies `count` values, 16 at a time: the rows copied here are short (STRFNet's 30 frequency bands), where a
+    /// call to `memcpy` costs more than the copy.
+    @inline(__always)
+    static func copy(_ src: UnsafePointer<Float>, to dst: UnsafeMutablePointer<Float>, count: Int) {
+        var i = 0
+        while i + 16 <= count {
+            UnsafeMutableRawPointer(dst + i).storeBytes(of: UnsafeRawPointer(src + i).loadUnaligned(as: SIMD16<Float>.self),
+                                                        as: SIMD16<Float>.self)
+            i += 16
+        }
+        while i < count { dst[i] = src[i]; i += 1 }
+    }
+
     /// Buffer sizes and strides of one geometry.
     struct Plan {
         let g: ConvGeometry
@@ -71,25 +84,22 @@ enum DirectConv2d {
                               dilationH: 1, dilationW: 1, mode: .zeros))
         }
 
-        /// Copies image `[inChannels, height, width]` into `padded` (``paddedImageCount``), zeros around it; with
-        /// column stride 2, by phases (columns no output reads are left out).
+        /// Copies image `[inChannels, height, width]` into the interior of `padded` (``paddedImageCount``), with
+        /// column stride 2 by phases (columns no output reads are left out). Nothing else is written: every image
+        /// fills the same positions, so a buffer zeroed once (``clear(_:count:)``) keeps its zero border for all the
+        /// images padded into it.
         func pad(_ image: UnsafePointer<Float>, into padded: UnsafeMutablePointer<Float>) {
             let s = g.strideW, read = g.strideW * (g.outW - 1) + g.kernelW
-            let used = Swift.min(g.width, read - g.padLeft), tail = rowStride - g.padLeft - g.width
+            let used = Swift.min(g.width, read - g.padLeft)
             for c in 0..<g.inChannels {
-                let channel = padded + c * paddedHeight * rowStride
-                channel.update(repeating: 0, count: g.padTop * rowStride)
-                (channel + (g.padTop + g.height) * rowStride).update(repeating: 0, count: g.padBottom * rowStride)
+                let channel = padded + (c * paddedHeight + g.padTop) * rowStride
                 for r in 0..<g.height {
                     let src = image + (c * g.height + r) * g.width
-                    let dst = channel + (r + g.padTop) * rowStride
+                    let dst = channel + r * rowStride
                     if s == 1 {
-                        dst.update(repeating: 0, count: g.padLeft)
-                        (dst + g.padLeft).update(from: src, count: g.width)
-                        (dst + g.padLeft + g.width).update(repeating: 0, count: tail)
+                        DirectConv2d.copy(src, to: dst + g.padLeft, count: g.width)
                         continue
                     }
-                    dst.update(repeating: 0, count: rowStride)
                     for phase in 0..<s {
                         // The first image column x with (x + padLeft) mod s == phase, then every s-th.
                         var x = ((phase - g.padLeft) % s + s) % s
@@ -134,6 +144,7 @@ enum DirectConv2d {
                 for j in 0..<blockedOutChannels { packedBias[j] = j < g.outChannels ? bias(j) : 0 }
                 Parallel.forRanges(g.batch, costPerItem: outSize * taps) { images in
                     StoragePool.withWorkspace(Float.self, count: paddedImageCount) { padded in
+                        padded.update(repeating: 0, count: paddedImageCount)
                         for i in images {
                             pad(input + i * imageSize, into: padded)
                             forward(padded: padded, packed: packed, bias: packedBias, out: output + i * outSize)
@@ -218,18 +229,13 @@ enum DirectConv2d {
         }
 
         /// Copies one image's output gradient `[outChannels, outH, outW]` into `padded`
-        /// `[blockedOutChannels, outH, gradientRowStride]`, zeros elsewhere.
+        /// `[blockedOutChannels, outH, gradientRowStride]`; the rest of `padded` is left as it is (zero when the
+        /// buffer was cleared once, as for ``pad(_:into:)``).
         func padGradient(_ dy: UnsafePointer<Float>, into padded: UnsafeMutablePointer<Float>) {
             let ow = g.outW, oh = g.outH, stride = gradientRowStride
-            for co in 0..<g.outChannels {
-                for y in 0..<oh {
-                    let row = padded + (co * oh + y) * stride
-                    row.update(from: dy + (co * oh + y) * ow, count: ow)
-                    (row + ow).update(repeating: 0, count: stride - ow)
-                }
+            for row in 0..<g.outChannels * oh {
+                DirectConv2d.copy(dy + row * ow, to: padded + row * stride, count: ow)
             }
-            (padded + g.outChannels * oh * stride).update(repeating: 0,
-                                                         count: (blockedOutChannels - g.outChannels) * oh * stride)
         }
     }
 }
