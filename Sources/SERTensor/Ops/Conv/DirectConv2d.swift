@@ -86,8 +86,8 @@ enum DirectConv2d {
 
         /// Copies image `[inChannels, height, width]` into the interior of `padded` (``paddedImageCount``), with
         /// column stride 2 by phases (columns no output reads are left out). Nothing else is written: every image
-        /// fills the same positions, so a buffer zeroed once (``clear(_:count:)``) keeps its zero border for all the
-        /// images padded into it.
+        /// fills the same positions, so a buffer zeroed once (as ``run(input:output:weight:bias:)`` and the weight
+        /// gradient zero theirs when they take it) keeps its zero border for all the images padded into it.
         func pad(_ image: UnsafePointer<Float>, into padded: UnsafeMutablePointer<Float>) {
             let s = g.strideW, read = g.strideW * (g.outW - 1) + g.kernelW
             let used = Swift.min(g.width, read - g.padLeft)
