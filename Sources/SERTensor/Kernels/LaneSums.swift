@@ -6,17 +6,13 @@
 enum LaneSums {
     private typealias Lanes = SIMD16<Float>
 
-    @inline(__always)
-    private static func load(_ p: UnsafePointer<Float>) -> Lanes {
-        UnsafeRawPointer(p).loadUnaligned(as: Lanes.self)
-    }
 
     /// `Σ p[i]` for `i` in `0..<count`.
     static func sum(_ p: UnsafePointer<Float>, count: Int) -> Float {
         var a = Lanes(), b = Lanes(), i = 0
         while i + 32 <= count {
-            a += load(p + i)
-            b += load(p + i + 16)
+            a += Lanes16.load(p + i)
+            b += Lanes16.load(p + i + 16)
             i += 32
         }
         var total = (a + b).sum()
@@ -29,7 +25,7 @@ enum LaneSums {
         let m = Lanes(repeating: mean)
         var a = Lanes(), b = Lanes(), i = 0
         while i + 32 <= count {
-            let d0 = load(p + i) - m, d1 = load(p + i + 16) - m
+            let d0 = Lanes16.load(p + i) - m, d1 = Lanes16.load(p + i + 16) - m
             a += d0 * d0
             b += d1 * d1
             i += 32
@@ -45,11 +41,11 @@ enum LaneSums {
         let m = Lanes(repeating: mean), r = Lanes(repeating: scale)
         var g0 = Lanes(), g1 = Lanes(), gx0 = Lanes(), gx1 = Lanes(), i = 0
         while i + 32 <= count {
-            let a = load(g + i), b = load(g + i + 16)
+            let a = Lanes16.load(g + i), b = Lanes16.load(g + i + 16)
             g0 += a
             g1 += b
-            gx0 += a * ((load(x + i) - m) * r)
-            gx1 += b * ((load(x + i + 16) - m) * r)
+            gx0 += a * ((Lanes16.load(x + i) - m) * r)
+            gx1 += b * ((Lanes16.load(x + i + 16) - m) * r)
             i += 32
         }
         var sumG = (g0 + g1).sum(), sumGX = (gx0 + gx1).sum()

@@ -23,11 +23,6 @@ enum LaneGEMMMicrokernel {
     }
 
     @inline(__always)
-    private static func load(_ p: UnsafePointer<Float>) -> SIMD16<Float> {
-        UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self)
-    }
-
-    @inline(__always)
     private static func put(_ v: SIMD16<Float>, _ p: UnsafeMutablePointer<Float>, _ store: Store) {
         let raw = UnsafeMutableRawPointer(p)
         switch store {
@@ -56,7 +51,7 @@ enum LaneGEMMMicrokernel {
         var ca0 = SIMD16<Float>(), ca1 = SIMD16<Float>(), cb0 = SIMD16<Float>(), cb1 = SIMD16<Float>()
         var pa = a, pb = b
         for _ in 0..<kc {
-            let b0 = load(pb), b1 = load(pb + 16)
+            let b0 = Lanes16.load(pb), b1 = Lanes16.load(pb + 16)
             fma(&c00, pa[0], b0); fma(&c01, pa[0], b1)
             fma(&c10, pa[1], b0); fma(&c11, pa[1], b1)
             fma(&c20, pa[2], b0); fma(&c21, pa[2], b1)

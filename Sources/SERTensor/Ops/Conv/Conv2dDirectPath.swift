@@ -17,17 +17,9 @@ extension Tensor {
         let (cin, kh, kw, cout) = (g.inChannels, g.kernelH, g.kernelW, g.outChannels)
         let imageSize = plan.imageCount, outSize = plan.outputImageCount
         var dx: Tensor?, dw: Tensor?
-        if x.requiresGrad && g.strideW > 1 {
-            // By column phases: one stride-1 direct convolution of dy per phase.
+        if x.requiresGrad {
             let input = Tensor.empty(x.shape, dtype: .float32)
-            DirectConv2d.StridedInputGradient(g).run(dy: pdy, weight: pw, into: input.storage.pointer(Float.self))
-            dx = input
-        } else if x.requiresGrad {
-            // dx = W̃ ⋆ dy: the forward of the transposed geometry, weights transposed and flipped, no bias.
-            let input = Tensor.empty(x.shape, dtype: .float32)
-            plan.transposed.run(input: pdy, output: input.storage.pointer(Float.self),
-                                weight: { ci, co, r, c in pw[((co * cin + ci) * kh + kh - 1 - r) * kw + kw - 1 - c] },
-                                bias: { _ in 0 })
+            DirectConv2d.InputGradient(g).run(dy: pdy, weight: pw, into: input.storage.pointer(Float.self))
             dx = input
         }
         if w.requiresGrad {

@@ -12,7 +12,7 @@
 ///   output is its bias plus the taps summed in the order `(ci, kh, kw)`;
 /// - input gradient, stride 1: `dx = W̃ ⋆ dy`, the same forward on `dy` padded by `kernel − 1 − pad`, where
 ///   `W̃[ci, co, kh, kw] = W[co, ci, KH − 1 − kh, KW − 1 − kw]`; column stride 2: one such stride-1 forward per column
-///   phase of `dx`, with the taps that reach that phase (``StridedInputGradient``);
+///   phase of `dx`, with the taps that reach that phase (both ``InputGradient``);
 /// - weight gradient: `dW[co, ci, kh, kw] = Σ_{n, y, x} dy[n, co, y, x] · xpad[n, ci, y + kh, s·x + kw]`, 16 columns at
 ///   a time (``DirectConv2dWeightTile`` for 3-wide kernels); each worker sums its images into its own partial, and the
 ///   partials are added in the order of their images, so a result does not depend on thread timing.
@@ -21,19 +21,6 @@
 enum DirectConv2d {
     /// Output channels per tile.
     static let channelBlock = 8
-
-    /// Copies `count` values, 16 at a time: the rows copied here are short (STRFNet's 30 frequency bands), where a
-    /// call to `memcpy` costs more than the copy.
-    @inline(__always)
-    static func copy(_ src: UnsafePointer<Float>, to dst: UnsafeMutablePointer<Float>, count: Int) {
-        var i = 0
-        while i + 16 <= count {
-            UnsafeMutableRawPointer(dst + i).storeBytes(of: UnsafeRawPointer(src + i).loadUnaligned(as: SIMD16<Float>.self),
-                                                        as: SIMD16<Float>.self)
-            i += 16
-        }
-        while i < count { dst[i] = src[i]; i += 1 }
-    }
 
     /// Buffer sizes and strides of one geometry.
     struct Plan {
@@ -75,15 +62,6 @@ enum DirectConv2d {
         /// Row stride of a padded gradient image `[blockedOutChannels, outH, 32·columnPairs]`.
         var gradientRowStride: Int { 32 * columnPairs }
 
-        /// The input gradient's geometry: `dy` `[outChannels, outH, outW]` in, `[inChannels, height, width]` out.
-        var transposed: Plan {
-            Plan(ConvGeometry(batch: g.batch, inChannels: g.outChannels, height: g.outH, width: g.outW,
-                              outChannels: g.inChannels, kernelH: g.kernelH, kernelW: g.kernelW, strideH: 1, strideW: 1,
-                              padTop: g.kernelH - 1 - g.padTop, padBottom: g.kernelH - 1 - g.padBottom,
-                              padLeft: g.kernelW - 1 - g.padLeft, padRight: g.kernelW - 1 - g.padRight,
-                              dilationH: 1, dilationW: 1, mode: .zeros))
-        }
-
         /// Copies image `[inChannels, height, width]` into the interior of `padded` (``paddedImageCount``), with
         /// column stride 2 by phases (columns no output reads are left out). Nothing else is written: every image
         /// fills the same positions, so a buffer zeroed once (as ``run(input:output:weight:bias:)`` and the weight
@@ -97,7 +75,7 @@ enum DirectConv2d {
                     let src = image + (c * g.height + r) * g.width
                     let dst = channel + r * rowStride
                     if s == 1 {
-                        DirectConv2d.copy(src, to: dst + g.padLeft, count: g.width)
+                        Lanes16.copy(src, to: dst + g.padLeft, count: g.width)
                         continue
                     }
                     for phase in 0..<s {
@@ -193,19 +171,18 @@ enum DirectConv2d {
                                into gradient: UnsafeMutablePointer<Float>) {
             let oh = g.outH, kh = g.kernelH, kw = g.kernelW, cin = g.inChannels
             let channelStride = oh * gradientRowStride
+            tapOffsets.withUnsafeBufferPointer { offsetBuffer in
+            guard let offsets = offsetBuffer.baseAddress else { return }
             for block in stride(from: 0, to: blockedOutChannels, by: channelBlock) {
                 for ci in 0..<cin {
                     for r in 0..<kh {
                         let input = padded + (ci * paddedHeight + r) * rowStride
                         let out = gradient + block * taps + (ci * kh + r) * kw
                         if kw == 3 {
-                            tapOffsets.withUnsafeBufferPointer { offsets in
-                                guard let offsets = offsets.baseAddress else { return }
-                                DirectConv2dWeightTile.run(dy: dy + block * channelStride, channelStride: channelStride,
-                                                           dyStride: gradientRowStride, input: input, rowStride: rowStride,
-                                                           tapOffsets: offsets, rows: oh, chunks: columnChunks, gradient: out,
-                                                           rowOfChannel: taps)
-                            }
+                            DirectConv2dWeightTile.run(dy: dy + block * channelStride, channelStride: channelStride,
+                                                       dyStride: gradientRowStride, input: input, rowStride: rowStride,
+                                                       tapOffsets: offsets, rows: oh, chunks: columnChunks, gradient: out,
+                                                       rowOfChannel: taps)
                             continue
                         }
                         for j in 0..<channelBlock {
@@ -213,11 +190,10 @@ enum DirectConv2d {
                             for c in 0..<kw {
                                 var sum = SIMD16<Float>()
                                 for y in 0..<oh {
-                                    let dr = d + y * gradientRowStride, xr = input + y * rowStride + tapOffsets[c]
+                                    let dr = d + y * gradientRowStride, xr = input + y * rowStride + offsets[c]
                                     for chunk in 0..<columnChunks {
                                         let o = 16 * chunk
-                                        sum = sum.addingProduct(UnsafeRawPointer(dr + o).loadUnaligned(as: SIMD16<Float>.self),
-                                                                UnsafeRawPointer(xr + o).loadUnaligned(as: SIMD16<Float>.self))
+                                        sum = sum.addingProduct(Lanes16.load(dr + o), Lanes16.load(xr + o))
                                     }
                                 }
                                 out[j * taps + c] += sum.sum()
@@ -225,6 +201,7 @@ enum DirectConv2d {
                         }
                     }
                 }
+            }
             }
         }
 
@@ -234,7 +211,7 @@ enum DirectConv2d {
         func padGradient(_ dy: UnsafePointer<Float>, into padded: UnsafeMutablePointer<Float>) {
             let ow = g.outW, oh = g.outH, stride = gradientRowStride
             for row in 0..<g.outChannels * oh {
-                DirectConv2d.copy(dy + row * ow, to: padded + row * stride, count: ow)
+                Lanes16.copy(dy + row * ow, to: padded + row * stride, count: ow)
             }
         }
     }

@@ -11,11 +11,6 @@
 /// Every output is its bias plus the sum over taps in the order `(ci, kh, kw)`.
 enum DirectConv2dTile {
     @inline(__always)
-    private static func load(_ p: UnsafePointer<Float>) -> SIMD16<Float> {
-        UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self)
-    }
-
-    @inline(__always)
     private static func fma(_ acc: inout SIMD16<Float>, _ w: Float, _ x: SIMD16<Float>) {
         acc = acc.addingProduct(SIMD16(repeating: w), x)
     }
@@ -35,7 +30,7 @@ enum DirectConv2dTile {
             for _ in 0..<kernelH {
                 for kw in 0..<kernelW {
                     let tap = row + tapOffsets[kw]
-                    let x0 = load(tap), x1 = load(tap + 16)
+                    let x0 = Lanes16.load(tap), x1 = Lanes16.load(tap + 16)
                     fma(&a0, w[0], x0); fma(&b0, w[0], x1)
                     fma(&a1, w[1], x0); fma(&b1, w[1], x1)
                     fma(&a2, w[2], x0); fma(&b2, w[2], x1)
@@ -63,11 +58,6 @@ enum DirectConv2dTile {
 /// `rowStride`, where tap `kw` of output column `x` is at `x + tapOffsets[kw]`. Each 16-column step is 11 vector
 /// loads and 24 fused multiply-adds. The sums are added to `gradient[j·rowOfChannel + kw]`.
 enum DirectConv2dWeightTile {
-    @inline(__always)
-    private static func load(_ p: UnsafePointer<Float>) -> SIMD16<Float> {
-        UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self)
-    }
-
     static func run(dy: UnsafePointer<Float>, channelStride: Int, dyStride: Int, input: UnsafePointer<Float>,
                     rowStride: Int, tapOffsets: UnsafePointer<Int>, rows: Int, chunks: Int,
                     gradient: UnsafeMutablePointer<Float>, rowOfChannel: Int) {
@@ -80,22 +70,22 @@ enum DirectConv2dWeightTile {
             let d = dy + y * dyStride, s = input + y * rowStride
             for c in 0..<chunks {
                 let o = 16 * c
-                let x0 = load(s + o + t0), x1 = load(s + o + t1), x2 = load(s + o + t2)
-                var g = load(d + o)
+                let x0 = Lanes16.load(s + o + t0), x1 = Lanes16.load(s + o + t1), x2 = Lanes16.load(s + o + t2)
+                var g = Lanes16.load(d + o)
                 s00 = s00.addingProduct(g, x0); s01 = s01.addingProduct(g, x1); s02 = s02.addingProduct(g, x2)
-                g = load(d + channelStride + o)
+                g = Lanes16.load(d + channelStride + o)
                 s10 = s10.addingProduct(g, x0); s11 = s11.addingProduct(g, x1); s12 = s12.addingProduct(g, x2)
-                g = load(d + 2 * channelStride + o)
+                g = Lanes16.load(d + 2 * channelStride + o)
                 s20 = s20.addingProduct(g, x0); s21 = s21.addingProduct(g, x1); s22 = s22.addingProduct(g, x2)
-                g = load(d + 3 * channelStride + o)
+                g = Lanes16.load(d + 3 * channelStride + o)
                 s30 = s30.addingProduct(g, x0); s31 = s31.addingProduct(g, x1); s32 = s32.addingProduct(g, x2)
-                g = load(d + 4 * channelStride + o)
+                g = Lanes16.load(d + 4 * channelStride + o)
                 s40 = s40.addingProduct(g, x0); s41 = s41.addingProduct(g, x1); s42 = s42.addingProduct(g, x2)
-                g = load(d + 5 * channelStride + o)
+                g = Lanes16.load(d + 5 * channelStride + o)
                 s50 = s50.addingProduct(g, x0); s51 = s51.addingProduct(g, x1); s52 = s52.addingProduct(g, x2)
-                g = load(d + 6 * channelStride + o)
+                g = Lanes16.load(d + 6 * channelStride + o)
                 s60 = s60.addingProduct(g, x0); s61 = s61.addingProduct(g, x1); s62 = s62.addingProduct(g, x2)
-                g = load(d + 7 * channelStride + o)
+                g = Lanes16.load(d + 7 * channelStride + o)
                 s70 = s70.addingProduct(g, x0); s71 = s71.addingProduct(g, x1); s72 = s72.addingProduct(g, x2)
             }
         }

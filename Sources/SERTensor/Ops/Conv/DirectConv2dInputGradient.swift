@@ -1,5 +1,5 @@
-/// The input gradient of a column-strided ``DirectConv2d`` geometry as stride-1 direct convolutions, one per column
-/// phase, without an im2col matrix or col2im.
+/// The input gradient of a ``DirectConv2d`` geometry as stride-1 direct convolutions, one per column phase, without
+/// an im2col matrix or col2im.
 ///
 /// With column stride `s` the forward reads padded input column `X = s·j + kw` for output column `j`. So the padded
 /// input columns of phase `p = X mod s`, `X = s·m + p`, receive gradient only through the taps `kw = p + s·t`
@@ -12,8 +12,12 @@
 /// input gradient) and by `T_p − 1 − m₀` columns on the left, `m₀` being the first `m` inside the image. Each phase
 /// is computed into its own buffer and its columns are then interleaved into `dx`. Every `dx` value is the sum of its
 /// `outChannels · KH · T_p` products in the order `(o, kh, t)`, reversed in `kh` and `t`.
+///
+/// With column stride 1 there is one phase with all `KW` taps, and its convolution is `dx = W̃ ⋆ dy` itself (`dy`
+/// padded by `kernel − 1 − pad`, `W̃[ci, co, kh, kw] = W[co, ci, KH − 1 − kh, KW − 1 − kw]`), written straight into
+/// `dx`.
 extension DirectConv2d {
-    /// One column phase of ``StridedInputGradient``.
+    /// One column phase of ``InputGradient``.
     struct InputGradientPhase {
         /// `X mod strideW` of the padded input columns this phase fills.
         let phase: Int
@@ -28,7 +32,7 @@ extension DirectConv2d {
     }
 
     /// `dx` of a geometry with row stride 1 and column stride ≥ 1 from `dy` and the weight, by column phases.
-    struct StridedInputGradient {
+    struct InputGradient {
         let g: ConvGeometry
         let phases: [InputGradientPhase]
 
@@ -76,10 +80,16 @@ extension DirectConv2d {
                     continue
                 }
                 let phaseWidth = plan.g.outW, p = phase.phase, taps = phase.taps
+                let flipped: (Int, Int, Int, Int) -> Float = { c, o, r, t in
+                    weight[((o * cin + c) * kh + kh - 1 - r) * kw + p + s * (taps - 1 - t)]
+                }
+                if s == 1 && phaseWidth == width && phase.firstOutputColumn == 0 {
+                    // The one phase is dx itself.
+                    plan.run(input: dy, output: dx, weight: flipped, bias: { _ in 0 })
+                    continue
+                }
                 StoragePool.withWorkspace(Float.self, count: planes * height * phaseWidth) { out in
-                    plan.run(input: dy, output: out,
-                             weight: { c, o, r, t in weight[((o * cin + c) * kh + kh - 1 - r) * kw + p + s * (taps - 1 - t)] },
-                             bias: { _ in 0 })
+                    plan.run(input: dy, output: out, weight: flipped, bias: { _ in 0 })
                     for row in 0..<planes * height {
                         let src = out + row * phaseWidth + phase.firstOutputColumn
                         var dst = dx + row * width + s * phase.firstColumn + p - g.padLeft
