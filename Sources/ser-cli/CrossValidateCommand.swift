@@ -12,7 +12,8 @@ struct CrossValidateCommand: ParsableCommand {
         confusion-test.svg and training-curves.svg. When every fold has a result, summary.json, summary.md and \
         confusion-pooled.svg are written. Running the same command again resumes: finished folds are skipped, an \
         interrupted fold continues from its last epoch. --fold k runs only fold k (repeatable), so folds can run on \
-        several machines; collect their folders and combine them with `ser-cli merge`.
+        several machines; collect their folders and combine them with `ser-cli merge`. --jobs N trains N folds at \
+        once on this machine, each in its own process with its share of the cores.
         """
     )
 
@@ -37,7 +38,21 @@ struct CrossValidateCommand: ParsableCommand {
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("leave-one-speaker-out: validate each fold on the next N speakers (default 1, the anchors' folds); the test speakers stay the same.", valueName: "N"))
     var validationSpeakers: Int?
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Train N folds at once, each in its own process with 1/N of the cores (default 1). On a few cores 2 is faster: the parts "
+        + "of a training step that run on one thread leave a core idle. Results equal --jobs 1 up to float32 rounding.",
+        valueName: "N"))
+    var jobs = 1
+
+    /// Set by `--jobs` on its worker processes (``CrossValidationJobs``): the worker's number.
+    @Option(name: .customLong("job-worker"), help: .hidden)
+    var jobWorker: Int?
+
     func validate() throws {
+        if jobs < 1 { throw ValidationError("--jobs must be >= 1") }
+        if jobs > 1, parallelism.distributed {
+            throw ValidationError("--jobs runs folds side by side on one machine; --distributed splits each step over MPI ranks: choose one")
+        }
         if let validationSpeakers, validationSpeakers < 1 { throw ValidationError("--validation-speakers must be >= 1") }
         if validationSpeakers != nil, protocolName != CrossValidationProtocolKind.leaveOneSpeakerOut.rawValue {
             throw ValidationError("--validation-speakers is a setting of --protocol leave-one-speaker-out")
@@ -77,15 +92,37 @@ struct CrossValidateCommand: ParsableCommand {
             }
             return
         }
+        runner.skipBadRows = skipBadRows
+        runner.parallel = parallel
+        if let jobWorker {
+            try runWorker(jobWorker, runner: runner)
+            return
+        }
         let printer = TrainingProgressPrinter(quiet: quiet)
         printer.line("cross-validation: \(kind.rawValue), \(all.count) folds\(folds.isEmpty ? "" : ", running \(folds.sorted().map(String.init).joined(separator: ", "))"); \(describe(config))")
         if left > 0 { printer.line("left out: \(left) manifest rows whose label is not one of \(config.classes.joined(separator: ","))") }
-        runner.skipBadRows = skipBadRows
         runner.progress = { label, event in
             if let event { printer.handle(event, label: label) } else { printer.line(label) }
         }
-        runner.parallel = parallel
-        let summary = try runner.run(only: folds.isEmpty ? nil : folds)
+        let summary: CrossValidationSummary?
+        if jobs > 1, config.functionals == nil {
+            let selected = folds.isEmpty ? all : all.filter { folds.contains($0.number) }
+            let pending = selected.filter { fold in
+                let done = FileManager.default.fileExists(atPath: dir.appendingPathComponent(fold.name).appendingPathComponent("result.json").path)
+                if done { printer.line("\(fold.name): result exists, skipped") }
+                return !done
+            }
+            let pool = CrossValidationJobs(jobs: jobs, folds: pending.map(\.number), arguments: Self.workerArguments())
+            if !pending.isEmpty {
+                printer.line("running \(pending.count) fold\(pending.count == 1 ? "" : "s") in \(min(jobs, pending.count)) worker processes of "
+                             + "\(pool.threadsPerWorker) thread\(pool.threadsPerWorker == 1 ? "" : "s") each")
+            }
+            try pool.run()
+            summary = try runner.summaryIfComplete(all)
+        } else {
+            if jobs > 1 { printer.line("--jobs: functionals classifiers train in seconds; their folds run one after another") }
+            summary = try runner.run(only: folds.isEmpty ? nil : folds)
+        }
         guard parallel.context.isWriter else { return }
         try CrossValidationReports.writePlots(in: dir)
         if let summary {
@@ -95,5 +132,54 @@ struct CrossValidateCommand: ParsableCommand {
             printer.line("\(done.count) of \(all.count) folds have results; run the others (--fold k), then `ser-cli merge` the output folders")
         }
         printer.line(String(format: "finished in %.1f s; results in %@", Date().timeIntervalSince(started), dir.path))
+    }
+
+    /// A `--jobs` worker: runs the folds its parent hands out (``CrossValidationJobs``), writing lines without
+    /// redrawn progress bars, tagged with the fold or the worker. Ends when the parent process does.
+    private func runWorker(_ number: Int, runner: CrossValidationRunner) throws {
+        var runner = runner
+        let printer = TrainingProgressPrinter(quiet: quiet, redraws: false)
+        runner.progress = { label, event in
+            if let event { printer.handle(event, label: label) } else { printer.line("[worker \(number)] \(label)") }
+        }
+        ParentWatch.start(number: number)
+        var requests = LineReader(FileHandle.standardInput)
+        _ = try runner.run(only: folds) {
+            try FileHandle.standardOutput.write(contentsOf: Data("next\n".utf8))
+            guard let line = requests.next() else { return nil }
+            guard let fold = Int(line) else { throw ValidationError("worker \(number): the parent sent '\(line)', not a fold number") }
+            return fold
+        }
+    }
+
+    /// This command's arguments for a worker: without `--jobs`, `--fold` and `--job-worker` (and their values).
+    private static func workerArguments() -> [String] {
+        let dropped = ["--jobs", "--fold", "--job-worker"]
+        var kept: [String] = []
+        var skipValue = false
+        for argument in CommandLine.arguments.dropFirst() {
+            if skipValue { skipValue = false; continue }
+            if dropped.contains(argument) { skipValue = true; continue }
+            if dropped.contains(where: { argument.hasPrefix($0 + "=") }) { continue }
+            kept.append(argument)
+        }
+        return kept
+    }
+}
+
+/// Ends a `--jobs` worker when its parent process ends (the parent was killed): the fold stops where it is,
+/// and its last checkpoint, written atomically, lets the same command resume.
+enum ParentWatch {
+    static func start(number: Int) {
+        let parent = getppid()
+        Thread.detachNewThread {
+            while true {
+                Thread.sleep(forTimeInterval: 1)
+                if getppid() != parent {
+                    FileHandle.standardError.write(Data("[worker \(number)] the cv process that started this worker ended; stopping\n".utf8))
+                    exit(3)
+                }
+            }
+        }
     }
 }

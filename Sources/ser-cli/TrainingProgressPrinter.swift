@@ -6,15 +6,18 @@ import SERTraining
 final class TrainingProgressPrinter {
     private var epochStart = Date()
     private var lossSum = 0.0
-    private var isTerminal = isatty(fileno(stderr)) != 0
+    /// Whether progress bars are redrawn in place (standard error is a terminal and redrawing was not turned off).
+    private let isTerminal: Bool
     private var lastDraw = Date.distantPast
     let prefix: String
     /// `--quiet`: print nothing.
     let quiet: Bool
 
-    init(prefix: String = "", quiet: Bool = false) {
+    /// - Parameter redraws: false prints whole lines only, even on a terminal (several processes share it).
+    init(prefix: String = "", quiet: Bool = false, redraws: Bool = true) {
         self.prefix = prefix
         self.quiet = quiet
+        self.isTerminal = redraws && isatty(fileno(stderr)) != 0
     }
 
     func handle(_ event: TrainingEvent, label: String? = nil) {

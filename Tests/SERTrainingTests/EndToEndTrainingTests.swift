@@ -159,6 +159,25 @@ final class EndToEndTrainingTests: XCTestCase {
         XCTAssertThrowsError(try wav2vec.validate()) { e in XCTAssertTrue("\(e)".contains("speakerNormalization"), "\(e)") }
     }
 
+    func testFoldSourceNamesTheFoldsToRunAndRejectsOthers() throws {
+        let manifest = try Manifest.read(from: Self.manifestURL)
+        let config = Self.tinyConfiguration(epochs: 1)
+        let runner = CrossValidationRunner(configuration: config, manifest: manifest, protocolKind: .leaveOneSpeakerOut, outputDirectory: dir("cv-source"))
+        var handedOut = [3, 1]
+        var asked = 0
+        XCTAssertNil(try runner.run(only: [1, 3]) {
+            asked += 1
+            return handedOut.isEmpty ? nil : handedOut.removeFirst()
+        }, "fold 2 never ran: no summary")
+        XCTAssertEqual(asked, 3, "asked once per fold and once more to learn that none is left")
+        let folds = try runner.folds().1
+        let ran = folds.filter { FileManager.default.fileExists(atPath: dir("cv-source").appendingPathComponent($0.name).appendingPathComponent("result.json").path) }
+        XCTAssertEqual(ran.map(\.number), [1, 3])
+        XCTAssertThrowsError(try runner.run(only: [1]) { 2 }) { e in
+            XCTAssertTrue("\(e)".contains("fold 2 was not among the folds this run loaded (1)"), "\(e)")
+        }
+    }
+
     func testFoldsRunApartAndMerge() throws {
         let manifest = try Manifest.read(from: Self.manifestURL)
         let config = Self.tinyConfiguration(epochs: 1)

@@ -28,8 +28,9 @@ public enum GEMMThreading: String, Sendable {
         openblas_set_num_threads(openBLASThreadCount(mode: mode))
         return mode
     }()
-    /// OpenBLAS's thread count at start-up.
-    private static let openBLASThreads = Int32(openblas_get_num_threads())
+    /// OpenBLAS's thread count at start-up, at most ``Parallel/workerCount`` (so `SWIFTSER_THREADS` also
+    /// bounds OpenBLAS's threads).
+    private static let openBLASThreads = Int32(min(Int(openblas_get_num_threads()), Parallel.workerCount))
 
     /// The mode in effect. Setting it also sets OpenBLAS's thread count (see
     /// ``applyOpenBLASThreadCount()``); set it only while no GEMM is running.

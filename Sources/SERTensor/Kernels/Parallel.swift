@@ -8,8 +8,16 @@ import Glibc
 /// Work below ``minimumParallelElements`` runs on the calling thread: a dispatch costs a few
 /// microseconds, which only pays off on large tensors.
 public enum Parallel {
-    /// Number of worker threads (online processors, at least 1).
-    public static let workerCount: Int = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    /// Online processors (at least 1).
+    public static let onlineProcessors: Int = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+
+    /// Number of worker threads: `SWIFTSER_THREADS` when set (1 up to ``onlineProcessors``), otherwise
+    /// ``onlineProcessors``. `ser-cli cv --jobs N` gives each of its N fold processes a share of the cores
+    /// this way.
+    public static let workerCount: Int = TuningVariable.read(
+        "SWIFTSER_THREADS", expected: "a whole number from 1 to \(onlineProcessors)") { text in
+            Int(text).flatMap { (1...onlineProcessors).contains($0) ? $0 : nil }
+        } ?? onlineProcessors
 
     /// Elementwise loops shorter than this run serially.
     public static let minimumParallelElements = 1 << 15

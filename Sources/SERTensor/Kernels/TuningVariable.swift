@@ -1,7 +1,7 @@
 import Foundation
 
 /// The `SWIFTSER_*` environment variables that switch SwiftSER's speed mechanisms for comparisons
-/// (`SWIFTSER_GEMM_KERNEL`, `SWIFTSER_GEMM_THREADS`, `SWIFTSER_CONV`, `SWIFTSER_CONV_TILE_KB`,
+/// (`SWIFTSER_THREADS`, `SWIFTSER_GEMM_KERNEL`, `SWIFTSER_GEMM_THREADS`, `SWIFTSER_CONV`, `SWIFTSER_CONV_TILE_KB`,
 /// `SWIFTSER_POOL_BYTES`; Docs/Performance.md). Each is read once at start-up. A value that does not parse is
 /// not silently dropped: the default is used and one line on standard error names the variable and what it accepts.
 enum TuningVariable {

@@ -8,7 +8,7 @@ extension CrossValidationRunner {
     /// speakers, the classifier is fitted on the training speakers and tested. Each fold folder gets
     /// `config.json`, `model.safetensors` (the fold's classifier as a one-file model) and `result.json` (its metadata: the
     /// chosen C, γ and the validation UA of every grid point).
-    func runFunctionals(only: [Int]?) throws -> CrossValidationSummary? {
+    func runFunctionals(only: [Int]?, nextFold: (() throws -> Int?)?) throws -> CrossValidationSummary? {
         let (kept, all) = try folds()
         let selected = try selectedFolds(only, of: all)
         try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
@@ -32,7 +32,8 @@ extension CrossValidationRunner {
             let p = indices.compactMap { position[$0] }
             return FunctionalsData(rows: p.map { rows[$0] }, labels: p.map { utterances[$0].label }, speakers: p.map { utterances[$0].speaker })
         }
-        for fold in pending {
+        var folds = FoldSequence(pending, next: nextFold)
+        while let fold = try folds.next() {
             let dir = outputDirectory.appendingPathComponent(fold.name)
             let foldStarted = Date()
             let fit = try training.fit(train: part(fold.train), validation: part(fold.validation))
@@ -47,11 +48,6 @@ extension CrossValidationRunner {
                      + String(format: "(validation UA %.1f) test UA %.1f WA %.1f", fit.chosen.validationUA * 100,
                               test.unweightedAccuracy * 100, test.weightedAccuracy * 100), nil)
         }
-        let files = all.map { outputDirectory.appendingPathComponent($0.name).appendingPathComponent("result.json") }
-        guard files.allSatisfy({ FileManager.default.fileExists(atPath: $0.path) }) else { return nil }
-        let summary = try CrossValidationSummary.merge(files: files)
-        try summary.write(json: outputDirectory.appendingPathComponent("summary.json"),
-                          markdown: outputDirectory.appendingPathComponent("summary.md"))
-        return summary
+        return try summaryIfComplete(all)
     }
 }

@@ -46,8 +46,12 @@ public struct CrossValidationRunner {
     }
 
     /// Runs the folds numbered in `only` (1-based; nil: all) and returns the summary when all results exist.
+    ///
+    /// - Parameter nextFold: nil runs the selected folds in order. Otherwise the utterances of every selected fold
+    ///   are loaded once, and then `nextFold` names the fold to run next (one of the selected numbers) until it returns
+    ///   nil: how a `ser-cli cv --jobs N` worker process takes folds one at a time from its parent.
     @discardableResult
-    public func run(only: [Int]? = nil) throws -> CrossValidationSummary? {
+    public func run(only: [Int]? = nil, nextFold: (() throws -> Int?)? = nil) throws -> CrossValidationSummary? {
         try configuration.validate()
         try OutputFolder.prepare(outputDirectory)
         // Every problem of the rows used, before any audio is loaded for training; the folds are made
@@ -60,7 +64,7 @@ public struct CrossValidationRunner {
             for issue in check.skipped { progress("  \(issue)", nil) }
             usable.manifest = labelled.keeping(check.rows)
         }
-        if configuration.functionals != nil { return try usable.runFunctionals(only: only) }
+        if configuration.functionals != nil { return try usable.runFunctionals(only: only, nextFold: nextFold) }
         let (kept, all) = try usable.folds()
         let selected = try selectedFolds(only, of: all)
         let writer = parallel.context.isWriter
@@ -77,7 +81,8 @@ public struct CrossValidationRunner {
         let wav2vecFeatures = try Wav2VecFeatureStore.forConfiguration(configuration, cache: cache)
         // The fusion's functionals too (late: the classifiers'; early: the networks' utterance input).
         let fusionFunctionals = try precomputedFusionFunctionals(loaded)
-        for fold in selected {
+        var folds = FoldSequence(selected, next: nextFold)
+        while let fold = try folds.next() {
             let dir = outputDirectory.appendingPathComponent(fold.name)
             let resultURL = dir.appendingPathComponent("result.json")
             let saved = FileManager.default.fileExists(atPath: resultURL.path) ? try? FoldResult.read(from: resultURL) : nil
@@ -116,12 +121,44 @@ public struct CrossValidationRunner {
         }
         try parallel.context.barrier()   // rank 0 has written every result
         guard writer else { return nil }
+        return try summaryIfComplete(all)
+    }
+
+    /// Writes `summary.json` and `summary.md` and returns the summary when every fold of `all` has its
+    /// `result.json`; nil otherwise (nothing is written).
+    public func summaryIfComplete(_ all: [Fold]) throws -> CrossValidationSummary? {
         let files = all.map { outputDirectory.appendingPathComponent($0.name).appendingPathComponent("result.json") }
         guard files.allSatisfy({ FileManager.default.fileExists(atPath: $0.path) }) else { return nil }
         let summary = try CrossValidationSummary.merge(files: files)
         try summary.write(json: outputDirectory.appendingPathComponent("summary.json"),
                           markdown: outputDirectory.appendingPathComponent("summary.md"))
         return summary
+    }
+}
+
+/// The folds a run goes through: the selected ones in order, or, with a `next` source, the ones it names.
+struct FoldSequence {
+    private let selected: [Fold]
+    private let source: (() throws -> Int?)?
+    private var position = 0
+
+    init(_ selected: [Fold], next source: (() throws -> Int?)?) {
+        self.selected = selected
+        self.source = source
+    }
+
+    /// The next fold; nil when done.
+    /// - Throws: ``ReportingError/invalidArgument(_:)`` when the source names a fold that was not selected.
+    mutating func next() throws -> Fold? {
+        guard let source else {
+            defer { position += 1 }
+            return position < selected.count ? selected[position] : nil
+        }
+        guard let number = try source() else { return nil }
+        guard let fold = selected.first(where: { $0.number == number }) else {
+            throw ReportingError.invalidArgument("fold \(number) was not among the folds this run loaded (\(selected.map { String($0.number) }.joined(separator: ", ")))")
+        }
+        return fold
     }
 }
 
