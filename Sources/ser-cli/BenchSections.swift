@@ -9,6 +9,7 @@ extension BenchCommand {
     /// `profileSteps > 0` makes the model sections also report per-op costs (`--profile`).
     static func registry(profileSteps: Int = 0) -> BenchRegistry {
         BenchRegistry(TensorBenchmarks.sections + FeatureBenchmarks.sections
-                      + [ModelBenchmark(profileSteps: profileSteps), Wav2VecBenchmark(), Wav2VecPretrainingBenchmark()])
+                      + [ModelBenchmark(profileSteps: profileSteps), STRFNetInferenceBenchmark(), Wav2VecBenchmark(),
+                         Wav2VecPretrainingBenchmark()])
     }
 }

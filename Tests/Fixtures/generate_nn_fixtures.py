@@ -89,6 +89,25 @@ case("conv2d_direct_stride_w2", lambda x, w, b: F.conv2d(x, w, b, stride=(1, 2),
 case("batch_norm2d_train_rows", lambda x, w, b: F.batch_norm(x, None, None, w, b, training=True),
      [r(2, 3, 5, 17), r(3), r(3)])
 
+# Inference convolutions with an evaluation-mode batch norm and LeakyReLU after them (Tensor.conv2dInference folds
+# both into the convolution); drawn after the cases above. The running statistics, eps and slope are in params;
+# inputs are x, weight, (bias,) gamma, beta. The gradients are stored but not used.
+def eval_stats(channels):
+    mean, var = r(channels), r(channels).abs() + 0.5
+    return mean, var, {"running_mean": enc(mean), "running_var": enc(var)}
+
+
+rm_d, rv_d, stats_d = eval_stats(10)
+case("inference_conv2d_bn_leaky_direct",
+     lambda x, w, b, g, be: F.leaky_relu(F.batch_norm(F.conv2d(x, w, b, padding=1), rm_d, rv_d, g, be, training=False,
+                                                      eps=1e-5), 0.01),
+     [r(2, 3, 5, 40), r(10, 3, 3, 3), r(10), r(10), r(10)], negative_slope=0.01, eps=1e-5, **stats_d)
+rm_t, rv_t, stats_t = eval_stats(8)
+case("inference_conv2d_bn_leaky_wide",
+     lambda x, w, g, be: F.leaky_relu(F.batch_norm(F.conv2d(x, w, stride=(1, 2), padding=1), rm_t, rv_t, g, be,
+                                                   training=False, eps=1e-3), 0.2),
+     [r(2, 40, 4, 12), r(8, 40, 3, 3), r(8), r(8)], negative_slope=0.2, eps=1e-3, **stats_t)
+
 os.makedirs(os.path.dirname(OUT), exist_ok=True)
 with open(OUT, "w") as f:
     json.dump({"generator": "generate_nn_fixtures.py", "torch": torch.__version__, "cases": cases}, f)

@@ -64,6 +64,51 @@ final class STRFNetTests: XCTestCase {
         print("STRFNet vs PyTorch: worst \(worst.0): \(worst.1)")
     }
 
+    /// In evaluation mode with nothing to differentiate, STRFNet's front convolution and its residual blocks' convolutions
+    /// run with their batch norm (and LeakyReLU) folded in; with a gradient to record the layers run one by one. Both
+    /// agree within the bound of the PyTorch convolution fixtures (1e-4 relative, floor 1e-2), with running statistics
+    /// and affine parameters far from their initial values, for blocks with a convolution shortcut and with an identity.
+    func testFoldedInferenceEqualsLayerByLayer() throws {
+        var rng = RandomGenerator(seed: 9)
+        func randomiseNorms(_ module: Module) {
+            for (name, buffer) in module.namedBuffers() where name.hasSuffix("running_mean") || name.hasSuffix("running_var") {
+                let values = Tensor.randn(buffer.shape, using: &rng)
+                buffer.assign(name.hasSuffix("running_var") ? values.abs() + 0.5 : values)
+            }
+            for (name, p) in module.namedParameters() where name.contains("bn") || name.hasPrefix("front_bn") || name.hasPrefix("shortcut.1") {
+                p.assign(Tensor.randn(p.shape, using: &rng))
+            }
+        }
+        var worst = 0.0
+        func compare(_ label: String, folded: Tensor, layers: Tensor) {
+            let d = Discrepancy.between(folded.doubles, layers.doubles, floor: 1e-2)
+            print("\(label): folded vs layer by layer \(d)")
+            XCTAssertLessThan(d.maxRelative, 1e-4, "\(label): \(d)")
+            XCTAssertGreaterThan(d.maxAbsolute, 0, "\(label): the folded path did not run (identical bits)")
+            worst = max(worst, d.maxRelative)
+        }
+        for (inputs, outputs, stride) in [(6, 8, (1, 2)), (8, 8, (1, 1))] {
+            let block = ResidualBlock2d(inputs, outputs, stride: stride, negativeSlope: 0.01, rng: &rng)
+            randomiseNorms(block)
+            block.eval()
+            let x = Tensor.randn([3, inputs, 9, 30], using: &rng)
+            compare("residual block \(inputs) -> \(outputs) stride \(stride)", folded: withNoGrad { block(x) }, layers: block(x.requiringGrad()))
+        }
+        var cfg = Table1Feature.spectrogram.configuration()
+        cfg.convChannels = 6; cfg.residualChannels = [6]; cfg.embeddingSize = 8; cfg.gruHidden = 4; cfg.attentionHidden = 4; cfg.mlpHidden = [4]
+        let net = try STRFNet(cfg, rng: &rng)
+        randomiseNorms(net)
+        net.eval()
+        let x = Tensor.randn([3, 1, 13, 30], using: &rng)
+        let conv = try XCTUnwrap(net.conv)
+        let front = try XCTUnwrap(withNoGrad { convBatchNormInference(conv, net.frontNorm, x, negativeSlope: cfg.negativeSlope) })
+        compare("STRFNet front", folded: front, layers: net.frontNorm(conv(x.requiringGrad())).leakyRelu(slope: cfg.negativeSlope))
+        XCTAssertNil(convBatchNormInference(conv, net.frontNorm, x.requiringGrad(), negativeSlope: nil), "a gradient to record: not folded")
+        net.train()
+        XCTAssertNil(withNoGrad { convBatchNormInference(conv, net.frontNorm, x, negativeSlope: nil) }, "training mode: batch statistics")
+        print("folded inference worst: \(worst)")
+    }
+
     func testTable1ConfigurationsBuildAndRun() throws {
         var rng = RandomGenerator(seed: 1)
         for row in Table1Feature.allCases {

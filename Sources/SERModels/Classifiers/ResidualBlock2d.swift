@@ -36,9 +36,19 @@ public final class ResidualBlock2d: Module, UnaryLayer {
         if let shortcut { registerModule("shortcut", shortcut) }
     }
 
+    /// In evaluation mode with nothing to differentiate, each convolution runs with its batch norm (and LeakyReLU)
+    /// folded in (``convBatchNormInference(_:_:_:negativeSlope:)``); the same function to float rounding.
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        let h = bn1(conv1(x)).leakyRelu(slope: negativeSlope)
-        let y = bn2(conv2(h))
-        return (y + (shortcut.map { $0(x) } ?? x)).leakyRelu(slope: negativeSlope)
+        let h = convBatchNormInference(conv1, bn1, x, negativeSlope: negativeSlope) ?? bn1(conv1(x)).leakyRelu(slope: negativeSlope)
+        let y = convBatchNormInference(conv2, bn2, h, negativeSlope: nil) ?? bn2(conv2(h))
+        return (y + (shortcut.map { shortcutOutput($0, x) } ?? x)).leakyRelu(slope: negativeSlope)
+    }
+
+    private func shortcutOutput(_ shortcut: Sequential, _ x: Tensor) -> Tensor {
+        if shortcut.count == 2, let conv = shortcut[0] as? Conv2d, let norm = shortcut[1] as? BatchNorm2d,
+           let y = convBatchNormInference(conv, norm, x, negativeSlope: nil) {
+            return y
+        }
+        return shortcut(x)
     }
 }

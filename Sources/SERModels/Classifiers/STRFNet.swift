@@ -133,13 +133,18 @@ public final class STRFNet: Module {
             throw ModelInputError(model: "STRFNet", expected: extra > 0 ? "utterance functionals [\(x.shape[0]), \(extra)]" : "no utterance functionals",
                                   got: utterance?.shape ?? [])
         }
-        var parts: [Tensor] = []
-        if let conv { parts.append(conv(x)) }
-        for (bank, channel) in zip(strf, c.strfInputs) {
-            parts.append(bank(x.narrowed(axis: 1, start: channel, length: 1)))
+        var h: Tensor
+        if let conv, strf.isEmpty, let fused = convBatchNormInference(conv, frontNorm, x, negativeSlope: c.negativeSlope) {
+            h = fused                                                    // evaluation: batch norm folded in
+        } else {
+            var parts: [Tensor] = []
+            if let conv { parts.append(conv(x)) }
+            for (bank, channel) in zip(strf, c.strfInputs) {
+                parts.append(bank(x.narrowed(axis: 1, start: channel, length: 1)))
+            }
+            h = parts.count == 1 ? parts[0] : Tensor.concat(parts, axis: 1)
+            h = frontNorm(h).leakyRelu(slope: c.negativeSlope)
         }
-        var h = parts.count == 1 ? parts[0] : Tensor.concat(parts, axis: 1)
-        h = frontNorm(h).leakyRelu(slope: c.negativeSlope)
         h = residual(h)                                                  // [B, C, T, F']
         let (b, ch, t, f) = (h.shape[0], h.shape[1], h.shape[2], h.shape[3])
         h = h.permuted([0, 2, 1, 3]).reshaped([b, t, ch * f])

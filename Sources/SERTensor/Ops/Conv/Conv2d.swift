@@ -16,20 +16,8 @@ extension Tensor {
                               stride: (Int, Int) = (1, 1),
                               padding: (top: Int, bottom: Int, left: Int, right: Int) = (0, 0, 0, 0),
                               dilation: (Int, Int) = (1, 1), paddingMode: ConvPadding = .zeros) -> Tensor {
-        precondition(input.rank == 4, "conv2d: input must be [batch, channels, height, width], got \(input.shape)")
-        precondition(weight.rank == 4, "conv2d: weight must be [out, in, kH, kW], got \(weight.shape)")
-        precondition(weight.shape[1] == input.shape[1],
-                     "conv2d: weight expects \(weight.shape[1]) input channels, input has \(input.shape[1])")
-        precondition(input.dtype == weight.dtype, "conv2d: dtypes differ")
-        if let bias { precondition(bias.shape == [weight.shape[0]], "conv2d: bias shape \(bias.shape) for \(weight.shape[0]) channels") }
-        precondition(stride.0 >= 1 && stride.1 >= 1 && dilation.0 >= 1 && dilation.1 >= 1, "conv2d: stride and dilation must be >= 1")
-        let g = ConvGeometry(batch: input.shape[0], inChannels: input.shape[1], height: input.shape[2], width: input.shape[3],
-                             outChannels: weight.shape[0], kernelH: weight.shape[2], kernelW: weight.shape[3],
-                             strideH: stride.0, strideW: stride.1,
-                             padTop: padding.top, padBottom: padding.bottom, padLeft: padding.left, padRight: padding.right,
-                             dilationH: dilation.0, dilationW: dilation.1, mode: paddingMode)
-        precondition(g.outH > 0 && g.outW > 0,
-                     "conv2d: input \(input.shape) is too small for kernel \(weight.shape) with this padding/dilation")
+        let g = conv2dGeometry(input, weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation,
+                               paddingMode: paddingMode)
         let out = Tensor.empty([g.batch, g.outChannels, g.outH, g.outW], dtype: input.dtype)
         let direct = input.dtype == .float32 && g.usesDirect(for: .forward)
         let directBackward = input.dtype == .float32 && g.usesDirect(for: .backward)
@@ -54,7 +42,29 @@ extension Tensor {
         }
     }
 
-    private static func conv2dForward<T: TensorScalar>(_ g: ConvGeometry, _ x: Tensor, _ w: Tensor, _ b: Tensor?,
+    /// The geometry of `conv2d(input, weight, …)`, after checking shapes, dtypes and sizes (preconditions: a
+    /// programming error, not user data).
+    static func conv2dGeometry(_ input: Tensor, weight: Tensor, bias: Tensor?, stride: (Int, Int),
+                               padding: (top: Int, bottom: Int, left: Int, right: Int), dilation: (Int, Int),
+                               paddingMode: ConvPadding) -> ConvGeometry {
+        precondition(input.rank == 4, "conv2d: input must be [batch, channels, height, width], got \(input.shape)")
+        precondition(weight.rank == 4, "conv2d: weight must be [out, in, kH, kW], got \(weight.shape)")
+        precondition(weight.shape[1] == input.shape[1],
+                     "conv2d: weight expects \(weight.shape[1]) input channels, input has \(input.shape[1])")
+        precondition(input.dtype == weight.dtype, "conv2d: dtypes differ")
+        if let bias { precondition(bias.shape == [weight.shape[0]], "conv2d: bias shape \(bias.shape) for \(weight.shape[0]) channels") }
+        precondition(stride.0 >= 1 && stride.1 >= 1 && dilation.0 >= 1 && dilation.1 >= 1, "conv2d: stride and dilation must be >= 1")
+        let g = ConvGeometry(batch: input.shape[0], inChannels: input.shape[1], height: input.shape[2], width: input.shape[3],
+                             outChannels: weight.shape[0], kernelH: weight.shape[2], kernelW: weight.shape[3],
+                             strideH: stride.0, strideW: stride.1,
+                             padTop: padding.top, padBottom: padding.bottom, padLeft: padding.left, padRight: padding.right,
+                             dilationH: dilation.0, dilationW: dilation.1, mode: paddingMode)
+        precondition(g.outH > 0 && g.outW > 0,
+                     "conv2d: input \(input.shape) is too small for kernel \(weight.shape) with this padding/dilation")
+        return g
+    }
+
+    static func conv2dForward<T: TensorScalar>(_ g: ConvGeometry, _ x: Tensor, _ w: Tensor, _ b: Tensor?,
                                                        _ out: Tensor, _: T.Type) {
         let px = x.storage.pointer(T.self), pw = w.storage.pointer(T.self), po = out.storage.pointer(T.self)
         let pb = b?.storage.pointer(T.self)

@@ -2,19 +2,21 @@
 /// geometries ``ConvGeometry/usesDirect(for:)`` accepts. Images are split between workers; each worker pads its images
 /// into its own buffer.
 extension Tensor {
-    static func conv2dForwardDirect(_ g: ConvGeometry, _ x: Tensor, _ w: Tensor, _ b: Tensor?, _ out: Tensor) {
+    /// `out = x ⋆ w + b`, through LeakyReLU when `negativeSlope` is given (``conv2dInference``).
+    static func conv2dForwardDirect(_ g: ConvGeometry, _ x: Tensor, _ w: Tensor, _ b: Tensor?, _ out: Tensor,
+                                    negativeSlope: Float? = nil) {
         let pw = w.storage.pointer(Float.self), pb = b?.storage.pointer(Float.self)
         let (cin, kh, kw) = (g.inChannels, g.kernelH, g.kernelW)
         DirectConv2d.Plan(g).run(input: x.storage.pointer(Float.self), output: out.storage.pointer(Float.self),
                                  weight: { co, ci, r, c in pw[((co * cin + ci) * kh + r) * kw + c] },
-                                 bias: { pb?[$0] ?? 0 })
+                                 bias: { pb?[$0] ?? 0 }, negativeSlope: negativeSlope)
     }
 
     /// `[dx, dw]` (nil where the input needs no gradient).
     static func conv2dBackwardDirect(_ g: ConvGeometry, _ x: Tensor, _ w: Tensor, _ dy: Tensor) -> [Tensor?] {
         let plan = DirectConv2d.Plan(g)
         let px = x.storage.pointer(Float.self), pw = w.storage.pointer(Float.self), pdy = dy.storage.pointer(Float.self)
-        let (cin, kh, kw, cout) = (g.inChannels, g.kernelH, g.kernelW, g.outChannels)
+        let cout = g.outChannels
         let imageSize = plan.imageCount, outSize = plan.outputImageCount
         var dx: Tensor?, dw: Tensor?
         if x.requiresGrad {

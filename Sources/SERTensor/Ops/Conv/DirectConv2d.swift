@@ -112,9 +112,10 @@ enum DirectConv2d {
 
         /// The forward over a batch: `input` `[batch, inChannels, height, width]` → `output`
         /// `[batch, outChannels, outH, outW]`, with `weight(co, ci, kh, kw)` and `bias(co)`; images split between
-        /// workers, each padding its images into its own buffer.
+        /// workers, each padding its images into its own buffer. With `negativeSlope`, each output row is stored
+        /// through LeakyReLU (`v < 0 ? slope·v : v`): the inference epilogue of ``Tensor/conv2dInference``.
         func run(input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
-                 weight: (Int, Int, Int, Int) -> Float, bias: (Int) -> Float) {
+                 weight: (Int, Int, Int, Int) -> Float, bias: (Int) -> Float, negativeSlope: Float? = nil) {
             let imageSize = imageCount, outSize = outputImageCount
             StoragePool.withWorkspace(Float.self, count: packedWeightCount + blockedOutChannels) { packed in
                 packWeights(into: packed, weight)
@@ -125,16 +126,18 @@ enum DirectConv2d {
                         padded.update(repeating: 0, count: paddedImageCount)
                         for i in images {
                             pad(input + i * imageSize, into: padded)
-                            forward(padded: padded, packed: packed, bias: packedBias, out: output + i * outSize)
+                            forward(padded: padded, packed: packed, bias: packedBias, out: output + i * outSize,
+                                    negativeSlope: negativeSlope)
                         }
                     }
                 }
             }
         }
 
-        /// One image's output `[outChannels, outH, outW]` from its padded input.
+        /// One image's output `[outChannels, outH, outW]` from its padded input (through LeakyReLU with `negativeSlope`).
         func forward(padded: UnsafePointer<Float>, packed: UnsafePointer<Float>, bias: UnsafePointer<Float>,
-                     out: UnsafeMutablePointer<Float>) {
+                     out: UnsafeMutablePointer<Float>, negativeSlope: Float? = nil) {
+            let slope = SIMD16<Float>(repeating: negativeSlope ?? 1)
             let ow = g.outW, oh = g.outH, cout = g.outChannels
             tapOffsets.withUnsafeBufferPointer { offsets in
             guard let offsets = offsets.baseAddress else { return }
@@ -146,9 +149,14 @@ enum DirectConv2d {
                         DirectConv2dTile.run(input: padded + y * rowStride + x0, inChannels: g.inChannels,
                                              kernelH: g.kernelH, kernelW: g.kernelW, paddedHeight: paddedHeight,
                                              rowStride: rowStride, tapOffsets: offsets, weights: weights,
-                                             bias: bias + block) { j, lo, hi in
+                                             bias: bias + block) { j, tileLo, tileHi in
                             let co = block + j
                             guard co < cout else { return }
+                            var lo = tileLo, hi = tileHi
+                            if negativeSlope != nil {
+                                lo.replace(with: lo * slope, where: lo .< 0)
+                                hi.replace(with: hi * slope, where: hi .< 0)
+                            }
                             let dst = UnsafeMutableRawPointer(out + (co * oh + y) * ow + x0)
                             if n == 32 {
                                 dst.storeBytes(of: lo, as: SIMD16<Float>.self)
