@@ -78,11 +78,12 @@ enum CommandLineRunner {
         return p
     }
 
-    static func run(_ executable: URL, _ arguments: [String]) throws -> Outcome {
+    /// Runs `executable arguments` to the end, with ``environment`` plus `extraEnvironment`.
+    static func run(_ executable: URL, _ arguments: [String], extraEnvironment: [String: String] = [:]) throws -> Outcome {
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("swiftser-cli-\(UUID().uuidString).log")
         defer { try? FileManager.default.removeItem(at: log) }
         let started = Date()
-        let p = try start(executable, arguments, log: log)
+        let p = try start(executable, arguments, log: log, environment: environment.merging(extraEnvironment) { $1 })
         p.waitUntilExit()
         return Outcome(status: p.terminationStatus, output: (try? String(contentsOf: log, encoding: .utf8)) ?? "",
                        seconds: Date().timeIntervalSince(started))

@@ -33,15 +33,9 @@ final class CrossValidationJobsTests: XCTestCase {
     }
 
     func cv(_ output: URL, config: URL, _ extra: [String] = [], environment: [String: String] = [:]) throws -> CommandLineRunner.Outcome {
-        let log = dir("\(output.lastPathComponent)-\(UUID().uuidString).log")
-        let started = Date()
-        let p = try CommandLineRunner.start(CommandLineRunner.serCLI,
-                                            ["cv", "--manifest", manifest, "--protocol", "leave-one-speaker-out", "--config", config.path,
-                                             "--output", output.path] + extra,
-                                            log: log, environment: CommandLineRunner.environment.merging(environment) { $1 })
-        p.waitUntilExit()
-        return CommandLineRunner.Outcome(status: p.terminationStatus, output: (try? String(contentsOf: log, encoding: .utf8)) ?? "",
-                                         seconds: Date().timeIntervalSince(started))
+        try CommandLineRunner.run(CommandLineRunner.serCLI,
+                                  ["cv", "--manifest", manifest, "--protocol", "leave-one-speaker-out", "--config", config.path,
+                                   "--output", output.path] + extra, extraEnvironment: environment)
     }
 
     func folds(_ config: URL) throws -> [Fold] {
