@@ -108,6 +108,17 @@ case("inference_conv2d_bn_leaky_wide",
                                                    training=False, eps=1e-3), 0.2),
      [r(2, 40, 4, 12), r(8, 40, 3, 3), r(8), r(8)], negative_slope=0.2, eps=1e-3, **stats_t)
 
+# Batch norm with LeakyReLU after it, one op in SwiftSER (Tensor.batchNorm(..., negativeSlope:)): training (rows of
+# 85 values: lane blocks and a tail) and evaluation with running statistics; drawn after the cases above. The slope
+# (and the running statistics) are in params; inputs are x, gamma, beta.
+case("batch_norm2d_leaky_train",
+     lambda x, w, b: F.leaky_relu(F.batch_norm(x, None, None, w, b, training=True), 0.2),
+     [r(2, 3, 5, 17), r(3), r(3)], negative_slope=0.2)
+rm_l, rv_l, stats_l = eval_stats(3)
+case("batch_norm_leaky_eval",
+     lambda x, w, b: F.leaky_relu(F.batch_norm(x, rm_l, rv_l, w, b, training=False), 0.01),
+     [r(4, 3, 40), r(3), r(3)], negative_slope=0.01, **stats_l)
+
 os.makedirs(os.path.dirname(OUT), exist_ok=True)
 with open(OUT, "w") as f:
     json.dump({"generator": "generate_nn_fixtures.py", "torch": torch.__version__, "cases": cases}, f)

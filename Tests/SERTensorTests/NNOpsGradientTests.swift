@@ -144,11 +144,44 @@ final class NNOpsGradientTests: XCTestCase {
         check("batchNorm2d train", [randn([3, 2, 3, 4]), randn([2]), randn([2])]) {
             $0[0].batchNorm(runningMean: nil, runningVar: nil, weight: $0[1], bias: $0[2], training: true)
         }
+        check("batchNorm + leakyRelu train", [x, w, b]) {
+            $0[0].batchNorm(runningMean: nil, runningVar: nil, weight: $0[1], bias: $0[2], training: true, negativeSlope: 0.2)
+        }
+        check("batchNorm + leakyRelu eval", [x, w, b]) {
+            $0[0].batchNorm(runningMean: rm, runningVar: rv, weight: $0[1], bias: $0[2], training: false, negativeSlope: 0.01)
+        }
         check("groupNorm", [randn([2, 4, 7]), randn([4]), randn([4])]) { $0[0].groupNorm(groups: 2, weight: $0[1], bias: $0[2]) }
         check("groupNorm 1 group", [randn([2, 4, 7]), randn([4]), randn([4])]) { $0[0].groupNorm(groups: 1, weight: $0[1], bias: $0[2]) }
         check("layerNorm", [randn([2, 3, 5]), randn([5]), randn([5])]) { $0[0].layerNorm(weight: $0[1], bias: $0[2]) }
         check("layerNorm 2 dims", [randn([2, 3, 5]), randn([3, 5]), randn([3, 5])]) { $0[0].layerNorm(normalizedDims: 2, weight: $0[1], bias: $0[2]) }
     }
+
+    /// The fused `batchNorm(…, negativeSlope:)` against `batchNorm(…).leakyRelu(slope:)` in float32, on rows long
+    /// enough for the 32-lane sums (output, the three gradients, and the running statistics both update).
+    func testBatchNormWithLeakyReluEqualsTheComposition() {
+        var r = RandomGenerator(seed: 11)
+        let x = Tensor.randn([3, 4, 7, 13], using: &r), w = Tensor.randn([4], using: &r), b = Tensor.randn([4], using: &r)
+        let proj = Tensor.randn([3, 4, 7, 13], using: &r)
+        func run(fused: Bool) -> (y: [Double], grads: [[Double]], running: [Double]) {
+            let inputs = [x, w, b].map { $0.copy().requiringGrad() }
+            let rm = Tensor.zeros([4]), rv = Tensor.ones([4])
+            let y = fused
+                ? inputs[0].batchNorm(runningMean: rm, runningVar: rv, weight: inputs[1], bias: inputs[2], training: true, negativeSlope: 0.1)
+                : inputs[0].batchNorm(runningMean: rm, runningVar: rv, weight: inputs[1], bias: inputs[2], training: true).leakyRelu(slope: 0.1)
+            (y * proj).sum().backward()
+            return (y.doubles, inputs.map { $0.grad?.doubles ?? [] }, rm.doubles + rv.doubles)
+        }
+        let fused = run(fused: true), composed = run(fused: false)
+        XCTAssertTrue(composed.y.contains { $0 < 0 } && composed.y.contains { $0 > 0 })
+        XCTAssertLessThan(maxDifference(fused.y, composed.y), 1e-6)
+        for (f, c) in zip(fused.grads, composed.grads) {
+            XCTAssertEqual(f.count, c.count)
+            XCTAssertLessThan(maxDifference(f, c), 1e-4 * max(1, c.map(abs).max() ?? 0))
+        }
+        XCTAssertEqual(fused.running, composed.running)
+    }
+
+    private func maxDifference(_ a: [Double], _ b: [Double]) -> Double { zip(a, b).map { abs($0 - $1) }.max() ?? .infinity }
 
     func testBatchNormRunningStatistics() {
         let x = Tensor(shape: [4, 1], data: [1, 2, 3, 6])

@@ -19,6 +19,7 @@ final class TorchNNParityTests: XCTestCase {
         var smoothing: Double?
         var running_mean: TensorFixture?
         var running_var: TensorFixture?
+        var negative_slope: Double?
     }
     /// `targets` is a list of class indices for cross-entropy and a tensor for BCE.
     enum FlexibleTargets: Decodable {
@@ -54,6 +55,12 @@ final class TorchNNParityTests: XCTestCase {
         case "batch_norm_eval":
             return x[0].batchNorm(runningMean: c.params.running_mean!.tensor, runningVar: c.params.running_var!.tensor,
                                   weight: x[1], bias: x[2], training: false)
+        case "batch_norm2d_leaky_train":
+            return x[0].batchNorm(runningMean: nil, runningVar: nil, weight: x[1], bias: x[2], training: true,
+                                  negativeSlope: c.params.negative_slope!)
+        case "batch_norm_leaky_eval":
+            return x[0].batchNorm(runningMean: c.params.running_mean!.tensor, runningVar: c.params.running_var!.tensor,
+                                  weight: x[1], bias: x[2], training: false, negativeSlope: c.params.negative_slope!)
         case "group_norm": return x[0].groupNorm(groups: 2, weight: x[1], bias: x[2])
         case "layer_norm": return x[0].layerNorm(weight: x[1], bias: x[2])
         case "layer_norm_2d": return x[0].layerNorm(normalizedDims: 2, weight: x[1], bias: x[2])
@@ -74,7 +81,7 @@ final class TorchNNParityTests: XCTestCase {
         let file = try Fixtures.json(File.self, "nn/ops.json")
         // The inference cases (convolution with batch norm folded in) are ConvInferenceTests'.
         let cases = file.cases.filter { !$0.name.hasPrefix("inference_") }
-        XCTAssertEqual(cases.count, 27)
+        XCTAssertEqual(cases.count, 29)
         checkCases(cases, label: "conv/pool/norm/loss")
     }
 

@@ -3,8 +3,9 @@ import SERModels
 import SERTensor
 @testable import SERTraining
 
-/// The measured threading rule (Docs/Performance.md): the panel split for STRFNet, OpenBLAS's threads
-/// for the wav2vec classifier and the classical classifiers; applying it sets the process's mode.
+/// The measured threading rule (Docs/Performance.md): the panel split for STRFNet; for the wav2vec classifier and
+/// the classical classifiers, the panel split under OpenBLAS's AVX-512 kernels and OpenBLAS's threads under the
+/// others; applying it sets the process's mode.
 final class GEMMThreadingPreferenceTests: XCTestCase {
     func testEachModelKindGetsItsMeasuredThreading() throws {
         XCTAssertEqual(TrainingConfiguration.demo().preferredGEMMThreading, .swiftser)
@@ -12,7 +13,8 @@ final class GEMMThreadingPreferenceTests: XCTestCase {
         let wav2vec = TrainingConfiguration(wav2vecClassifier: Wav2VecClassifierSettings(
             input: .logMel, classifier: Wav2VecClassifierConfiguration(segmentClassifiers: 2)))
         XCTAssertEqual(wav2vec.modelKind, .wav2vecClassifier)
-        XCTAssertEqual(wav2vec.preferredGEMMThreading, .openblas)
+        XCTAssertEqual(wav2vec.preferredGEMMThreading, LaneGEMM.openBLASHasAVX512Kernel ? .swiftser : .openblas)
+        XCTAssertEqual(GEMMThreading.defaultMode, LaneGEMM.openBLASHasAVX512Kernel ? .swiftser : .openblas)
     }
 
     func testApplyingTheRuleSetsTheMode() throws {

@@ -37,9 +37,10 @@ public final class ResidualBlock2d: Module, UnaryLayer {
     }
 
     /// In evaluation mode with nothing to differentiate, each convolution runs with its batch norm (and LeakyReLU)
-    /// folded in (``convBatchNormInference(_:_:_:negativeSlope:)``); the same function to float rounding.
+    /// folded in (``convBatchNormInference(_:_:_:negativeSlope:)``); the same function to float rounding. In training,
+    /// `bn1` and its LeakyReLU run as one op (``BatchNormLayer/callAsFunction(_:leakyReluSlope:)``).
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        let h = convBatchNormInference(conv1, bn1, x, negativeSlope: negativeSlope) ?? bn1(conv1(x)).leakyRelu(slope: negativeSlope)
+        let h = convBatchNormInference(conv1, bn1, x, negativeSlope: negativeSlope) ?? bn1(conv1(x), leakyReluSlope: negativeSlope)
         let y = convBatchNormInference(conv2, bn2, h, negativeSlope: nil) ?? bn2(conv2(h))
         return (y + (shortcut.map { shortcutOutput($0, x) } ?? x)).leakyRelu(slope: negativeSlope)
     }

@@ -143,7 +143,7 @@ public final class STRFNet: Module {
                 parts.append(bank(x.narrowed(axis: 1, start: channel, length: 1)))
             }
             h = parts.count == 1 ? parts[0] : Tensor.concat(parts, axis: 1)
-            h = frontNorm(h).leakyRelu(slope: c.negativeSlope)
+            h = frontNorm(h, leakyReluSlope: c.negativeSlope)
         }
         h = residual(h)                                                  // [B, C, T, F']
         let (b, ch, t, f) = (h.shape[0], h.shape[1], h.shape[2], h.shape[3])

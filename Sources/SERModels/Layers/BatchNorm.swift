@@ -53,7 +53,8 @@ struct BatchNormCore {
         }
     }
 
-    func forward(_ x: Tensor, training: Bool) -> Tensor {
+    /// `negativeSlope` set: LeakyReLU of the output in the same op (``Tensor/batchNorm(runningMean:runningVar:weight:bias:training:momentum:eps:negativeSlope:)``).
+    func forward(_ x: Tensor, training: Bool, negativeSlope: Double? = nil) -> Tensor {
         var factor = momentum ?? 0
         if training, let n = numBatchesTracked {
             let count = withNoGrad { () -> Double in
@@ -64,7 +65,7 @@ struct BatchNormCore {
         }
         return x.batchNorm(runningMean: runningMean, runningVar: runningVar, weight: weight?.to(x.dtype),
                            bias: bias?.to(x.dtype), training: training,
-                           momentum: factor, eps: eps)
+                           momentum: factor, eps: eps, negativeSlope: negativeSlope)
     }
 }
 
@@ -82,20 +83,22 @@ struct BatchNormCore {
 ///   statistics when not tracking).
 /// - Defaults as PyTorch: `eps = 1e-5`, `momentum = 0.1`, affine, tracking running statistics.
 public final class BatchNorm1d: BatchNormLayer, UnaryLayer {
-    public func callAsFunction(_ x: Tensor) -> Tensor {
+    public func callAsFunction(_ x: Tensor) -> Tensor { self(x, leakyReluSlope: nil) }
+
+    override func checkInput(_ x: Tensor) {
         precondition((x.rank == 2 || x.rank == 3) && x.shape[1] == numFeatures,
                      "BatchNorm1d: input \(x.shape) must be [batch, \(numFeatures)] or [batch, \(numFeatures), time]")
-        return core.forward(x, training: isTraining)
     }
 }
 
 /// Batch normalisation over `[batch, channels, height, width]` (PyTorch `nn.BatchNorm2d`), per channel
 /// over the batch and both spatial axes; state dict and update rule as ``BatchNorm1d``.
 public final class BatchNorm2d: BatchNormLayer, UnaryLayer {
-    public func callAsFunction(_ x: Tensor) -> Tensor {
+    public func callAsFunction(_ x: Tensor) -> Tensor { self(x, leakyReluSlope: nil) }
+
+    override func checkInput(_ x: Tensor) {
         precondition(x.rank == 4 && x.shape[1] == numFeatures,
                      "BatchNorm2d: input \(x.shape) must be [batch, \(numFeatures), height, width]")
-        return core.forward(x, training: isTraining)
     }
 }
 
@@ -119,4 +122,15 @@ public class BatchNormLayer: Module {
         super.init()
         core.register(in: self)
     }
+
+    /// `leakyRelu(self(x), slope: leakyReluSlope)` as one op (nil: the batch norm alone): the activation is written in
+    /// the normalising pass and its gradient taken inside the batch norm's backward, with no tensor in between; the
+    /// same function and gradients as the two layers (`Tensor.batchNorm(…, negativeSlope:)`).
+    public func callAsFunction(_ x: Tensor, leakyReluSlope: Double?) -> Tensor {
+        checkInput(x)
+        return core.forward(x, training: isTraining, negativeSlope: leakyReluSlope)
+    }
+
+    /// Stops on an input whose rank or channel count this layer does not take.
+    func checkInput(_ x: Tensor) {}
 }

@@ -4,7 +4,9 @@
 /// - conv1d 512→512, kernel 4, stride 2, input `[64, 512, 300]`;
 /// - 5-layer BiLSTM, 256 hidden per direction, input `[64, 75, 512]`;
 /// - 1-layer BiGRU, 256 hidden per direction, input `[64, 150, 256]`;
-/// - conv2d 1→64, 3×3, padding 1, input `[64, 1, 300, 30]`.
+/// - conv2d 1→64, 3×3, padding 1, input `[64, 1, 300, 30]`;
+/// - batch norm (training, batch statistics) with LeakyReLU (slope 0.01) as one op over `[64, 32, 300, 15]` (the paper
+///   STRFNet's residual stage), against the same two as separate ops in the same run (no PyTorch counterpart).
 ///
 /// Each call computes the output, then back-propagates a gradient of ones, filling the gradients of
 /// the input and of every weight. Throughput is reported as calls per second ("steps/s"), and the
@@ -15,6 +17,7 @@ package struct LayerBenchmark: BenchSection {
         case bilstm = "bilstm5_256_in512_b64x75"
         case bigru = "bigru1_256_in256_b64x150"
         case conv2d = "conv2d_1to64_3x3_b64x300x30"
+        case batchNormLeakyRelu = "batchnorm_leaky_train_b64x32x300x15"
     }
 
     package var cases: [Case]
@@ -33,6 +36,14 @@ package struct LayerBenchmark: BenchSection {
         var results: [BenchMeasurement] = []
         for c in cases {
             progress(c.rawValue)
+            if c == .batchNormLeakyRelu {
+                let fused = batchNormLeakyReluStep(fused: true, rng: &rng), separate = batchNormLeakyReluStep(fused: false, rng: &rng)
+                let separateTiming = timer.measure(separate)
+                results.append(BenchMeasurement(name: c.rawValue, subject: "forward+backward, one op", unit: "steps/s",
+                                                workPerCall: 1, timing: timer.measure(fused), baselineName: "two ops",
+                                                baselineTiming: separateTiming, scale: 1))
+                continue
+            }
             let step = makeStep(c, rng: &rng)
             let timing = timer.measure(step)
             results.append(BenchMeasurement(name: c.rawValue, subject: "forward+backward", unit: "steps/s",
@@ -63,6 +74,8 @@ package struct LayerBenchmark: BenchSection {
                 let y = Tensor.conv2d(x, weight: w, bias: b, padding: (1, 1, 1, 1))
                 y.backward(Tensor.ones(y.shape))
             }
+        case .batchNormLeakyRelu:
+            return batchNormLeakyReluStep(fused: true, rng: &rng)
         case .bilstm, .bigru:
             let lstm = c == .bilstm
             let (input, time) = lstm ? (512, 75) : (256, 150)
@@ -76,6 +89,24 @@ package struct LayerBenchmark: BenchSection {
                 let y = lstm ? (try? Tensor.lstm(x, weights: w))?.output : (try? Tensor.gru(x, weights: w))?.output
                 if let y { y.backward(Tensor.ones(y.shape)) }
             }
+        }
+    }
+
+    /// Training-mode batch norm then LeakyReLU (slope 0.01) over `[64, 32, 300, 15]`, as one op (`fused`) or two,
+    /// back-propagating a fixed random gradient.
+    private func batchNormLeakyReluStep(fused: Bool, rng: inout RandomGenerator) -> () -> Void {
+        let x = Tensor.randn([64, 32, 300, 15], using: &rng).requiringGrad()
+        let gamma = Tensor.ones([32]).requiringGrad(), beta = Tensor.zeros([32]).requiringGrad()
+        let runningMean = Tensor.zeros([32]), runningVar = Tensor.ones([32])
+        let g = Tensor.randn(x.shape, using: &rng)
+        return {
+            x.grad = nil; gamma.grad = nil; beta.grad = nil
+            let y = fused
+                ? x.batchNorm(runningMean: runningMean, runningVar: runningVar, weight: gamma, bias: beta, training: true,
+                              negativeSlope: 0.01)
+                : x.batchNorm(runningMean: runningMean, runningVar: runningVar, weight: gamma, bias: beta, training: true)
+                    .leakyRelu(slope: 0.01)
+            y.backward(g)
         }
     }
 }

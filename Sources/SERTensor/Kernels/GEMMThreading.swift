@@ -12,11 +12,13 @@ import Foundation
 /// `cblas_?gemm` call: one pool, no spinning (kernel time 1–4 %).
 ///
 /// Measured on 2 cores (Docs/Performance.md), `.swiftser` is about 10 % faster on the small STRFNet of
-/// the demo and EmoDB runs, even on the paper-size STRFNet, and 5–40 % slower on the wav2vec classifier,
-/// whose large LSTM and convolution products OpenBLAS's own threading runs better. The process starts
-/// in `SWIFTSER_GEMM_THREADS`'s mode (`openblas` or `swiftser`), `.openblas` when it is not set; the
-/// training commands then choose per model (`TrainingConfiguration.preferredGEMMThreading` in
-/// SERTraining) unless the variable is set. Set ``mode`` only while no GEMM is running.
+/// the demo and EmoDB runs, even on the paper-size STRFNet. On the wav2vec classifier it was 5–40 % slower
+/// under OpenBLAS's AVX2 kernel, whose large LSTM and convolution products OpenBLAS's own threading ran
+/// better; under its AVX-512 kernels it is as fast (2.19 s against 2.28–2.61 s a step) and the spinning
+/// goes (system time 0.3 % of CPU against 6–11 %). The process starts in `SWIFTSER_GEMM_THREADS`'s mode
+/// (`openblas` or `swiftser`); when it is not set, in ``defaultMode``. The training commands then choose per
+/// model (`TrainingConfiguration.preferredGEMMThreading` in SERTraining) unless the variable is set. Set
+/// ``mode`` only while no GEMM is running.
 public enum GEMMThreading: String, Sendable {
     case swiftser
     case openblas
@@ -24,10 +26,14 @@ public enum GEMMThreading: String, Sendable {
     nonisolated(unsafe) private static var selected: GEMMThreading = {
         _ = openBLASThreads                                   // read before any change
         let mode = TuningVariable.read("SWIFTSER_GEMM_THREADS", expected: "openblas or swiftser",
-                                       GEMMThreading.init(rawValue:)) ?? .openblas
+                                       GEMMThreading.init(rawValue:)) ?? defaultMode
         openblas_set_num_threads(openBLASThreadCount(mode: mode))
         return mode
     }()
+    /// The mode without `SWIFTSER_GEMM_THREADS`: `.swiftser` when OpenBLAS runs one of its AVX-512 kernels
+    /// (``LaneGEMM/openBLASHasAVX512Kernel``), `.openblas` otherwise.
+    public static var defaultMode: GEMMThreading { LaneGEMM.openBLASHasAVX512Kernel ? .swiftser : .openblas }
+
     /// OpenBLAS's thread count at start-up, at most ``Parallel/workerCount`` (so `SWIFTSER_THREADS` also
     /// bounds OpenBLAS's threads).
     private static let openBLASThreads = Int32(min(Int(openblas_get_num_threads()), Parallel.workerCount))

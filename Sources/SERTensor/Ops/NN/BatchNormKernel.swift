@@ -7,6 +7,10 @@
 /// Backward (training): `dβ = Σ g`, `dγ = Σ g·x̂`, `dx = γ r / M · (M·g − Σ g − x̂·Σ g·x̂)`;
 /// (evaluation): `dx = γ r g`. One pass computes the statistics, one writes `y`; backward takes two. float32 rows
 /// are summed in 32 lanes (``LaneSums``), float64 rows one element after another; each row's sum is added in Double.
+///
+/// With a `negativeSlope` `a`, the output is LeakyReLU's, `z = γ_c·x̂ + β_c`, `y = z > 0 ? z : a·z`, written in the
+/// same pass (no tensor for `z`); backward recomputes `z` from `x` (the same float32 expression as forward, so the
+/// same sign) and runs the rules above on `g_z = z > 0 ? g : a·g` (PyTorch's LeakyReLU derivative, `a` at 0).
 extension Tensor {
     /// `p` as a float32 pointer when `T` is `Float` (the rows ``LaneSums`` sums), else nil.
     @inline(__always)
@@ -16,8 +20,17 @@ extension Tensor {
 
     struct BatchNormStats { var mean: [Double]; var invStd: [Double] }
 
+    /// Channel `ch`'s map `z = scale·x + shift` (`scale = γ r`, `shift = β − μ γ r`), as forward writes it and
+    /// backward recomputes it.
+    @inline(__always)
+    fileprivate static func channelAffine(_ ch: Int, _ stats: BatchNormStats, gamma: [Double]?, beta: [Double]?)
+        -> (scale: Double, shift: Double) {
+        let scale = stats.invStd[ch] * (gamma?[ch] ?? 1)
+        return (scale, (beta?[ch] ?? 0) - stats.mean[ch] * scale)
+    }
+
     static func batchNormFused(_ x: Tensor, weight: Tensor?, bias: Tensor?, mean runningMean: Tensor?, variance runningVar: Tensor?,
-                               useBatchStatistics: Bool, eps: Double) -> (Tensor, BatchNormStats) {
+                               useBatchStatistics: Bool, eps: Double, negativeSlope: Double? = nil) -> (Tensor, BatchNormStats) {
         let n = x.shape[0], c = x.shape[1], s = x.count / Swift.max(n * c, 1)
         let m = Double(n * s)
         var mean = [Double](repeating: 0, count: c), invStd = [Double](repeating: 0, count: c)
@@ -62,13 +75,18 @@ extension Tensor {
                 let rv = runningVar?.doubles ?? [Double](repeating: 1, count: c)
                 for ch in 0..<c { mean[ch] = rm[ch]; invStd[ch] = 1 / (rv[ch] + eps).squareRoot() }
             }
+            let stats = BatchNormStats(mean: mean, invStd: invStd)
             Parallel.forRanges(n * c, costPerItem: s) { rows in
                 for r in rows {
-                    let ch = r % c
-                    let scale = T(invStd[ch] * (gamma?[ch] ?? 1))
-                    let shift = T((beta?[ch] ?? 0) - mean[ch] * invStd[ch] * (gamma?[ch] ?? 1))
+                    let affine = channelAffine(r % c, stats, gamma: gamma, beta: beta)
+                    let scale = T(affine.scale), shift = T(affine.shift)
                     let src = px + r * s, dst = py + r * s
-                    for i in 0..<s { dst[i] = src[i] * scale + shift }
+                    if let negativeSlope {
+                        let slope = T(negativeSlope)
+                        for i in 0..<s { let z = src[i] * scale + shift; dst[i] = z > 0 ? z : slope * z }
+                    } else {
+                        for i in 0..<s { dst[i] = src[i] * scale + shift }
+                    }
                 }
             }
         }
@@ -79,32 +97,42 @@ extension Tensor {
         return (out, BatchNormStats(mean: mean, invStd: invStd))
     }
 
-    /// Gradients `(dx, dγ, dβ)` of the fused batch norm.
-    static func batchNormBackward(_ x: Tensor, _ g: Tensor, weight: Tensor?, stats: BatchNormStats,
-                                  usedBatchStatistics: Bool) -> (Tensor, [Double], [Double]) {
+    /// Gradients `(dx, dγ, dβ)` of the fused batch norm (and LeakyReLU when `negativeSlope` is set; then `bias` is
+    /// the forward's `β`).
+    static func batchNormBackward(_ x: Tensor, _ g: Tensor, weight: Tensor?, bias: Tensor?, stats: BatchNormStats,
+                                  usedBatchStatistics: Bool, negativeSlope: Double? = nil) -> (Tensor, [Double], [Double]) {
         let n = x.shape[0], c = x.shape[1], s = x.count / Swift.max(n * c, 1)
         let m = Double(n * s)
         var sumG = [Double](repeating: 0, count: c), sumGX = [Double](repeating: 0, count: c)
         let dx = Tensor.empty(x.shape, dtype: x.dtype)
-        let gamma = weight?.doubles
+        let gamma = weight?.doubles, beta = negativeSlope == nil ? nil : bias?.doubles
         func run<T: TensorScalar>(_: T.Type) {
             let px = x.storage.pointer(T.self), pg = g.storage.pointer(T.self), pdx = dx.storage.pointer(T.self)
+            let slope = T(negativeSlope ?? 1)
             sumG.withUnsafeMutableBufferPointer { sg in
                 sumGX.withUnsafeMutableBufferPointer { sgx in
                     Parallel.forRanges(c, costPerItem: n * s * 2) { channels in
                         for ch in channels {
                             let mu = T(stats.mean[ch]), r = T(stats.invStd[ch])
+                            let affine = channelAffine(ch, stats, gamma: gamma, beta: beta)
+                            let za = T(affine.scale), zb = T(affine.shift)
                             var a = 0.0, b2 = 0.0
                             for b in 0..<n {
                                 let xr = px + (b * c + ch) * s, gr = pg + (b * c + ch) * s
                                 if let xf = float32(xr), let gf = float32(gr) {
+                                    let leaky = negativeSlope.map {
+                                        LaneSums.LeakyMask(scale: Float(affine.scale), shift: Float(affine.shift), slope: Float($0))
+                                    }
                                     let (sumG, sumGX) = LaneSums.gradientSums(gf, xf, count: s, mean: Float(stats.mean[ch]),
-                                                                             scale: Float(stats.invStd[ch]))
+                                                                             scale: Float(stats.invStd[ch]), leaky: leaky)
                                     a += Double(sumG); b2 += Double(sumGX)
                                     continue
                                 }
                                 var accG: T = 0, accGX: T = 0
-                                for i in 0..<s { accG += gr[i]; accGX += gr[i] * (xr[i] - mu) * r }
+                                for i in 0..<s {
+                                    let gz = negativeSlope == nil || xr[i] * za + zb > 0 ? gr[i] : slope * gr[i]
+                                    accG += gz; accGX += gz * (xr[i] - mu) * r
+                                }
                                 a += Double(accG); b2 += Double(accGX)
                             }
                             sg[ch] = a; sgx[ch] = b2
@@ -117,10 +145,22 @@ extension Tensor {
                     let ch = row % c
                     let gm = gamma?[ch] ?? 1, r = stats.invStd[ch]
                     let xr = px + row * s, gr = pg + row * s, out = pdx + row * s
+                    let affine = channelAffine(ch, stats, gamma: gamma, beta: beta)
+                    let za = T(affine.scale), zb = T(affine.shift)
                     if usedBatchStatistics {
                         let k = T(gm * r / m), mu = T(stats.mean[ch]), tr = T(r)
                         let mg = T(m), sg = T(sumG[ch]), sgx = T(sumGX[ch])
-                        for i in 0..<s { out[i] = k * (mg * gr[i] - sg - (xr[i] - mu) * tr * sgx) }
+                        if negativeSlope != nil {
+                            for i in 0..<s {
+                                let gz = xr[i] * za + zb > 0 ? gr[i] : slope * gr[i]
+                                out[i] = k * (mg * gz - sg - (xr[i] - mu) * tr * sgx)
+                            }
+                        } else {
+                            for i in 0..<s { out[i] = k * (mg * gr[i] - sg - (xr[i] - mu) * tr * sgx) }
+                        }
+                    } else if negativeSlope != nil {
+                        let k = T(gm * r)
+                        for i in 0..<s { out[i] = k * (xr[i] * za + zb > 0 ? gr[i] : slope * gr[i]) }
                     } else {
                         let k = T(gm * r)
                         for i in 0..<s { out[i] = k * gr[i] }

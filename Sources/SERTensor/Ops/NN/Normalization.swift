@@ -7,15 +7,19 @@ extension Tensor {
     /// In training, normalises with the batch statistics (biased variance) and updates the running
     /// statistics in place: `running = (1 − momentum)·running + momentum·batch` (unbiased variance),
     /// as PyTorch does. In evaluation, normalises with the running statistics.
+    ///
+    /// `negativeSlope` set: returns `leakyRelu(batchNorm(…), slope: negativeSlope)` as one op, written in the
+    /// normalising pass and differentiated without the intermediate tensor (the same function and gradients; STRFNet's
+    /// `BN → LeakyReLU` in training).
     public func batchNorm(runningMean: Tensor?, runningVar: Tensor?, weight: Tensor?, bias: Tensor?,
-                          training: Bool, momentum: Double = 0.1, eps: Double = 1e-5) -> Tensor {
+                          training: Bool, momentum: Double = 0.1, eps: Double = 1e-5, negativeSlope: Double? = nil) -> Tensor {
         precondition(rank >= 2, "batchNorm: input must be [batch, channels, ...], got \(shape)")
         let c = shape[1]
         if let weight { precondition(weight.shape == [c], "batchNorm: weight \(weight.shape) for \(c) channels") }
         if let bias { precondition(bias.shape == [c], "batchNorm: bias \(bias.shape) for \(c) channels") }
         let useBatch = training || runningMean == nil || runningVar == nil
         let (out, stats) = Tensor.batchNormFused(self, weight: weight, bias: bias, mean: runningMean, variance: runningVar,
-                                                 useBatchStatistics: useBatch, eps: eps)
+                                                 useBatchStatistics: useBatch, eps: eps, negativeSlope: negativeSlope)
         if training, let rm = runningMean, let rv = runningVar {
             // running = (1 − momentum)·running + momentum·batch, with the unbiased batch variance.
             let n = Double(count / Swift.max(c, 1))
@@ -34,8 +38,9 @@ extension Tensor {
         if let weight { inputs.append(weight) }
         if let bias { inputs.append(bias) }
         let x = self
-        return record(out, "batchNorm", inputs) { g in
-            let (dx, dGamma, dBeta) = Tensor.batchNormBackward(x, g, weight: weight, stats: stats, usedBatchStatistics: useBatch)
+        return record(out, negativeSlope == nil ? "batchNorm" : "batchNormLeakyRelu", inputs) { g in
+            let (dx, dGamma, dBeta) = Tensor.batchNormBackward(x, g, weight: weight, bias: bias, stats: stats,
+                                                               usedBatchStatistics: useBatch, negativeSlope: negativeSlope)
             var grads: [Tensor?] = [x.requiresGrad ? dx : nil]
             if let weight { grads.append(weight.requiresGrad ? Tensor(shape: [c], scalars: dGamma).to(weight.dtype) : nil) }
             if let bias { grads.append(bias.requiresGrad ? Tensor(shape: [c], scalars: dBeta).to(bias.dtype) : nil) }
