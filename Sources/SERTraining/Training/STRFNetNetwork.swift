@@ -53,7 +53,8 @@ final class STRFNetNetwork: TrainableNetwork {
         try model.setUtteranceStandardization(mean: standardizer.mean, scale: standardizer.scale)
     }
 
-    func trainingLoss(sampler: inout BatchSampler, rng: inout RandomGenerator, classWeights: Tensor?, share: BatchShare) throws -> Tensor {
+    func trainingBatch(sampler: inout BatchSampler, rng: inout RandomGenerator, classWeights: Tensor?,
+                       share: BatchShare) throws -> PreparedTrainingStep {
         let c = configuration
         let whole = sampler.next(using: &rng)
         let allAlphas = c.frequencyWarping
@@ -73,10 +74,14 @@ final class STRFNetNetwork: TrainableNetwork {
             x = try specAugment.stacked(x, mask: mask, training: true, using: &rng).batchItems(range)
             mask = mask.batchItems(range)
         }
-        let utterance = try functionals.map { _ in try model.utteranceInput(whole.utterances[range].map { trainingFunctionals[$0] }) }
-        let logits = try model(x, mask: mask, utterance: utterance)
-        let loss = Tensor.crossEntropy(logits: logits, targets: Array(whole.labels[range]), classWeights: classWeights)
-        return share.scaled(loss, labels: whole.labels, classWeights: classWeights)
+        let rows = functionals.map { _ in whole.utterances[range].map { trainingFunctionals[$0] } }
+        let (input, inputMask) = (x, mask)
+        return PreparedTrainingStep { [model] in
+            let utterance = try rows.map { try model.utteranceInput($0) }
+            let logits = try model(input, mask: inputMask, utterance: utterance)
+            let loss = Tensor.crossEntropy(logits: logits, targets: Array(whole.labels[range]), classWeights: classWeights)
+            return share.scaled(loss, labels: whole.labels, classWeights: classWeights)
+        }
     }
 
     var predictor: UtterancePredictor {

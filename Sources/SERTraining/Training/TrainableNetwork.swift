@@ -14,11 +14,15 @@ protocol TrainableNetwork: AnyObject {
     /// The same with the training utterances (the sampler's, in its order) and the validation utterances apart
     /// (default: ``prepare(_:progress:)`` of both together).
     func prepare(train: [Utterance], validation: [Utterance], progress: TrainingProgressHandler) throws
-    /// The class-weighted training loss of the next batch, drawn from `sampler` with `rng` (the module
-    /// is in training mode). Under data parallelism (``DataParallelism``) the whole global batch is drawn
-    /// (the same random draws on every rank), the network runs on `share`'s items only, and the loss is
-    /// that share's part of the global loss (``BatchShare/scaled(_:labels:classWeights:)``).
-    func trainingLoss(sampler: inout BatchSampler, rng: inout RandomGenerator, classWeights: Tensor?, share: BatchShare) throws -> Tensor
+    /// The next batch, drawn from `sampler` with `rng` and made into the network's input, with the step that runs
+    /// the network on it and gives the class-weighted training loss (the module in training mode). Every use of
+    /// `sampler` and `rng` in a step happens here, before the network runs, and nothing here reads what training
+    /// changes, so ``Trainer`` can prepare the next step's batch on its loader thread (``BatchLoader``) while the
+    /// current one runs, with the same draws in the same order. Under data parallelism (``DataParallelism``) the
+    /// whole global batch is drawn (the same random draws on every rank), the network runs on `share`'s items only,
+    /// and the loss is that share's part of the global loss (``BatchShare/scaled(_:labels:classWeights:)``).
+    func trainingBatch(sampler: inout BatchSampler, rng: inout RandomGenerator, classWeights: Tensor?,
+                       share: BatchShare) throws -> PreparedTrainingStep
     /// Whole-utterance posteriors with the current weights.
     var predictor: UtterancePredictor { get }
     /// Strings stored with the best weights besides `epoch` and `validation_ua` (what loading them needs).
@@ -34,4 +38,15 @@ extension TrainableNetwork {
     func prepare(train: [Utterance], validation: [Utterance], progress: TrainingProgressHandler) throws {
         try prepare(train + validation, progress: progress)
     }
+
+    /// ``trainingBatch(sampler:rng:classWeights:share:)`` and its step at once: the loss of the next batch.
+    func trainingLoss(sampler: inout BatchSampler, rng: inout RandomGenerator, classWeights: Tensor?, share: BatchShare) throws -> Tensor {
+        try trainingBatch(sampler: &sampler, rng: &rng, classWeights: classWeights, share: share).loss()
+    }
+}
+
+/// A training step whose batch is drawn and made into the network's input: ``loss`` runs the network on it.
+struct PreparedTrainingStep {
+    let loss: () throws -> Tensor
+    init(loss: @escaping () throws -> Tensor) { self.loss = loss }
 }

@@ -29,6 +29,9 @@ public final class Trainer {
     /// How each step's batch is divided over ranks and micro-batches (default: one process, whole batches).
     /// Under several ranks only rank 0 writes files; the run folder must be on a file system every rank sees.
     public var parallel = DataParallelism.single
+    /// Whether each step's batch is prepared on a loader thread while the previous step runs (``BatchLoader``;
+    /// whole batches in one process only). The same results either way.
+    var preparesBatchesAhead = BatchLoader.isEnabled
 
     /// Prepares a run on already-loaded utterances.
     /// - Parameters:
@@ -117,17 +120,7 @@ public final class Trainer {
             let started = Date()
             progress(.epochStarted(epoch: epoch, maxEpochs: c.maxEpochs, steps: steps))
             model.train()
-            var lossSum = 0.0
-            for step in 1...steps {
-                optimizer.zeroGrad()
-                let value = try trainingStep(sampler: &sampler, rng: &state.rng)
-                guard value.isFinite else { throw TrainingError.nonFiniteLoss(epoch: epoch, step: step) }
-                if let clip = c.gradientClipNorm { _ = optimizer.clipGradNorm(maxNorm: clip) }
-                if let schedule = c.schedule { schedule.apply(to: optimizer, atStep: (epoch - 1) * steps + step - 1) }
-                optimizer.step()
-                lossSum += value
-                progress(.step(epoch: epoch, step: step, steps: steps, loss: value))
-            }
+            let lossSum = try runSteps(epoch: epoch, steps: steps, sampler: &sampler, rng: &state.rng)
             let (ua, wa) = try agreedAccuracy(try evaluate(predictor, validation))
             let improved = ua > state.bestValidationUA
             let record = EpochRecord(epoch: epoch, trainLoss: lossSum / Double(steps), validationUA: ua,

@@ -84,10 +84,12 @@ final class Wav2VecClassifierNetwork: TrainableNetwork {
         try store.prefetch(utterances) { done, total in progress(.featureExtraction(done: done, total: total)) }
     }
 
-    func trainingLoss(sampler: inout BatchSampler, rng: inout RandomGenerator, classWeights: Tensor?, share: BatchShare) throws -> Tensor {
+    func trainingBatch(sampler: inout BatchSampler, rng: inout RandomGenerator, classWeights: Tensor?,
+                       share: BatchShare) throws -> PreparedTrainingStep {
         let c = configuration
         let minimum = settings.classifier.minimumInputFrames
         let x: Tensor, lengths: [Int], allLabels: [Int], range: Range<Int>
+        let classifier = classifier
         switch source {
         case let .logMel(stack, specAugment):
             let whole = sampler.next(using: &rng)
@@ -116,22 +118,35 @@ final class Wav2VecClassifierNetwork: TrainableNetwork {
             (x, lengths) = (c.normalization == .utterance ? FrameBatch.normalized(frames, lengths: l) : frames, l)
             allLabels = all.map(\.label)
         case .fineTuned(let model, _):
+            // The drawing happens now; wav2vec, which is trained, runs in the step.
             let whole = sampler.next(using: &rng)
-            range = share.range(batchSize: whole.labels.count)
-            let batch = whole.items(range)
-            let features = try model.wav2vec.features(batch.audio).c.permuted([0, 2, 1])    // [B, T, C]
-            let t = features.shape[1]
-            guard t >= minimum else {
-                throw TrainingError.invalidConfiguration("segments of \(c.segmentSeconds) s give \(t) wav2vec frames; the classifier needs \(minimum)")
+            let shareRange = share.range(batchSize: whole.labels.count)
+            let batch = whole.items(shareRange)
+            let segmentSeconds = c.segmentSeconds, normalization = c.normalization
+            return PreparedTrainingStep {
+                let features = try model.wav2vec.features(batch.audio).c.permuted([0, 2, 1])    // [B, T, C]
+                let t = features.shape[1]
+                guard t >= minimum else {
+                    throw TrainingError.invalidConfiguration("segments of \(segmentSeconds) s give \(t) wav2vec frames; the classifier needs \(minimum)")
+                }
+                let config = model.wav2vec.config
+                let l = batch.lengths.map { Swift.min(t, Swift.max(minimum, config.contextFrameCount(frames: config.frameCount(samples: $0)))) }
+                let x = normalization == .utterance ? FrameBatch.normalized(features, lengths: l) : features
+                return try Self.loss(classifier, x, lengths: l, labels: whole.labels, range: shareRange, classWeights: classWeights, share: share)
             }
-            let config = model.wav2vec.config
-            let l = batch.lengths.map { Swift.min(t, Swift.max(minimum, config.contextFrameCount(frames: config.frameCount(samples: $0)))) }
-            (x, lengths) = (c.normalization == .utterance ? FrameBatch.normalized(features, lengths: l) : features, l)
-            allLabels = whole.labels
         }
+        let input = x, inputLengths = lengths
+        return PreparedTrainingStep {
+            try Self.loss(classifier, input, lengths: inputLengths, labels: allLabels, range: range, classWeights: classWeights, share: share)
+        }
+    }
+
+    /// The classifier's class-weighted loss on `x` (the share `range` of a batch whose labels are `labels`).
+    private static func loss(_ classifier: Wav2VecClassifier, _ x: Tensor, lengths: [Int], labels: [Int], range: Range<Int>,
+                             classWeights: Tensor?, share: BatchShare) throws -> Tensor {
         let output = try classifier(x, lengths: lengths)
-        let loss = Wav2VecClassifier.loss(output, targets: Array(allLabels[range]), classWeights: classWeights)
-        return share.scaled(loss, labels: allLabels, classWeights: classWeights)
+        let loss = Wav2VecClassifier.loss(output, targets: Array(labels[range]), classWeights: classWeights)
+        return share.scaled(loss, labels: labels, classWeights: classWeights)
     }
 
     var predictor: UtterancePredictor {
