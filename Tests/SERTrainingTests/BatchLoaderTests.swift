@@ -21,18 +21,10 @@ final class BatchLoaderTests: XCTestCase {
 
     /// A tiny STRFNet run whose batch preparation draws from the generator at every stage.
     static func strfnetConfiguration() -> TrainingConfiguration {
-        var c = TrainingConfiguration.demo(classes: Wav2VecClassifierTrainingTests.classes)
-        c.model.convChannels = 4
-        c.model.residualChannels = [4]
-        c.model.embeddingSize = 8
-        c.model.gruHidden = 6
-        c.model.attentionHidden = 6
-        c.model.mlpHidden = [6]
+        var c = EndToEndTrainingTests.tinyConfiguration(epochs: 2, classes: Wav2VecClassifierTrainingTests.classes)
         c.batchSize = 6
         c.stepsPerEpoch = 5           // 30 draws from 24 utterances: the second epoch starts mid-permutation
         c.segmentSeconds = 0.5
-        c.maxEpochs = 2
-        c.patience = 5
         c.seed = 13
         c.frequencyWarping = true
         c.specAugment = SpecAugmentConfig()

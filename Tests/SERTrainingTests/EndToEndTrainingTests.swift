@@ -22,8 +22,8 @@ final class EndToEndTrainingTests: XCTestCase {
         super.tearDown()
     }
 
-    static func tinyConfiguration(epochs: Int) -> TrainingConfiguration {
-        var c = TrainingConfiguration.demo()
+    static func tinyConfiguration(epochs: Int, classes: [String]? = nil) -> TrainingConfiguration {
+        var c = classes.map { TrainingConfiguration.demo(classes: $0) } ?? TrainingConfiguration.demo()
         c.model.convChannels = 4
         c.model.residualChannels = [4]
         c.model.embeddingSize = 8
