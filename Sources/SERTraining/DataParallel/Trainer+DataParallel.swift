@@ -12,15 +12,19 @@ extension Trainer {
         ModuleStateBroadcast.deriveDropoutStreams(network.module, seed: configuration.seed, rank: parallel.context.rank, position: epoch)
     }
 
+    /// `loss`'s value, after back-propagating it when it is finite (a non-finite loss is reported, not applied).
+    static func backPropagated(_ loss: Tensor) -> Double {
+        let value = Double(loss.item)
+        if value.isFinite { loss.backward() }
+        return value
+    }
+
     /// One step's forward and backward passes (the optimiser step follows): the global batch's loss,
     /// with every trainable parameter's gradient that of the global loss. With one share this is the
     /// plain one-process step.
     func trainingStep(sampler: inout BatchSampler, rng: inout RandomGenerator) throws -> Double {
         if parallel.isSingleShare {
-            let loss = try network.trainingLoss(sampler: &sampler, rng: &rng, classWeights: classWeights, share: .whole)
-            let value = Double(loss.item)
-            if value.isFinite { loss.backward() }
-            return value
+            return try Self.backPropagated(network.trainingLoss(sampler: &sampler, rng: &rng, classWeights: classWeights, share: .whole))
         }
         let startSampler = sampler, startRNG = rng
         var statistics = RunningStatisticsAverage(network.module)

@@ -25,9 +25,7 @@ extension Trainer {
                             try network.trainingBatch(sampler: &$0, rng: &$1, classWeights: classWeights, share: .whole)
                         }
                     }
-                    let loss = try current.loss()
-                    value = Double(loss.item)
-                    if value.isFinite { loss.backward() }
+                    value = try Self.backPropagated(current.loss())
                 } else {
                     value = try trainingStep(sampler: &sampler, rng: &rng)
                 }

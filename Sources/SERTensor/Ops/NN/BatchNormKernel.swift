@@ -116,13 +116,13 @@ extension Tensor {
                             let mu = T(stats.mean[ch]), r = T(stats.invStd[ch])
                             let affine = channelAffine(ch, stats, gamma: gamma, beta: beta)
                             let za = T(affine.scale), zb = T(affine.shift)
+                            let leaky = negativeSlope.map {
+                                LaneSums.LeakyMask(scale: Float(affine.scale), shift: Float(affine.shift), slope: Float($0))
+                            }
                             var a = 0.0, b2 = 0.0
                             for b in 0..<n {
                                 let xr = px + (b * c + ch) * s, gr = pg + (b * c + ch) * s
                                 if let xf = float32(xr), let gf = float32(gr) {
-                                    let leaky = negativeSlope.map {
-                                        LaneSums.LeakyMask(scale: Float(affine.scale), shift: Float(affine.shift), slope: Float($0))
-                                    }
                                     let (sumG, sumGX) = LaneSums.gradientSums(gf, xf, count: s, mean: Float(stats.mean[ch]),
                                                                              scale: Float(stats.invStd[ch]), leaky: leaky)
                                     a += Double(sumG); b2 += Double(sumGX)
