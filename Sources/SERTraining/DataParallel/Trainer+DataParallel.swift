@@ -12,13 +12,6 @@ extension Trainer {
         ModuleStateBroadcast.deriveDropoutStreams(network.module, seed: configuration.seed, rank: parallel.context.rank, position: epoch)
     }
 
-    /// `loss`'s value, after back-propagating it when it is finite (a non-finite loss is reported, not applied).
-    static func backPropagated(_ loss: Tensor) -> Double {
-        let value = Double(loss.item)
-        if value.isFinite { loss.backward() }
-        return value
-    }
-
     /// One step's forward and backward passes (the optimiser step follows): the global batch's loss,
     /// with every trainable parameter's gradient that of the global loss. With one share this is the
     /// plain one-process step.

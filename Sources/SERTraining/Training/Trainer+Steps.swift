@@ -1,6 +1,13 @@
 import SERTensor
 
 extension Trainer {
+    /// `loss`'s value, after back-propagating it when it is finite (a non-finite loss is reported, not applied).
+    static func backPropagated(_ loss: Tensor) -> Double {
+        let value = Double(loss.item)
+        if value.isFinite { loss.backward() }
+        return value
+    }
+
     /// Runs one epoch's `steps` optimiser steps (zero gradients, loss, backward, clipping, schedule, Adam) and
     /// returns the sum of their losses. With ``preparesBatchesAhead`` and whole batches in one process, step
     /// `n + 1`'s batch is prepared on a ``BatchLoader`` while step `n` runs; `sampler` and `rng` end in the same
