@@ -5,7 +5,7 @@
 // Layers (each a library product that can be imported alone; dependencies point one way only):
 //   SERTensor -> SERAudio -> SERFeatures -> SERModels -> SERTraining -> ser-cli
 // System libraries come from Debian packages through small C shim targets (CBLAS, CLAPACKE,
-// CSndFile, CSampleRate). See Docs/Dependencies.md for why each dependency is here.
+// CSndFile, CSampleRate, CDNNL, …). See Docs/Dependencies.md for why each dependency is here.
 import PackageDescription
 
 let package = Package(
@@ -46,10 +46,12 @@ let package = Package(
         .systemLibrary(name: "CMPI", path: "Sources/CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
         // LIBSVM (what scikit-learn's SVC wraps); no pkg-config file, `link "svm"` in its module map.
         .systemLibrary(name: "CLibSVM", path: "Sources/CLibSVM", providers: [.apt(["libsvm-dev"])]),
+        // oneDNN (what PyTorch runs on x86 CPUs), for its float32 GEMM; no pkg-config file, `link "dnnl"`.
+        .systemLibrary(name: "CDNNL", path: "Sources/CDNNL", providers: [.apt(["libdnnl-dev"])]),
 
         // Layers
         .target(name: "SERTensor",
-                dependencies: ["CBLAS", "CLAPACKE", .product(name: "RealModule", package: "swift-numerics")]),
+                dependencies: ["CBLAS", "CLAPACKE", "CDNNL", .product(name: "RealModule", package: "swift-numerics")]),
         .target(name: "SERAudio", dependencies: ["SERTensor", "CSndFile", "CSampleRate"]),
         .target(name: "SERFeatures", dependencies: ["SERTensor", "SERAudio", "CKissFFT", "CLAPACKE"]),
         .target(name: "SERModels", dependencies: ["SERTensor", "SERFeatures"]),

@@ -5,7 +5,8 @@ never in parallel: the two cores are shared), printed as one table per round wit
 SwiftSER time / PyTorch time (below 1: SwiftSER is faster).
 
 SwiftSER's bench runs twice per round (as the environment is set, and with OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE
-unset; see `ser-cli bench --help`); both are reported with the OpenBLAS core that ran. Rows:
+unset; see `ser-cli bench --help`); both are reported with the kernel that ran the large float32 products
+("oneDNN+Cooperlake": oneDNN, OpenBLAS Cooperlake for the small ones; SWIFTSER_GEMM_KERNEL is passed through). Rows:
   a_wav2vec_classifier  training step, batch 64 x 3 s        (PyTorch: models.a_wav2vec_classifier.train_step)
   b_strfnet             training step, batch 64 x 3 s        (PyTorch: models.b_strfnet.train_step)
   wav2vec large infer   inference, 64 x 3 s of 16 kHz audio   (PyTorch: models.c_wav2vec_large.inference_batch)
@@ -39,8 +40,13 @@ def swiftser(cli, iters, warmups):
                 faults[key] = m["timing"].get("minorFaultsPerCall")
                 sys_share[key] = m["timing"].get("systemTimeFraction")
         env = run["environment"]
-        lanes = (env.get("gemmKernel") or "").startswith("SwiftSER lanes")   # LaneGEMM ran the large products
-        runs.append({"label": run["label"], "core": env["openBLASCore"] + ("+lanes" if lanes else ""), "ms": times,
+        kernel = env.get("gemmKernel") or ""          # who ran the large float32 products (FloatGEMMKernel)
+        core = env["openBLASCore"]
+        if kernel.startswith("SwiftSER lanes"):
+            core += "+lanes"
+        elif kernel.startswith("oneDNN"):
+            core = "oneDNN+" + core
+        runs.append({"label": run["label"], "core": core, "gemmKernel": kernel, "ms": times,
                      "faultsPerCall": faults, "systemShare": sys_share})
     return runs
 

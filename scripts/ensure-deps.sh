@@ -6,7 +6,7 @@
 # Set SWIFTSER_SKIP_DEPS=1 to skip the check (e.g. on a non-Debian system with the libraries installed).
 set -euo pipefail
 
-PACKAGES=(libopenblas-dev liblapacke-dev libsndfile1-dev libsamplerate0-dev libkissfft-dev libsvm-dev pkg-config
+PACKAGES=(libopenblas-dev libdnnl-dev liblapacke-dev libsndfile1-dev libsamplerate0-dev libkissfft-dev libsvm-dev pkg-config
           libopenmpi-dev openmpi-bin)
 
 if [[ "${SWIFTSER_SKIP_DEPS:-0}" == "1" ]]; then

@@ -3,7 +3,7 @@ import CBLAS
 @testable import SERTensor
 
 /// One float32 GEMM `C = alpha·op(A)·op(B) + beta·C` on random data, with leading dimensions wider than the
-/// matrices, run by LaneGEMM, by OpenBLAS or by `Float.gemm`, and judged against a float64 product: each element's
+/// matrices, run by LaneGEMM, by oneDNN, by OpenBLAS or by `Float.gemm`, and judged against a float64 product: each element's
 /// error relative to its scale `Σ|alpha·a·b| + |beta·c|` (the error bound of a float32 sum is relative to it).
 struct GEMMProduct {
     var m: Int, n: Int, k: Int, transA: Bool, transB: Bool, alpha: Float, beta: Float
@@ -24,6 +24,15 @@ struct GEMMProduct {
         out.withUnsafeMutableBufferPointer { pc in
             LaneGEMM.multiply(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
                               b: b, ldb: ldb, beta: beta, c: pc.baseAddress!, ldc: ldc, splitting: splitting)
+        }
+        return out
+    }
+
+    func oneDNN(_ a: [Float], _ b: [Float], _ c: [Float], splitting: Bool) -> [Float] {
+        var out = c
+        out.withUnsafeMutableBufferPointer { pc in
+            OneDNNGEMM.multiply(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
+                                b: b, ldb: ldb, beta: beta, c: pc.baseAddress!, ldc: ldc, splitting: splitting)
         }
         return out
     }

@@ -33,10 +33,11 @@ final class TuningVariableTests: XCTestCase {
     func testBadValuesAreReportedNotSilentlyDropped() {
         var lines = [String]()
         let environment = ["SWIFTSER_GEMM_KERNEL": "lane", "SWIFTSER_CONV": "tiles"]
-        let kernel = TuningVariable.read("SWIFTSER_GEMM_KERNEL", expected: "lanes or openblas", environment: environment,
-                                         warn: { lines.append($0) }) { $0 == "lanes" ? true : nil }
+        let kernel = TuningVariable.read("SWIFTSER_GEMM_KERNEL", expected: "onednn, lanes or openblas",
+                                         environment: environment, warn: { lines.append($0) },
+                                         FloatGEMMKernel.init(rawValue:))
         XCTAssertNil(kernel)
-        XCTAssertEqual(lines, ["SwiftSER: ignoring SWIFTSER_GEMM_KERNEL=lane (expected lanes or openblas); using the default"])
+        XCTAssertEqual(lines, ["SwiftSER: ignoring SWIFTSER_GEMM_KERNEL=lane (expected onednn, lanes or openblas); using the default"])
         let conv = TuningVariable.read("SWIFTSER_CONV", expected: "batched or tiles", environment: environment,
                                        warn: { lines.append($0) }, ConvPathChoice.Path.init(rawValue:))
         XCTAssertEqual(conv, .rowTiles)

@@ -82,26 +82,26 @@ final class LaneGEMMTests: XCTestCase {
         }
     }
 
-    /// `Float.gemm` sends products of at least ``LaneGEMM/minimumWork`` multiply-adds to LaneGEMM only
+    /// `Float.gemm` sends products of at least ``FloatGEMMKernel/minimumWork`` multiply-adds to LaneGEMM only
     /// while it is selected, and OpenBLAS runs on one thread meanwhile.
     func testSelectionRoutesFloatGEMMAndSetsOpenBLASToOneThread() {
-        let (savedSelection, savedMode) = (LaneGEMM.isSelected, GEMMThreading.mode)
-        defer { (LaneGEMM.isSelected, GEMMThreading.mode) = (savedSelection, savedMode) }
+        let (savedKernel, savedMode) = (FloatGEMMKernel.selected, GEMMThreading.mode)
+        defer { (FloatGEMMKernel.selected, GEMMThreading.mode) = (savedKernel, savedMode) }
         GEMMThreading.mode = .openblas
-        // OpenBLAS's reference with the thread count it has when LaneGEMM is not selected (its generic kernel rounds
-        // differently with 1 and 2 threads; an AVX-512 build on such a machine starts with LaneGEMM selected).
-        LaneGEMM.isSelected = false
+        // OpenBLAS's reference with the thread count it has when it runs every product (its generic kernel rounds
+        // differently with 1 and 2 threads).
+        FloatGEMMKernel.selected = .openBLAS
         var rng = RandomGenerator(seed: 13)
         let product = GEMMProduct(m: 40, n: 60, k: 300, transA: false, transB: false, alpha: 1, beta: 0)
-        XCTAssertGreaterThanOrEqual(product.m * product.n * product.k, LaneGEMM.minimumWork)
+        XCTAssertGreaterThanOrEqual(product.m * product.n * product.k, FloatGEMMKernel.minimumWork)
         let (a, b, c) = product.operands(&rng)
         let lanes = product.laneGEMM(a, b, c, splitting: true).map(\.bitPattern)
         let openBLAS = product.openBLAS(a, b, c).map(\.bitPattern)
         XCTAssertNotEqual(lanes, openBLAS, "the two kernels round differently on this product; the test needs that")
-        LaneGEMM.isSelected = true
+        FloatGEMMKernel.selected = .lanes
         XCTAssertEqual(openblas_get_num_threads(), 1)
         XCTAssertEqual(product.floatGEMM(a, b, c).map(\.bitPattern), lanes)
-        LaneGEMM.isSelected = false
+        FloatGEMMKernel.selected = .openBLAS
         XCTAssertEqual(product.floatGEMM(a, b, c).map(\.bitPattern), openBLAS)
     }
 }

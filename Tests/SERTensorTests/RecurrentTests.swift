@@ -238,14 +238,16 @@ final class RecurrentTests: XCTestCase {
     func testLSTMMatchesPyTorch() throws { try torchParity(.lstm) }
     func testGRUMatchesPyTorch() throws { try torchParity(.gru) }
 
-    /// The PyTorch fixtures again with every product in ``LaneGEMM``: the input projections, the weight
-    /// gradients and the time steps' products with the recurrent weight packed once (``RepeatedRightOperand``).
-    func testLSTMAndGRUOnLaneGEMMMatchPyTorch() throws {
-        let (savedSelection, savedMinimum) = (LaneGEMM.isSelected, LaneGEMM.minimumWork)
-        defer { (LaneGEMM.isSelected, LaneGEMM.minimumWork) = (savedSelection, savedMinimum) }
-        (LaneGEMM.isSelected, LaneGEMM.minimumWork) = (true, 1)
-        try torchParity(.lstm)
-        try torchParity(.gru)
+    /// The PyTorch fixtures again with every product in each ``FloatGEMMKernel``: the input projections, the
+    /// weight gradients and the time steps' products (with ``LaneGEMM``, the recurrent weight packed once,
+    /// ``RepeatedRightOperand``).
+    func testLSTMAndGRUOnEveryGEMMKernelMatchPyTorch() throws {
+        for kernel in FloatGEMMKernel.allCases {
+            try withEveryProduct(in: kernel) {
+                try torchParity(.lstm)
+                try torchParity(.gru)
+            }
+        }
     }
 
     // MARK: float32 fast path

@@ -122,16 +122,15 @@ final class TorchNNParityTests: XCTestCase {
         body()
     }
 
-    /// The convolutions again with every product in ``LaneGEMM`` (forward and both backward products, all
-    /// transpose combinations, ragged tiles), whatever this build would choose by itself.
-    func testConvolutionsOnLaneGEMMMatchPyTorch() throws {
+    /// The convolutions again with every product in each ``FloatGEMMKernel`` (forward and both backward
+    /// products, all transpose combinations, ragged tiles), whatever this build would choose by itself.
+    func testConvolutionsOnEveryGEMMKernelMatchPyTorch() throws {
         let file = try Fixtures.json(File.self, "nn/ops.json")
         let convolutions = file.cases.filter { $0.name.hasPrefix("conv") }
         XCTAssertEqual(convolutions.count, 12)
-        let (savedSelection, savedMinimum) = (LaneGEMM.isSelected, LaneGEMM.minimumWork)
-        defer { (LaneGEMM.isSelected, LaneGEMM.minimumWork) = (savedSelection, savedMinimum) }
-        (LaneGEMM.isSelected, LaneGEMM.minimumWork) = (true, 1)
-        checkCases(convolutions, label: "convolutions on LaneGEMM")
+        for kernel in FloatGEMMKernel.allCases {
+            withEveryProduct(in: kernel) { checkCases(convolutions, label: "convolutions on \(kernel)") }
+        }
     }
 
     private func checkCases(_ cases: [Case], label: String) {

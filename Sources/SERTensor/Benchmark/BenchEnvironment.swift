@@ -25,7 +25,7 @@ package struct BenchEnvironment: Codable, Sendable, Equatable {
     package var parallelWorkers: Int
     /// CPU model from `/proc/cpuinfo`, when readable.
     package var cpuModel: String?
-    /// Who ran the float32 products (``LaneGEMM/summary``); nil in results written before it was recorded.
+    /// Who ran the float32 products (``FloatGEMMKernel/summary``); nil in results written before it was recorded.
     package var gemmKernel: String?
 
     package init(openBLASCore: String, openBLASConfig: String, openBLASThreads: Int, variables: [String: String?],
@@ -51,7 +51,7 @@ package struct BenchEnvironment: Codable, Sendable, Equatable {
                                 variables: vars,
                                 parallelWorkers: Parallel.workerCount,
                                 cpuModel: cpuModelName(),
-                                gemmKernel: LaneGEMM.summary)
+                                gemmKernel: FloatGEMMKernel.summary)
     }
 
     /// `NAME=value` for each OpenBLAS variable, `NAME unset` when absent.

@@ -29,7 +29,7 @@ where Self.RawSignificand: FixedWidthInteger {
     static var dtype: DType { get }
 
     /// Row-major GEMM: `C = alpha * op(A) * op(B) + beta * C` through `cblas_sgemm` / `cblas_dgemm`
-    /// (float32 products in ``LaneGEMM`` where ``LaneGEMM/runs(m:n:k:)`` says so), split across the worker
+    /// (float32 products in ``OneDNNGEMM`` or ``LaneGEMM`` where ``FloatGEMMKernel`` says so), split across the worker
     /// pool as ``GEMMThreading`` says when `splitting` (callers already running on several workers pass
     /// `false`: one BLAS call on the calling thread).
     static func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Self,
@@ -55,10 +55,17 @@ extension Float: TensorScalar {
     public static func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float,
                             a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                             beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, splitting: Bool) {
-        if LaneGEMM.runs(m: m, n: n, k: k) {
+        switch FloatGEMMKernel.kernel(m: m, n: n, k: k, transA: transA, transB: transB) {
+        case .oneDNN:
+            OneDNNGEMM.multiply(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
+                                b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, splitting: splitting)
+            return
+        case .lanes:
             LaneGEMM.multiply(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
                               b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, splitting: splitting)
             return
+        case .openBLAS:
+            break
         }
         GEMMThreading.run(m: m, n: n, k: k, splitting: splitting) { i0, mi, j0, nj in
             cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,

@@ -48,14 +48,14 @@ public enum GEMMThreading: String, Sendable {
         }
     }
 
-    /// OpenBLAS runs on one thread when SwiftSER's workers split products (`.swiftser`) or when
-    /// ``LaneGEMM`` runs the large float32 products (OpenBLAS keeps only small ones, and its idle threads
-    /// would spin on the cores the lane kernels use); otherwise on its start-up count.
+    /// OpenBLAS runs on one thread when SwiftSER's workers split products (`.swiftser`) or when another
+    /// ``FloatGEMMKernel`` runs the large float32 products (OpenBLAS keeps only small ones, and its idle threads
+    /// would spin on the cores the other kernel uses); otherwise on its start-up count.
     private static func openBLASThreadCount(mode: GEMMThreading) -> Int32 {
-        mode == .swiftser || LaneGEMM.isSelected ? 1 : openBLASThreads
+        mode == .swiftser || FloatGEMMKernel.selected != .openBLAS ? 1 : openBLASThreads
     }
 
-    /// Sets OpenBLAS's thread count for the current ``mode`` and ``LaneGEMM/isSelected``.
+    /// Sets OpenBLAS's thread count for the current ``mode`` and ``FloatGEMMKernel/selected``.
     static func applyOpenBLASThreadCount() {
         openblas_set_num_threads(openBLASThreadCount(mode: mode))
     }
@@ -66,7 +66,7 @@ public enum GEMMThreading: String, Sendable {
     /// Runs `body`, which makes BLAS calls from several ``Parallel`` workers at once (one
     /// `splitting: false` call per worker), with OpenBLAS single-threaded: under `.openblas` its thread
     /// count is set to 1 for the duration and restored afterwards (under `.swiftser`, or with
-    /// ``LaneGEMM`` selected, it already is 1).
+    /// another ``FloatGEMMKernel`` selected, it already is 1).
     /// Another thread's GEMMs in that window also run on one thread; results are unaffected.
     public static func withWorkerGEMMs<R>(_ body: () throws -> R) rethrows -> R {
         guard openBLASThreadCount(mode: mode) > 1 else { return try body() }
@@ -80,8 +80,15 @@ public enum GEMMThreading: String, Sendable {
     /// BLAS call for that panel.
     @inline(__always)
     static func run(m: Int, n: Int, k: Int, splitting: Bool = true, _ call: (Int, Int, Int, Int) -> Void) {
+        runOnWorkers(m: m, n: n, k: k, splitting: splitting && mode == .swiftser, call)
+    }
+
+    /// ``run(m:n:k:splitting:_:)`` whatever the ``mode``: for kernels that are single-threaded in every mode
+    /// (``OneDNNGEMM``), large products are split into one panel per worker whenever `splitting`.
+    @inline(__always)
+    static func runOnWorkers(m: Int, n: Int, k: Int, splitting: Bool, _ call: (Int, Int, Int, Int) -> Void) {
         let workers = Parallel.workerCount
-        guard splitting, mode == .swiftser, workers > 1, m * n * k >= minimumSplitWork, max(m, n) >= 2 * workers else {
+        guard splitting, workers > 1, m * n * k >= minimumSplitWork, max(m, n) >= 2 * workers else {
             call(0, m, 0, n)
             return
         }

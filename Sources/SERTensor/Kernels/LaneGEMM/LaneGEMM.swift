@@ -8,8 +8,8 @@ import Foundation
 /// It exists for one situation: a build compiled for AVX-512 (`make demo` / `make bench` build with
 /// `-target-cpu native`) running with an OpenBLAS whose kernel is held to AVX2, as `OPENBLAS_CORETYPE=Haswell`
 /// does on machines where an older OpenBLAS's AVX-512 kernels are unsafe. There OpenBLAS's Haswell SGEMM
-/// reaches about half of what the CPU's 512-bit FMAs can do (Docs/Performance.md measures both). Elsewhere
-/// OpenBLAS runs every product: see ``isSelected``.
+/// reaches about half of what the CPU's 512-bit FMAs can do (Docs/Performance.md measures both).
+/// ``FloatGEMMKernel`` decides when products come here.
 ///
 /// Blocking follows the usual three loops around the tile: `columnBlock` columns of `op(B)` at a time,
 /// `stepBlock` steps of the inner dimension packed once and reused across all rows, `rowBlock` rows of
@@ -23,10 +23,6 @@ public enum LaneGEMM {
     /// Columns of `op(B)` per packed block (NC, 64 strips): 2 MiB.
     static let columnBlock = 2048
 
-    /// Products with fewer multiply-adds than this run in OpenBLAS: packing costs more than it saves.
-    /// Default 2^16; tests set 1 to run small PyTorch fixtures here. Set it only while no GEMM runs.
-    nonisolated(unsafe) public static var minimumWork = 1 << 16
-
     /// Whether the Swift code of this module was compiled for AVX-512 (`-target-cpu` of a CPU with it),
     /// so that `SIMD16<Float>` is one `zmm` register. Without it the tile would spill and OpenBLAS is faster.
     public static let compiledForAVX512 = SWIFTSER_COMPILED_FOR_AVX512F != 0
@@ -37,39 +33,6 @@ public enum LaneGEMM {
         let core = String(cString: name).lowercased()
         return ["skylakex", "cooperlake", "sapphirerapids"].contains { core.contains($0) }
     }()
-
-    nonisolated(unsafe) private static var selection: Bool = {
-        let forced = TuningVariable.read("SWIFTSER_GEMM_KERNEL", expected: "lanes or openblas") { text -> Bool? in
-            text == "lanes" ? true : (text == "openblas" ? false : nil)
-        }
-        return forced ?? (compiledForAVX512 && !openBLASHasAVX512Kernel)
-    }()
-
-    /// Whether ``Float``'s `gemm` sends products of at least ``minimumWork`` multiply-adds here. The
-    /// process starts with `SWIFTSER_GEMM_KERNEL` (`lanes` or `openblas`) when set, otherwise with
-    /// ``compiledForAVX512`` `&& !`\ ``openBLASHasAVX512Kernel``. Set it only while no GEMM runs (tests
-    /// and benchmarks compare both).
-    public static var isSelected: Bool {
-        get { selection }
-        set {
-            selection = newValue
-            GEMMThreading.applyOpenBLASThreadCount()
-        }
-    }
-
-    /// A one-line description of who runs float32 products, for benchmark headers.
-    public static var summary: String {
-        let core = openblas_get_corename().map { String(cString: $0) } ?? "unknown"
-        guard isSelected else { return "OpenBLAS \(core)" }
-        return "SwiftSER lanes 12x32 (\(compiledForAVX512 ? "AVX-512" : "not AVX-512") build) from \(minimumWork) "
-            + "multiply-adds, OpenBLAS \(core) below"
-    }
-
-    /// Whether a product of this size runs here.
-    @inlinable
-    public static func runs(m: Int, n: Int, k: Int) -> Bool {
-        isSelected && m * n * k >= minimumWork
-    }
 
     /// `C = alpha·op(A)·op(B) + beta·C` (row major; `op(A)` is `m × k`, `op(B)` is `k × n`). With
     /// `splitting`, large products are split into one panel of `C` per ``Parallel`` worker (rows when

@@ -1,6 +1,6 @@
 /// The right operand `op(B)` (`k × n`) of many products `C = op(A)·op(B) + beta·C` with `m`-row left operands, such
 /// as a recurrent weight over a sequence's time steps. Packed once (``LaneGEMMPackedOperand``) when ``LaneGEMM``
-/// runs products of this size in this scalar type; otherwise each product is an ordinary
+/// (``FloatGEMMKernel``) runs products of this size in this scalar type; otherwise each product is an ordinary
 /// ``TensorScalar/gemm(transA:transB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:splitting:)``. Either way the results are
 /// those of the ordinary call, bit for bit.
 ///
@@ -12,7 +12,7 @@ struct RepeatedRightOperand<T: TensorScalar> {
 
     init(b: UnsafePointer<T>, ldb: Int, transposed: Bool, k: Int, n: Int, rows m: Int) {
         (self.b, self.ldb, self.transposed, self.k, self.n) = (b, ldb, transposed, k, n)
-        packed = T.self == Float.self && LaneGEMM.runs(m: m, n: n, k: k)
+        packed = T.self == Float.self && FloatGEMMKernel.kernel(m: m, n: n, k: k, transA: false, transB: transposed) == .lanes
             ? LaneGEMMPackedOperand(b: UnsafeRawPointer(b).assumingMemoryBound(to: Float.self), ldb: ldb,
                                     transposed: transposed, k: k, n: n)
             : nil
