@@ -28,10 +28,14 @@ Writes Tests/Fixtures/wav2vec/:
   float32_order_spread.json
                          per config, how far float32 itself lands from the float64 references when only the order
                          of the convolutions' sums changes: every Conv1d is recomputed in float32 with its C_in * k
-                         products summed one at a time (each product and each sum rounded to float32) in 64 seeded
+                         products summed one at a time (each product and each sum rounded to float32) in 4096 seeded
                          random orders; the worst relative error (the Swift tests' measure) over all signals, z and c,
-                         is recorded per order, with min / median / max. The float32 Swift tests take the max as
-                         their tolerance: a float32 result outside it is not explained by summation order.
+                         is recorded per order, with min / median / p99 / max. The float32 Swift tests take the max as
+                         their tolerance: a float32 result outside it is not explained by summation order. The
+                         measure has a long tail (one near-zero output after group norm and log compression
+                         decides it), so the max needs many orders: 64 orders gave 1.30e-4 on "small", which
+                         PyTorch's own float32 on an AMD Zen 4 (1.39e-4) and oneDNN's sgemm (1.70e-4) exceed;
+                         4096 orders reach 1.86e-4.
 
 Run: /work/venv/bin/python Tests/Fixtures/generate_wav2vec_fixtures.py   (versions: requirements.txt)
      --order-spread writes only float32_order_spread.json (the checkpoints' bytes are left as they are).
@@ -336,7 +340,7 @@ def conv1d_summed_in_order(x, w, b, stride, rng):
     return out if b is None else out + b.detach()[None, :, None]
 
 
-def float32_order_spread(m, sigs, refs, prefix, orders=64):
+def float32_order_spread(m, sigs, refs, prefix, orders=4096):
     expected = [refs[f"{prefix}_{n}_{i}"] for i in range(len(sigs)) for n in ("z", "c")]
     m.float()
 
@@ -355,9 +359,10 @@ def float32_order_spread(m, sigs, refs, prefix, orders=64):
     finally:
         nn.Conv1d._conv_forward = original
     spread = {"torch_float32": torch_default, "orders": orders, "min": min(worst),
-              "median": float(np.median(worst)), "max": max(worst)}
+              "median": float(np.median(worst)), "p99": float(np.quantile(worst, 0.99)), "max": max(worst)}
     print(f"{prefix}: float32 in {orders} summation orders: worst relative error min {spread['min']:.3g}, "
-          f"median {spread['median']:.3g}, max {spread['max']:.3g} (torch float32 {torch_default:.3g})")
+          f"median {spread['median']:.3g}, p99 {spread['p99']:.3g}, max {spread['max']:.3g} "
+          f"(torch float32 {torch_default:.3g})")
     return spread
 
 

@@ -12,12 +12,14 @@ import SERTestSupport
 /// computation, PyTorch's own included, has an error of order one relative to the value.
 /// - float32 (the inference kernels, and the differentiable ops): worst relative error ≤ the float32 summation-order
 ///   spread of the same model, measured by the generator and committed in `wav2vec/float32_order_spread.json`:
-///   every convolution recomputed in float32 with its sums taken in 64 random orders lands between 2.6e-5 and
-///   1.30e-4 from the float64 references on "small" (PyTorch's own float32: 7.6e-5) and between 5.0e-6 and 2.1e-5
-///   on "general" (PyTorch: 9.2e-6). The tolerance is that maximum per configuration: the error float32 reaches
-///   through summation order alone, which is what differs between BLAS kernels (OpenBLAS's generic Prescott kernel
-///   scores 1.16e-4 on "small", its Haswell kernel 5.4e-5). A semantic error (padding, stride, a skipped bias) is
-///   orders of magnitude larger.
+///   every convolution recomputed in float32 with its sums taken in 4096 random orders lands between 2.6e-5 and
+///   1.86e-4 from the float64 references on "small" (median 6.6e-5, 99th percentile 1.45e-4; PyTorch's own float32
+///   on an AMD Zen 4: 1.39e-4) and between 4.4e-6 and 3.5e-5 on "general" (PyTorch: 1.1e-5). The tolerance is that
+///   maximum per configuration: the error float32 reaches through summation order alone, which is what differs
+///   between GEMM kernels (on "small": OpenBLAS's generic Prescott kernel 1.16e-4, Haswell 5.4e-5, Cooperlake
+///   6.2e-5, LaneGEMM 5.8e-5, oneDNN 1.70e-4). The measure has a long tail: one near-zero output after group norm
+///   and log compression decides it, so the maximum needs many orders (64 orders gave 1.30e-4, below PyTorch's own).
+///   A semantic error (padding, stride, a skipped bias) is orders of magnitude larger.
 /// - float64 (the differentiable ops in double precision): ≤ 1e-10, which checks the semantics exactly
 ///   (padding, strides, residual subsampling, bias, affine, log compression): measured ~2e-13.
 final class Wav2VecParityTests: XCTestCase {
@@ -37,7 +39,7 @@ final class Wav2VecParityTests: XCTestCase {
         let spread = try JSONSerialization.jsonObject(with: data) as? [String: Any]
         let entry = try XCTUnwrap(spread?[config] as? [String: Any], "no \(config) in float32_order_spread.json")
         let tolerance = try XCTUnwrap(entry["max"] as? Double, "no max for \(config)")
-        XCTAssertEqual(entry["orders"] as? Int, 64)
+        XCTAssertEqual(entry["orders"] as? Int, 4096)
         XCTAssertLessThan(tolerance, 2e-4, "the spread should stay a float32-sized figure")
         return tolerance
     }
