@@ -14,7 +14,7 @@ import SERTestSupport
 ///   spread of the same model, measured by the generator and committed in `wav2vec/float32_order_spread.json`:
 ///   every convolution recomputed in float32 with its sums taken in 4096 random orders lands between 2.6e-5 and
 ///   1.86e-4 from the float64 references on "small" (median 6.6e-5, 99th percentile 1.45e-4; PyTorch's own float32
-///   on an AMD Zen 4: 1.39e-4) and between 4.4e-6 and 3.5e-5 on "general" (PyTorch: 1.1e-5). The tolerance is that
+///   on an AMD Zen 1: 1.39e-4) and between 4.4e-6 and 3.5e-5 on "general" (PyTorch: 1.1e-5). The tolerance is that
 ///   maximum per configuration: the error float32 reaches through summation order alone, which is what differs
 ///   between GEMM kernels (on "small": OpenBLAS's generic Prescott kernel 1.16e-4, Haswell 5.4e-5, Cooperlake
 ///   6.2e-5, LaneGEMM 5.8e-5, oneDNN 1.70e-4). The measure has a long tail: one near-zero output after group norm

@@ -19,42 +19,82 @@ struct GEMMProduct {
         return (a, b, c)
     }
 
-    func laneGEMM(_ a: [Float], _ b: [Float], _ c: [Float], splitting: Bool) -> [Float] {
+    /// `c` with `write` run on a copy of it: each kernel's wrapper below writes its product there.
+    private func written(_ c: [Float], _ write: (UnsafeMutablePointer<Float>) -> Void) -> [Float] {
         var out = c
-        out.withUnsafeMutableBufferPointer { pc in
-            LaneGEMM.multiply(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
-                              b: b, ldb: ldb, beta: beta, c: pc.baseAddress!, ldc: ldc, splitting: splitting)
-        }
+        out.withUnsafeMutableBufferPointer { write($0.baseAddress!) }
         return out
     }
 
-    func oneDNN(_ a: [Float], _ b: [Float], _ c: [Float], splitting: Bool) -> [Float] {
-        var out = c
-        out.withUnsafeMutableBufferPointer { pc in
-            OneDNNGEMM.multiply(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
-                                b: b, ldb: ldb, beta: beta, c: pc.baseAddress!, ldc: ldc, splitting: splitting)
+    func laneGEMM(_ a: [Float], _ b: [Float], _ c: [Float], splitting: Bool) -> [Float] {
+        written(c) {
+            LaneGEMM.multiply(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
+                              b: b, ldb: ldb, beta: beta, c: $0, ldc: ldc, splitting: splitting)
         }
-        return out
+    }
+
+    func oneDNN(_ a: [Float], _ b: [Float], _ c: [Float], splitting: Bool) -> [Float] {
+        written(c) {
+            OneDNNGEMM.multiply(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
+                                b: b, ldb: ldb, beta: beta, c: $0, ldc: ldc, splitting: splitting)
+        }
     }
 
     /// `Float.gemm`, whichever kernel and threading it picks.
     func floatGEMM(_ a: [Float], _ b: [Float], _ c: [Float]) -> [Float] {
-        var out = c
-        out.withUnsafeMutableBufferPointer { pc in
+        written(c) {
             Float.gemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
-                       beta: beta, c: pc.baseAddress!, ldc: ldc)
+                       beta: beta, c: $0, ldc: ldc)
         }
-        return out
     }
 
     func openBLAS(_ a: [Float], _ b: [Float], _ c: [Float]) -> [Float] {
-        var out = c
-        out.withUnsafeMutableBufferPointer { pc in
+        written(c) {
             cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                        Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta,
-                        pc.baseAddress!, Int32(ldc))
+                        Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, $0, Int32(ldc))
         }
-        return out
+    }
+
+    /// Every product of the kernel tests on `shapes` `(m, n, k)`: each transpose combination and the three ways
+    /// `beta` meets `C` (`alpha, beta` = 1, 0; 0.5, 1; −1.5, −0.75), with random operands from `rng`.
+    static func forEachCase(_ shapes: [(Int, Int, Int)], _ rng: inout RandomGenerator,
+                            _ body: (GEMMProduct, _ a: [Float], _ b: [Float], _ c: [Float]) -> Void) {
+        for (m, n, k) in shapes {
+            for transA in [false, true] {
+                for transB in [false, true] {
+                    for (alpha, beta) in [(Float(1), Float(0)), (0.5, 1), (-1.5, -0.75)] {
+                        let product = GEMMProduct(m: m, n: n, k: k, transA: transA, transB: transB, alpha: alpha, beta: beta)
+                        let (a, b, c) = product.operands(&rng)
+                        body(product, a, b, c)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Runs `body` under OpenBLAS's own threading (`GEMMThreading.mode = .openblas`), then puts back the kernel
+    /// selection and threading mode it found: for tests that switch ``FloatGEMMKernel/selected``.
+    static func withSelectionRestored(_ body: () throws -> Void) rethrows {
+        let (savedKernel, savedMode) = (FloatGEMMKernel.selected, GEMMThreading.mode)
+        defer { (FloatGEMMKernel.selected, GEMMThreading.mode) = (savedKernel, savedMode) }
+        GEMMThreading.mode = .openblas
+        try body()
+    }
+
+    /// A kernel given `k == 0` (a 3 × 4 product, `beta` 0.5) must scale the `m × n` corner of `C` by `beta` and
+    /// leave the padding columns as they were. `kernel` runs the product on empty `A` and `B` and the given `C`.
+    static func checkEmptyInnerDimensionScalesC(_ kernel: (GEMMProduct, [Float]) -> [Float],
+                                                file: StaticString = #filePath, line: UInt = #line) {
+        let product = GEMMProduct(m: 3, n: 4, k: 0, transA: false, transB: false, alpha: 1, beta: 0.5)
+        let c = (0..<(3 * product.ldc)).map { Float($0) }
+        let result = kernel(product, c)
+        for i in 0..<3 {
+            for j in 0..<product.ldc {
+                let before = c[i * product.ldc + j]
+                XCTAssertEqual(result[i * product.ldc + j], j < 4 ? 0.5 * before : before, "row \(i) column \(j)",
+                               file: file, line: line)
+            }
+        }
     }
 
     /// Worst `|C − C64| / scale` over the `m × n` elements; padding columns must be untouched.

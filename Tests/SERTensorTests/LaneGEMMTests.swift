@@ -12,22 +12,11 @@ final class LaneGEMMTests: XCTestCase {
         // exact tiles; tiny; inner dimension past one step block (256) with a ragged rest.
         let shapes = [(13, 33, 257), (150, 70, 40), (20, 2090, 9), (12, 32, 256), (1, 5, 3), (25, 64, 520)]
         var worstFloat64 = 0.0, worstOpenBLAS = 0.0
-        for (m, n, k) in shapes {
-            for transA in [false, true] {
-                for transB in [false, true] {
-                    for (alpha, beta) in [(Float(1), Float(0)), (0.5, 1), (-1.5, -0.75)] {
-                        let product = GEMMProduct(m: m, n: n, k: k, transA: transA, transB: transB, alpha: alpha, beta: beta)
-                        let (a, b, c) = product.operands(&rng)
-                        let lanes = product.laneGEMM(a, b, c, splitting: false)
-                        let error = product.worstError(lanes, a, b, c)
-                        let reference = product.openBLAS(a, b, c)
-                        let openBLASError = product.worstError(reference, a, b, c)
-                        XCTAssertLessThan(error, 1e-6, "\(m)x\(n)x\(k) transA \(transA) transB \(transB) beta \(beta)")
-                        worstFloat64 = max(worstFloat64, error)
-                        worstOpenBLAS = max(worstOpenBLAS, openBLASError)
-                    }
-                }
-            }
+        GEMMProduct.forEachCase(shapes, &rng) { product, a, b, c in
+            let error = product.worstError(product.laneGEMM(a, b, c, splitting: false), a, b, c)
+            XCTAssertLessThan(error, 1e-6, "\(product)")
+            worstFloat64 = max(worstFloat64, error)
+            worstOpenBLAS = max(worstOpenBLAS, product.worstError(product.openBLAS(a, b, c), a, b, c))
         }
         print("LaneGEMM against float64: worst error \(worstFloat64) of Σ|terms| (OpenBLAS on the same products: \(worstOpenBLAS))")
     }
@@ -71,37 +60,28 @@ final class LaneGEMMTests: XCTestCase {
     }
 
     func testEmptyInnerDimensionScalesC() {
-        let product = GEMMProduct(m: 3, n: 4, k: 0, transA: false, transB: false, alpha: 1, beta: 0.5)
-        let c = (0..<(3 * product.ldc)).map { Float($0) }
-        let result = product.laneGEMM([], [], c, splitting: true)
-        for i in 0..<3 {
-            for j in 0..<product.ldc {
-                let before = c[i * product.ldc + j]
-                XCTAssertEqual(result[i * product.ldc + j], j < 4 ? 0.5 * before : before, "row \(i) column \(j)")
-            }
-        }
+        GEMMProduct.checkEmptyInnerDimensionScalesC { $0.laneGEMM([], [], $1, splitting: true) }
     }
 
     /// `Float.gemm` sends products of at least ``FloatGEMMKernel/minimumWork`` multiply-adds to LaneGEMM only
     /// while it is selected, and OpenBLAS runs on one thread meanwhile.
     func testSelectionRoutesFloatGEMMAndSetsOpenBLASToOneThread() {
-        let (savedKernel, savedMode) = (FloatGEMMKernel.selected, GEMMThreading.mode)
-        defer { (FloatGEMMKernel.selected, GEMMThreading.mode) = (savedKernel, savedMode) }
-        GEMMThreading.mode = .openblas
-        // OpenBLAS's reference with the thread count it has when it runs every product (its generic kernel rounds
-        // differently with 1 and 2 threads).
-        FloatGEMMKernel.selected = .openBLAS
-        var rng = RandomGenerator(seed: 13)
-        let product = GEMMProduct(m: 40, n: 60, k: 300, transA: false, transB: false, alpha: 1, beta: 0)
-        XCTAssertGreaterThanOrEqual(product.m * product.n * product.k, FloatGEMMKernel.minimumWork)
-        let (a, b, c) = product.operands(&rng)
-        let lanes = product.laneGEMM(a, b, c, splitting: true).map(\.bitPattern)
-        let openBLAS = product.openBLAS(a, b, c).map(\.bitPattern)
-        XCTAssertNotEqual(lanes, openBLAS, "the two kernels round differently on this product; the test needs that")
-        FloatGEMMKernel.selected = .lanes
-        XCTAssertEqual(openblas_get_num_threads(), 1)
-        XCTAssertEqual(product.floatGEMM(a, b, c).map(\.bitPattern), lanes)
-        FloatGEMMKernel.selected = .openBLAS
-        XCTAssertEqual(product.floatGEMM(a, b, c).map(\.bitPattern), openBLAS)
+        GEMMProduct.withSelectionRestored {
+            // OpenBLAS's reference with the thread count it has when it runs every product (its generic kernel rounds
+            // differently with 1 and 2 threads).
+            FloatGEMMKernel.selected = .openBLAS
+            var rng = RandomGenerator(seed: 13)
+            let product = GEMMProduct(m: 40, n: 60, k: 300, transA: false, transB: false, alpha: 1, beta: 0)
+            XCTAssertGreaterThanOrEqual(product.m * product.n * product.k, FloatGEMMKernel.minimumWork)
+            let (a, b, c) = product.operands(&rng)
+            let lanes = product.laneGEMM(a, b, c, splitting: true).map(\.bitPattern)
+            let openBLAS = product.openBLAS(a, b, c).map(\.bitPattern)
+            XCTAssertNotEqual(lanes, openBLAS, "the two kernels round differently on this product; the test needs that")
+            FloatGEMMKernel.selected = .lanes
+            XCTAssertEqual(openblas_get_num_threads(), 1)
+            XCTAssertEqual(product.floatGEMM(a, b, c).map(\.bitPattern), lanes)
+            FloatGEMMKernel.selected = .openBLAS
+            XCTAssertEqual(product.floatGEMM(a, b, c).map(\.bitPattern), openBLAS)
+        }
     }
 }

@@ -12,57 +12,40 @@ final class OneDNNGEMMTests: XCTestCase {
         let shapes = [(13, 33, 257), (150, 70, 40), (20, 2090, 9), (12, 32, 256), (1, 5, 3), (25, 64, 520),
                       (300, 200, 40), (70, 400, 64)]
         var worst = 0.0, worstOpenBLAS = 0.0
-        for (m, n, k) in shapes {
-            for transA in [false, true] {
-                for transB in [false, true] {
-                    for (alpha, beta) in [(Float(1), Float(0)), (0.5, 1), (-1.5, -0.75)] {
-                        let product = GEMMProduct(m: m, n: n, k: k, transA: transA, transB: transB, alpha: alpha, beta: beta)
-                        let (a, b, c) = product.operands(&rng)
-                        for splitting in [false, true] {
-                            let error = product.worstError(product.oneDNN(a, b, c, splitting: splitting), a, b, c)
-                            XCTAssertLessThan(error, 1e-6, "\(m)x\(n)x\(k) transA \(transA) transB \(transB) beta \(beta) split \(splitting)")
-                            worst = max(worst, error)
-                        }
-                        worstOpenBLAS = max(worstOpenBLAS, product.worstError(product.openBLAS(a, b, c), a, b, c))
-                    }
-                }
+        GEMMProduct.forEachCase(shapes, &rng) { product, a, b, c in
+            for splitting in [false, true] {
+                let error = product.worstError(product.oneDNN(a, b, c, splitting: splitting), a, b, c)
+                XCTAssertLessThan(error, 1e-6, "\(product) split \(splitting)")
+                worst = max(worst, error)
             }
+            worstOpenBLAS = max(worstOpenBLAS, product.worstError(product.openBLAS(a, b, c), a, b, c))
         }
         print("oneDNN sgemm against float64: worst error \(worst) of Σ|terms| (OpenBLAS on the same products: \(worstOpenBLAS))")
     }
 
     func testEmptyInnerDimensionScalesC() {
-        let product = GEMMProduct(m: 3, n: 4, k: 0, transA: false, transB: false, alpha: 1, beta: 0.5)
-        let c = (0..<(3 * product.ldc)).map { Float($0) }
-        let result = product.oneDNN([], [], c, splitting: true)
-        for i in 0..<3 {
-            for j in 0..<product.ldc {
-                let before = c[i * product.ldc + j]
-                XCTAssertEqual(result[i * product.ldc + j], j < 4 ? 0.5 * before : before, "row \(i) column \(j)")
-            }
-        }
+        GEMMProduct.checkEmptyInnerDimensionScalesC { $0.oneDNN([], [], $1, splitting: true) }
     }
 
     /// `Float.gemm` sends products of at least ``FloatGEMMKernel/minimumWork`` multiply-adds to the selected
     /// kernel and smaller ones to OpenBLAS; OpenBLAS runs on one thread while another kernel is selected.
     func testSelectionRoutesFloatGEMM() {
-        let (savedKernel, savedMode) = (FloatGEMMKernel.selected, GEMMThreading.mode)
-        defer { (FloatGEMMKernel.selected, GEMMThreading.mode) = (savedKernel, savedMode) }
-        GEMMThreading.mode = .openblas
-        var rng = RandomGenerator(seed: 23)
-        let large = GEMMProduct(m: 40, n: 60, k: 300, transA: false, transB: false, alpha: 1, beta: 0)
-        XCTAssertGreaterThanOrEqual(large.m * large.n * large.k, FloatGEMMKernel.minimumWork)
-        let (a, b, c) = large.operands(&rng)
-        FloatGEMMKernel.selected = .oneDNN
-        XCTAssertEqual(openblas_get_num_threads(), 1)
-        XCTAssertEqual(large.floatGEMM(a, b, c).map(\.bitPattern), large.oneDNN(a, b, c, splitting: true).map(\.bitPattern))
-        FloatGEMMKernel.selected = .lanes
-        XCTAssertEqual(large.floatGEMM(a, b, c).map(\.bitPattern), large.laneGEMM(a, b, c, splitting: true).map(\.bitPattern))
-        let small = GEMMProduct(m: 4, n: 5, k: 6, transA: true, transB: false, alpha: 1, beta: 0)
-        XCTAssertLessThan(small.m * small.n * small.k, FloatGEMMKernel.minimumWork)
-        let (sa, sb, sc) = small.operands(&rng)
-        FloatGEMMKernel.selected = .oneDNN
-        XCTAssertEqual(small.floatGEMM(sa, sb, sc).map(\.bitPattern), small.openBLAS(sa, sb, sc).map(\.bitPattern))
+        GEMMProduct.withSelectionRestored {
+            var rng = RandomGenerator(seed: 23)
+            let large = GEMMProduct(m: 40, n: 60, k: 300, transA: false, transB: false, alpha: 1, beta: 0)
+            XCTAssertGreaterThanOrEqual(large.m * large.n * large.k, FloatGEMMKernel.minimumWork)
+            let (a, b, c) = large.operands(&rng)
+            FloatGEMMKernel.selected = .oneDNN
+            XCTAssertEqual(openblas_get_num_threads(), 1)
+            XCTAssertEqual(large.floatGEMM(a, b, c).map(\.bitPattern), large.oneDNN(a, b, c, splitting: true).map(\.bitPattern))
+            FloatGEMMKernel.selected = .lanes
+            XCTAssertEqual(large.floatGEMM(a, b, c).map(\.bitPattern), large.laneGEMM(a, b, c, splitting: true).map(\.bitPattern))
+            let small = GEMMProduct(m: 4, n: 5, k: 6, transA: true, transB: false, alpha: 1, beta: 0)
+            XCTAssertLessThan(small.m * small.n * small.k, FloatGEMMKernel.minimumWork)
+            let (sa, sb, sc) = small.operands(&rng)
+            FloatGEMMKernel.selected = .oneDNN
+            XCTAssertEqual(small.floatGEMM(sa, sb, sc).map(\.bitPattern), small.openBLAS(sa, sb, sc).map(\.bitPattern))
+        }
     }
 
     func testSummaryNamesTheInstructionSet() {

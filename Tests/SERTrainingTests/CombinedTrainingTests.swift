@@ -1,5 +1,6 @@
 import Foundation
 import SERAudio
+import SERFeatures
 import SERModels
 import SERTestSupport
 import XCTest
@@ -11,6 +12,9 @@ import XCTest
 final class CombinedTrainingTests: XCTestCase {
     static let root = FileManager.default.temporaryDirectory.appendingPathComponent("ser-combined-\(UUID().uuidString)")
     static var manifestURL: URL { root.appendingPathComponent("corpus/split.csv") }
+    /// One feature cache for the class's runs: each utterance's eGeMAPS functionals are computed once, by the first
+    /// run, and read back by the others (the values are the same bits; the cache stores float32 as computed).
+    static var cache: FeatureCache { get throws { try FeatureCache(directory: root.appendingPathComponent("cache")) } }
 
     override class func setUp() {
         super.setUp()
@@ -49,7 +53,7 @@ final class CombinedTrainingTests: XCTestCase {
             c.fusion?.functionals = classifiers
             let dir = Self.root.appendingPathComponent("split-\(speakers)-\(weights?.description ?? "grid")-\(classifiers.count)")
             var messages = [String]()
-            var job = SplitTraining(configuration: c, manifest: manifest, runDirectory: dir)
+            var job = SplitTraining(configuration: c, manifest: manifest, runDirectory: dir, cache: try Self.cache)
             job.message = { messages.append($0) }
             let result = try job.run()
             print(messages.joined(separator: "\n"))
@@ -71,7 +75,7 @@ final class CombinedTrainingTests: XCTestCase {
             XCTAssertEqual(try RunEvaluation.evaluate(run: run, manifest: manifest, split: .test).report, result.test, "speakers \(speakers)")
             XCTAssertEqual(try RunEvaluation.evaluate(run: run, manifest: manifest, split: .validation).report, result.validation)
 
-            var again = SplitTraining(configuration: c, manifest: manifest, runDirectory: dir)
+            var again = SplitTraining(configuration: c, manifest: manifest, runDirectory: dir, cache: try Self.cache)
             var epochs = 0
             again.progress = { if case .epochFinished = $0 { epochs += 1 } }
             let resumed = try again.run(resume: true)

@@ -1,5 +1,6 @@
 import Foundation
 import SERAudio
+import SERFeatures
 import SERModels
 import SERTestSupport
 import XCTest
@@ -64,7 +65,9 @@ final class EarlyFusionTrainingTests: XCTestCase {
             c.ensemble = ensemble
             c.addEarlyFusionInput()
             let dir = Self.root.appendingPathComponent("split-\(speakers)-\(ensemble)")
-            let result = try SplitTraining(configuration: c, manifest: manifest, runDirectory: dir).run()
+            // One feature cache for both runs: the second reads the functionals the first computed (the same bits).
+            let cache = try FeatureCache(directory: Self.root.appendingPathComponent("cache"))
+            let result = try SplitTraining(configuration: c, manifest: manifest, runDirectory: dir, cache: cache).run()
             let run = try TrainedRun.load(from: dir)
             let members = run.recognizer.modelDescription.members
             XCTAssertEqual(members.count, ensemble)
